@@ -1,0 +1,52 @@
+# Thin wrapper over CMake presets. `make run` keeps stdout clean for JSON-RPC:
+# every set-up and build message goes to stderr.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+export CCACHE_MAXSIZE ?= 2G
+
+.PHONY: all setup setup-test build run test test-release test-asan format format-check e2e-deps bench bench-smoke package clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+build: setup
+	@{ cmake --preset release && cmake --build --preset release -j $(JOBS); } 1>&2
+
+run: build
+	@exec build/release/phase-mirror-mcp serve
+
+e2e-deps:
+	@cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error 1>&2
+
+test: setup-test e2e-deps
+	@scripts/test.sh
+
+test-release: setup-test e2e-deps
+	@scripts/test.sh release
+
+test-asan: setup-test
+	@scripts/test.sh asan
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+bench: setup-test
+	@scripts/bench.sh
+
+bench-smoke: setup-test
+	@scripts/bench.sh --smoke
+
+package: build
+	@cd build/release && cpack
+
+clean:
+	rm -rf build

@@ -1,0 +1,83 @@
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "mcp/server.hpp"
+#include "mcp/transport.hpp"
+#include "tools/registry.hpp"
+#include "util/log.hpp"
+
+namespace pm::cli {
+namespace {
+
+mcp::StdioTransport* g_transport = nullptr;
+volatile sig_atomic_t g_signalled = 0;
+
+void on_signal(int) {
+  g_signalled = 1;
+  if (g_transport != nullptr) g_transport->interrupt();  // async-signal-safe (write to a pipe)
+}
+
+unsigned worker_count() {
+  if (auto v = env_var("PHASE_MIRROR_WORKERS")) {
+    const int n = std::atoi(v->c_str());
+    if (n >= 1 && n <= 64) return static_cast<unsigned>(n);
+  }
+  return 4;
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args, const Config& config) {
+  if (has_flag(args, "--help")) {
+    print_out("Usage: phase-mirror-mcp [serve]\n\nRuns the MCP server on stdio (newline-delimited JSON-RPC 2.0).\n"
+              "Logs go to stderr; stdout carries protocol messages only.");
+    return 0;
+  }
+  mcp::StdioTransport transport;
+  g_transport = &transport;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+
+  mcp::Metrics metrics;
+  tools::Runtime runtime{config, metrics, {}};
+  mcp::Server server(config, metrics, tools::build_tools(runtime),
+                     [&transport](const Json& m) { return transport.send(m); }, worker_count());
+  log::set_forwarder(
+      [&transport](log::Level l, const Json& record) {
+        transport.send(Json{{"jsonrpc", "2.0"},
+                            {"method", "notifications/message"},
+                            {"params", {{"level", log::level_name(l)}, {"logger", "phase-mirror"}, {"data", record}}}});
+      },
+      log::Level::kWarning);
+  log::raw_line("Phase Mirror MCP Server running on stdio");
+
+  std::string line;
+  for (;;) {
+    auto status = transport.read_line(line);
+    if (status == mcp::StdioTransport::ReadStatus::kLine) {
+      server.handle_line(line);
+    } else if (status == mcp::StdioTransport::ReadStatus::kTooLong) {
+      server.reject_oversized_line();
+    } else if (status == mcp::StdioTransport::ReadStatus::kInterrupted) {
+      if (g_signalled) {
+        log::info("signal received; cancelling in-flight calls and exiting");
+        server.cancel_all_and_stop();
+        break;
+      }
+    } else {  // EOF: let in-flight work finish, then exit
+      server.drain(std::chrono::seconds(30));
+      break;
+    }
+  }
+  log::set_forwarder(nullptr, log::Level::kEmergency);
+  g_transport = nullptr;
+  return 0;
+}
+
+}  // namespace pm::cli

@@ -1,0 +1,63 @@
+#pragma once
+// What a tool is, what it receives, and what it returns. Tools live in
+// src/tools/ (one file each); the dispatcher validates the arguments against
+// input_schema before calling the handler, then wraps the result in the
+// governance envelope.
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "governance/envelope.hpp"
+#include "util/config.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+namespace pm::mcp {
+
+enum class ToolTier { kNone, kAuthoritative, kExperimental };  // kNone: not enveloped
+
+// Per-call context handed to a handler.
+class ToolContext {
+ public:
+  virtual ~ToolContext() = default;
+  virtual const Config& config() const = 0;
+  virtual const std::string& request_id() const = 0;
+  virtual const std::string& timestamp() const = 0;  // ISO-8601 ms Z, taken when the call arrived
+  // True once the client cancelled the call (or the server is shutting down):
+  // stop work and return anything; the result is discarded.
+  virtual bool cancelled() const = 0;
+  // Sends notifications/progress when the client asked for it (progressToken).
+  // Values that do not increase are dropped. Cheap no-op otherwise.
+  virtual void progress(double progress, std::optional<double> total, const std::string& message) = 0;
+  // Workspace roots: the client's MCP roots (file:// URIs, as paths) when it
+  // offers them, else PHASE_MIRROR_WORKSPACE, else the current directory.
+  virtual std::vector<std::string> workspace_roots() = 0;
+};
+
+// Successful tool output. `payload` becomes the envelope's `data`.
+struct ToolOutput {
+  Json payload = Json::object();
+  std::optional<std::string> decision;  // "pass" | "warn" | "block" (before the floors)
+  bool degraded = false;                // sets envelope degradedMode; say why in the payload
+  // A tool-level failure that still carries a payload (e.g. fileErrors only):
+  // success=false with this code/message, isError=true.
+  std::optional<Error> error;
+};
+
+using ToolResult = Result<ToolOutput>;
+using ToolHandler = std::function<ToolResult(const Json& args, ToolContext& ctx)>;
+
+struct ToolDef {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json input_schema;   // advertised AND enforced (one source of truth)
+  Json output_schema;  // empty -> the envelope schema is used
+  Json annotations;    // readOnlyHint, destructiveHint, idempotentHint, openWorldHint
+  ToolTier tier = ToolTier::kAuthoritative;
+  ToolHandler handler;
+};
+
+}  // namespace pm::mcp

@@ -1,0 +1,17 @@
+#include "tools/registry.hpp"
+
+namespace pm::tools {
+
+std::vector<mcp::ToolDef> build_tools(Runtime& rt) {
+  std::vector<mcp::ToolDef> tools;
+  tools.push_back(make_get_server_info(rt));
+  // Tier table for get_server_info, in tools/list order.
+  rt.tiers.clear();
+  for (const auto& t : tools) {
+    if (t.tier == mcp::ToolTier::kAuthoritative) rt.tiers.emplace_back(t.name, "authoritative");
+    if (t.tier == mcp::ToolTier::kExperimental) rt.tiers.emplace_back(t.name, "experimental");
+  }
+  return tools;
+}
+
+}  // namespace pm::tools

@@ -1,0 +1,26 @@
+#pragma once
+// The six tools, in the fixed tools/list order.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mcp/metrics.hpp"
+#include "mcp/tool.hpp"
+#include "util/config.hpp"
+
+namespace pm::tools {
+
+// What tools share for the life of the process.
+struct Runtime {
+  const Config& config;
+  mcp::Metrics& metrics;
+  // (tool name, tier) of the enveloped tools, in tools/list order; filled by build_tools.
+  std::vector<std::pair<std::string, std::string>> tiers;
+};
+
+std::vector<mcp::ToolDef> build_tools(Runtime& rt);
+
+// One factory per tool (src/tools/<name>.cpp).
+mcp::ToolDef make_get_server_info(Runtime& rt);
+
+}  // namespace pm::tools

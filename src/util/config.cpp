@@ -1,0 +1,88 @@
+#include "util/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+
+namespace pm {
+
+const char* to_string(Environment e) { return e == Environment::kCloud ? "cloud" : "local"; }
+
+std::optional<std::string> env_var(const char* name) {
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string(v);
+  const std::string prefixed = std::string("COPILOT_MCP_") + name;
+  if (const char* v = std::getenv(prefixed.c_str()); v != nullptr && *v != '\0') return std::string(v);
+  return std::nullopt;
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Error config_error(const std::string& var, const std::string& value, const std::string& choices) {
+  Error e{code::kInvalidInput, "Invalid " + var + " '" + value + "': expected one of " + choices, Severity::kHigh};
+  return e;
+}
+
+}  // namespace
+
+Result<Config> Config::from_env() {
+  Config c;
+  if (auto v = env_var("AWS_REGION")) c.aws_region = *v;
+  c.fp_table_name = env_var("FP_TABLE_NAME");
+  c.consent_table_name = env_var("CONSENT_TABLE_NAME");
+  c.block_counter_table_name = env_var("BLOCK_COUNTER_TABLE_NAME");
+  c.nonce_parameter_name = env_var("NONCE_PARAMETER_NAME");
+  c.environment = c.fp_table_name && c.consent_table_name ? Environment::kCloud : Environment::kLocal;
+
+  if (auto v = env_var("LOG_LEVEL")) {
+    const std::string l = lower(*v);
+    if (l != "error" && l != "warn" && l != "warning" && l != "info" && l != "debug") {
+      return config_error("LOG_LEVEL", *v, "error, warn, info, debug");
+    }
+    c.log_level = l == "warning" ? "warn" : l;
+    c.log_level_value = *log::parse_level(l);
+  }
+  if (auto v = env_var("LOG_FORMAT")) {
+    const std::string f = lower(*v);
+    if (f == "json") {
+      c.log_format = log::Format::kJson;
+    } else if (f != "text") {
+      return config_error("LOG_FORMAT", *v, "text, json");
+    }
+  }
+  if (auto v = env_var("METRICS_FORMAT")) {
+    const std::string f = lower(*v);
+    if (f == "emf") {
+      c.metrics_emf = true;
+    } else if (f != "none") {
+      return config_error("METRICS_FORMAT", *v, "emf, none");
+    }
+  }
+  c.workspace = env_var("PHASE_MIRROR_WORKSPACE");
+  if (auto v = env_var("PHASE_MIRROR_DATA_DIR")) {
+    c.data_dir = *v;
+  } else if (auto x = env_var("XDG_DATA_HOME")) {
+    c.data_dir = *x + "/phase-mirror";
+  } else if (auto h = env_var("HOME")) {
+    c.data_dir = *h + "/.local/share/phase-mirror";
+  } else {
+    c.data_dir = ".phase-mirror";
+  }
+  if (auto v = env_var("PHASE_MIRROR_MAX_FILE_BYTES")) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(v->c_str(), &end, 10);
+    if (errno != 0 || end == v->c_str() || *end != '\0' || n == 0 || (*v)[0] == '-') {
+      return config_error("PHASE_MIRROR_MAX_FILE_BYTES", *v, "a positive integer (bytes)");
+    }
+    c.max_file_bytes = n;
+  }
+  return c;
+}
+
+}  // namespace pm

@@ -1,0 +1,41 @@
+#pragma once
+// Process configuration, read once from the environment at start-up.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace pm {
+
+enum class Environment { kLocal, kCloud };
+const char* to_string(Environment e);
+
+struct Config {
+  std::string aws_region = "us-east-1";
+  std::optional<std::string> fp_table_name;
+  std::optional<std::string> consent_table_name;
+  std::optional<std::string> block_counter_table_name;
+  std::optional<std::string> nonce_parameter_name;
+  std::string log_level = "info";  // as configured (lower-cased)
+  log::Level log_level_value = log::Level::kInfo;
+  log::Format log_format = log::Format::kText;
+  bool metrics_emf = false;
+  std::optional<std::string> workspace;  // PHASE_MIRROR_WORKSPACE
+  std::string data_dir;                  // PHASE_MIRROR_DATA_DIR or XDG default
+  std::uint64_t max_file_bytes = 10ull * 1024 * 1024;
+  Environment environment = Environment::kLocal;
+
+  // Reads the environment. Fails with a message naming the valid values when
+  // a variable has an invalid value (LOG_LEVEL, LOG_FORMAT, METRICS_FORMAT, ...).
+  static Result<Config> from_env();
+
+  // Path of the embedded SQLite database: <data_dir>/phase-mirror.db.
+  std::string database_path() const { return data_dir + "/phase-mirror.db"; }
+};
+
+// Reads NAME, falling back to COPILOT_MCP_NAME. Empty counts as unset.
+std::optional<std::string> env_var(const char* name);
+
+}  // namespace pm

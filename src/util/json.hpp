@@ -1,0 +1,24 @@
+#pragma once
+// JSON type used across the project. Keys keep insertion order because the
+// protocol surface (envelope, payloads) has a documented key order.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace pm {
+
+using Json = nlohmann::ordered_json;
+
+// Two-space indented, UTF-8 kept raw, invalid UTF-8 replaced by U+FFFD
+// instead of throwing (file contents and paths are user input).
+std::string dump_pretty(const Json& j);
+// Single line, for the wire (newline-delimited JSON-RPC).
+std::string dump_line(const Json& j);
+
+// Parses without throwing; returns discarded() on error.
+Json parse_or_discard(std::string_view text);
+
+// JSON type name as a JSON Schema "type" would name it.
+const char* json_type_name(const Json& j);
+
+}  // namespace pm
