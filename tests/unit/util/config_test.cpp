@@ -1,0 +1,77 @@
+#include "util/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace pm {
+namespace {
+
+class ConfigEnv : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* v : kVars) {
+      unsetenv(v);
+      unsetenv((std::string("COPILOT_MCP_") + v).c_str());
+    }
+  }
+  void TearDown() override { SetUp(); }
+  static constexpr const char* kVars[] = {"AWS_REGION", "FP_TABLE_NAME", "CONSENT_TABLE_NAME", "LOG_LEVEL",
+                                          "LOG_FORMAT", "PHASE_MIRROR_DATA_DIR", "PHASE_MIRROR_MAX_FILE_BYTES",
+                                          "METRICS_FORMAT"};
+};
+
+TEST_F(ConfigEnv, Defaults) {
+  auto c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->aws_region, "us-east-1");
+  EXPECT_EQ(c->environment, Environment::kLocal);
+  EXPECT_EQ(c->log_level, "info");
+  EXPECT_EQ(c->max_file_bytes, 10u * 1024 * 1024);
+}
+
+TEST_F(ConfigEnv, CloudNeedsBothTables) {
+  setenv("FP_TABLE_NAME", "fp", 1);
+  EXPECT_EQ(Config::from_env()->environment, Environment::kLocal);
+  setenv("CONSENT_TABLE_NAME", "consent", 1);
+  EXPECT_EQ(Config::from_env()->environment, Environment::kCloud);
+}
+
+TEST_F(ConfigEnv, LogLevelIsCaseInsensitiveAndValidated) {
+  setenv("LOG_LEVEL", "WARN", 1);
+  auto c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->log_level, "warn");
+  EXPECT_EQ(c->log_level_value, log::Level::kWarning);
+  setenv("LOG_LEVEL", "verbose", 1);
+  auto bad = Config::from_env();
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("error, warn, info, debug"), std::string::npos);
+}
+
+TEST_F(ConfigEnv, CopilotPrefixIsAFallback) {
+  setenv("COPILOT_MCP_AWS_REGION", "eu-west-1", 1);
+  EXPECT_EQ(Config::from_env()->aws_region, "eu-west-1");
+  setenv("AWS_REGION", "us-west-2", 1);
+  EXPECT_EQ(Config::from_env()->aws_region, "us-west-2");
+}
+
+TEST_F(ConfigEnv, DataDirAndMaxBytes) {
+  setenv("PHASE_MIRROR_DATA_DIR", "/tmp/pmdata", 1);
+  EXPECT_EQ(Config::from_env()->database_path(), "/tmp/pmdata/phase-mirror.db");
+  setenv("PHASE_MIRROR_MAX_FILE_BYTES", "-5", 1);
+  EXPECT_FALSE(Config::from_env());
+  setenv("PHASE_MIRROR_MAX_FILE_BYTES", "1024", 1);
+  EXPECT_EQ(Config::from_env()->max_file_bytes, 1024u);
+}
+
+TEST_F(ConfigEnv, InvalidFormats) {
+  setenv("LOG_FORMAT", "xml", 1);
+  EXPECT_FALSE(Config::from_env());
+  unsetenv("LOG_FORMAT");
+  setenv("METRICS_FORMAT", "statsd", 1);
+  EXPECT_FALSE(Config::from_env());
+}
+
+}  // namespace
+}  // namespace pm
