@@ -1,0 +1,27 @@
+#pragma once
+// Factory of every rule of the catalogue. Each rule lives in its own file
+// src/engine/rules/md_XXX_*.cpp; all_rules() (rules/registry.cpp) lists them
+// in catalogue order.
+#include <memory>
+
+#include "engine/rule.hpp"
+
+namespace pm::engine::rules {
+
+// Synthetic id of the fail-closed finding for a workflow that cannot be
+// parsed; not a rule of the catalogue (emitted by the analyzer).
+inline constexpr const char* kParseFailureRuleId = "MD-000";
+
+std::unique_ptr<Rule> make_md_001();  // merge queue protection
+std::unique_ptr<Rule> make_md_002();  // autonomy without review
+std::unique_ptr<Rule> make_md_003();  // unmanaged probabilistic output
+std::unique_ptr<Rule> make_md_004();  // audit trail
+std::unique_ptr<Rule> make_md_005();  // drift against a baseline
+std::unique_ptr<Rule> make_md_101();  // excessive workflow permissions
+std::unique_ptr<Rule> make_md_102();  // merge queue trust chain
+std::unique_ptr<Rule> make_md_103();  // dangerous trigger + untrusted checkout
+std::unique_ptr<Rule> make_md_104();  // expression injection
+std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
+std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
+
+}  // namespace pm::engine::rules
