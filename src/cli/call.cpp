@@ -7,10 +7,11 @@ namespace pm::cli {
 
 int run_call(const std::vector<std::string>& args, const Config& config) {
   if (args.empty() || has_flag(args, "--help")) {
-    print_out("Usage: phase-mirror-mcp call <tool> [--args '<json object>']\n\n"
-              "Runs one tool call in-process and prints its result (the governance envelope) as JSON.\n"
-              "Exit code: 0 success, 1 tool error, 2 usage error.\n"
-              "Example: phase-mirror-mcp call analyze_dissonance --args '{\"files\":[\".github/workflows/ci.yml\"]}'");
+    print_out(
+        "Usage: phase-mirror-mcp call <tool> [--args '<json object>']\n\n"
+        "Runs one tool call in-process and prints its result (the governance envelope) as JSON.\n"
+        "Exit code: 0 success, 1 tool error, 2 usage error.\n"
+        "Example: phase-mirror-mcp call analyze_dissonance --args '{\"files\":[\".github/workflows/ci.yml\"]}'");
     return args.empty() ? 2 : 0;
   }
   const std::string tool = args[0];
@@ -24,7 +25,8 @@ int run_call(const std::vector<std::string>& args, const Config& config) {
   }
   mcp::Metrics metrics;
   tools::Runtime runtime{config, metrics, {}};
-  mcp::Server server(config, metrics, tools::build_tools(runtime), [](const Json&) { return true; }, 1);
+  mcp::Server server(
+      config, metrics, tools::build_tools(runtime), [](const Json&) { return true; }, 1);
   Json result = server.call_tool_now(tool, arguments);
   if (result.is_null()) {
     std::string names;

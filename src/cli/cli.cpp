@@ -44,7 +44,8 @@ void print_help() {
   std::string h = std::string("phase-mirror-mcp ") + kVersion +
                   " - Phase Mirror MCP server (code-governance checks)\n\n"
                   "Usage: phase-mirror-mcp [command] [options]\n\nCommands:\n";
-  for (const auto& c : commands()) h += "  " + c.name + std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ') + c.summary + "\n";
+  for (const auto& c : commands())
+    h += "  " + c.name + std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ') + c.summary + "\n";
   h += "\nOptions:\n  --version  Print the version\n  --help     Print this help (also: <command> --help)\n\n"
        "Environment: AWS_REGION, FP_TABLE_NAME, CONSENT_TABLE_NAME, BLOCK_COUNTER_TABLE_NAME,\n"
        "  NONCE_PARAMETER_NAME, LOG_LEVEL (error|warn|info|debug), LOG_FORMAT (text|json),\n"

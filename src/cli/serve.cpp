@@ -32,8 +32,9 @@ unsigned worker_count() {
 
 int run_serve(const std::vector<std::string>& args, const Config& config) {
   if (has_flag(args, "--help")) {
-    print_out("Usage: phase-mirror-mcp [serve]\n\nRuns the MCP server on stdio (newline-delimited JSON-RPC 2.0).\n"
-              "Logs go to stderr; stdout carries protocol messages only.");
+    print_out(
+        "Usage: phase-mirror-mcp [serve]\n\nRuns the MCP server on stdio (newline-delimited JSON-RPC 2.0).\n"
+        "Logs go to stderr; stdout carries protocol messages only.");
     return 0;
   }
   mcp::StdioTransport transport;
@@ -46,8 +47,9 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
 
   mcp::Metrics metrics;
   tools::Runtime runtime{config, metrics, {}};
-  mcp::Server server(config, metrics, tools::build_tools(runtime),
-                     [&transport](const Json& m) { return transport.send(m); }, worker_count());
+  mcp::Server server(
+      config, metrics, tools::build_tools(runtime), [&transport](const Json& m) { return transport.send(m); },
+      worker_count());
   log::set_forwarder(
       [&transport](log::Level l, const Json& record) {
         transport.send(Json{{"jsonrpc", "2.0"},

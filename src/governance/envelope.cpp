@@ -6,12 +6,14 @@
 
 namespace pm::governance {
 
-const char* to_string(Tier t) { return t == Tier::kExperimental ? "experimental" : "authoritative"; }
+const char* to_string(Tier t) {
+  return t == Tier::kExperimental ? "experimental" : "authoritative";
+}
 
 namespace {
 
 const char* decision_badge(const std::string& d) {
-  if (d == "block") return "\xF0\x9F\x9B\x91 Block";       // U+1F6D1
+  if (d == "block") return "\xF0\x9F\x9B\x91 Block";        // U+1F6D1
   if (d == "warn") return "\xE2\x9A\xA0\xEF\xB8\x8F Warn";  // U+26A0 U+FE0F
   if (d == "pass") return "\xE2\x9C\x85 Pass";              // U+2705
   return nullptr;
@@ -51,10 +53,10 @@ Json normalize(RawResponse raw, const EnvelopeContext& ctx) {
   if (raw.decision) env["decision"] = *raw.decision;
   if (raw.degraded_mode) env["degradedMode"] = *raw.degraded_mode;
   env["tierBadge"] = ctx.tier == Tier::kExperimental ? "\xF0\x9F\xA7\xAA Experimental"    // U+1F9EA
-                                                      : "\xF0\x9F\x94\x92 Authoritative";  // U+1F512
+                                                     : "\xF0\x9F\x94\x92 Authoritative";  // U+1F512
   env["environmentBadge"] = ctx.environment == Environment::kCloud
-                                ? "\xE2\x98\x81\xEF\xB8\x8F Cloud (binding)"   // U+2601 U+FE0F
-                                : "\xF0\x9F\x92\xBB Local (degraded)";          // U+1F4BB
+                                ? "\xE2\x98\x81\xEF\xB8\x8F Cloud (binding)"  // U+2601 U+FE0F
+                                : "\xF0\x9F\x92\xBB Local (degraded)";        // U+1F4BB
   if (raw.decision) {
     if (const char* b = decision_badge(*raw.decision)) env["decisionBadge"] = b;
   }
@@ -65,9 +67,9 @@ Json normalize(RawResponse raw, const EnvelopeContext& ctx) {
 }
 
 std::string make_request_id() {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   const std::string rnd = random_bytes(9);
   std::string suffix;

@@ -21,7 +21,9 @@ void Metrics::record(const std::string& tool, double duration_ms, bool error) {
 }
 
 namespace {
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;

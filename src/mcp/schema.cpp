@@ -16,9 +16,12 @@ namespace {
 std::string escape_pointer_token(const std::string& t) {
   std::string out;
   for (char c : t) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out.push_back(c);
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -67,7 +70,9 @@ const RE2* compiled(const std::string& pattern) {
   return it->second->ok() ? it->second.get() : nullptr;
 }
 
-std::string number_text(const Json& j) { return dump_line(j); }
+std::string number_text(const Json& j) {
+  return dump_line(j);
+}
 
 class Validator {
  public:
@@ -189,12 +194,12 @@ class Validator {
 };
 
 const std::set<std::string>& supported_keywords() {
-  static const std::set<std::string> k = {
-      "type", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
-      "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems",
-      "maxItems", "uniqueItems", "format",
-      // annotations only
-      "description", "title", "default", "examples", "$schema"};
+  static const std::set<std::string> k = {"type", "properties", "required", "additionalProperties", "items", "enum",
+                                          "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                                          "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+                                          "format",
+                                          // annotations only
+                                          "description", "title", "default", "examples", "$schema"};
   return k;
 }
 

@@ -84,7 +84,9 @@ Json sanitize_args(const Json& args) {
   return args;
 }
 
-bool valid_id(const Json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+bool valid_id(const Json& id) {
+  return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
 
 // file:///a%20b -> /a b
 std::optional<std::string> uri_to_path(const std::string& uri) {
@@ -129,7 +131,9 @@ Server::Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tool
   for (unsigned i = 0; i < std::max(1u, workers); ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
-Server::~Server() { cancel_all_and_stop(); }
+Server::~Server() {
+  cancel_all_and_stop();
+}
 
 void Server::worker_loop() {
   for (;;) {
@@ -271,8 +275,7 @@ void Server::handle_request(const Json& id, const std::string& method, const Jso
     return;
   }
   if (!initialized_) {
-    send_error(id, rpc::kServerNotInitialized,
-               "Server not initialized: send 'initialize' before '" + method + "'");
+    send_error(id, rpc::kServerNotInitialized, "Server not initialized: send 'initialize' before '" + method + "'");
     return;
   }
   if (method == "tools/list") {
@@ -330,8 +333,8 @@ void Server::handle_response(const Json& msg) {
   std::lock_guard lock(roots_mu_);
   if (!id.is_string() || id.get<std::string>() != roots_request_id_ || !roots_pending_) return;
   std::vector<std::string> paths;
-  if (auto r = msg.find("result"); r != msg.end() && r->is_object() && r->contains("roots") &&
-                                   (*r)["roots"].is_array()) {
+  if (auto r = msg.find("result");
+      r != msg.end() && r->is_object() && r->contains("roots") && (*r)["roots"].is_array()) {
     for (const auto& root : (*r)["roots"]) {
       if (root.is_object() && root.contains("uri") && root["uri"].is_string()) {
         if (auto p = uri_to_path(root["uri"].get<std::string>())) paths.push_back(*p);
@@ -382,8 +385,9 @@ Json Server::on_initialize(const Json& params) {
                {{"name", kServerName},
                 {"title", "Phase Mirror"},
                 {"version", kVersion},
-                {"description", "Code-governance checks: workflow dissonance, L0 invariants, ADR compliance, "
-                                "false-positive analytics and consent"}}},
+                {"description",
+                 "Code-governance checks: workflow dissonance, L0 invariants, ADR compliance, "
+                 "false-positive analytics and consent"}}},
               {"instructions",
                "Call analyze_dissonance with workflow/config/source paths (relative to the workspace root) before "
                "changing them; check_adr_compliance to test files against the ADRs in docs/adr; "
@@ -397,8 +401,8 @@ Json Server::describe(const ToolDef& tool) {
   d["title"] = tool.title;
   d["description"] = tool.description;
   d["inputSchema"] = tool.input_schema;
-  d["outputSchema"] = tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema()
-                                                                                  : tool.output_schema;
+  d["outputSchema"] =
+      tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema() : tool.output_schema;
   Json ann = tool.annotations.is_object() ? tool.annotations : Json::object();
   ann["title"] = tool.title;
   d["annotations"] = std::move(ann);
@@ -490,21 +494,21 @@ Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx) {
   if (!issues.empty()) {
     std::string fields;
     for (const auto& i : issues) fields += (fields.empty() ? "" : ", ") + (i.path.empty() ? "(root)" : i.path);
-    Error e = Error::invalid_input("Invalid input parameters: " + fields,
-                                   Json{{"validationErrors", to_json(issues)}});
+    Error e = Error::invalid_input("Invalid input parameters: " + fields, Json{{"validationErrors", to_json(issues)}});
     e.suggestions = {"Fix the following fields: " + fields, "Refer to the tool's inputSchema for types and limits"};
     outcome = std::move(e);
   } else {
     try {
       outcome = tool.handler(args, ctx);
     } catch (const std::exception& ex) {
-      log::error("tool raised an exception", {{"requestId", ctx.request_id()}, {"tool", tool.name}, {"error", ex.what()}});
-      outcome = Error::execution_failed("Internal error while running " + tool.name + " (request " +
-                                        ctx.request_id() + ")");
+      log::error("tool raised an exception",
+                 {{"requestId", ctx.request_id()}, {"tool", tool.name}, {"error", ex.what()}});
+      outcome =
+          Error::execution_failed("Internal error while running " + tool.name + " (request " + ctx.request_id() + ")");
     } catch (...) {
       log::error("tool raised an unknown exception", {{"requestId", ctx.request_id()}, {"tool", tool.name}});
-      outcome = Error::execution_failed("Internal error while running " + tool.name + " (request " +
-                                        ctx.request_id() + ")");
+      outcome =
+          Error::execution_failed("Internal error while running " + tool.name + " (request " + ctx.request_id() + ")");
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -545,9 +549,9 @@ Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx) {
       raw.data = std::move(data);
       error_code = e.code;
     }
-    governance::EnvelopeContext ectx{tool.tier == ToolTier::kExperimental ? governance::Tier::kExperimental
-                                                                          : governance::Tier::kAuthoritative,
-                                     config_.environment, ctx.request_id(), ctx.timestamp()};
+    governance::EnvelopeContext ectx{
+        tool.tier == ToolTier::kExperimental ? governance::Tier::kExperimental : governance::Tier::kAuthoritative,
+        config_.environment, ctx.request_id(), ctx.timestamp()};
     structured = governance::normalize(std::move(raw), ectx);
     is_error = structured.value("isError", false);
   }

@@ -38,8 +38,7 @@ class Server {
  public:
   using Sender = std::function<bool(const Json&)>;
 
-  Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender,
-         unsigned workers = 4);
+  Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender, unsigned workers = 4);
   ~Server();  // cancels and joins
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -46,8 +46,8 @@ mcp::ToolDef make_get_server_info(Runtime& rt) {
     },
     "required": ["name", "version", "environment", "config", "governanceTiers"]
   })");
-  t.annotations = Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true},
-                       {"openWorldHint", false}};
+  t.annotations =
+      Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
   t.tier = mcp::ToolTier::kNone;
   t.handler = [&rt](const Json&, mcp::ToolContext&) -> mcp::ToolResult {
     const Config& c = rt.config;
@@ -78,8 +78,7 @@ mcp::ToolDef make_get_server_info(Runtime& rt) {
     out.payload["capabilities"] = Json{{"tools", tool_names}, {"protocolVersions", mcp::supported_protocol_versions()}};
     out.payload["storage"] = storage_info(c);
     out.payload["metrics"] = rt.metrics.snapshot();
-    out.payload["uptimeSeconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
+    out.payload["uptimeSeconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
     return out;
   };
   return t;

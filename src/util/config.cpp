@@ -7,7 +7,9 @@
 
 namespace pm {
 
-const char* to_string(Environment e) { return e == Environment::kCloud ? "cloud" : "local"; }
+const char* to_string(Environment e) {
+  return e == Environment::kCloud ? "cloud" : "local";
+}
 
 std::optional<std::string> env_var(const char* name) {
   if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string(v);

@@ -28,13 +28,15 @@ std::string sha256_raw(std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
-std::string sha256_hex(std::string_view data) { return to_hex(sha256_raw(data)); }
+std::string sha256_hex(std::string_view data) {
+  return to_hex(sha256_raw(data));
+}
 
 std::string hmac_sha256_raw(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr) {
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+           data.size(), md, &len) == nullptr) {
     throw std::runtime_error("hmac failed");
   }
   return std::string(reinterpret_cast<char*>(md), len);

@@ -61,8 +61,12 @@ void configure(Level min_level, Format format) {
   g_level = min_level;
   g_format = format;
 }
-Level min_level() { return g_level; }
-Format format() { return g_format; }
+Level min_level() {
+  return g_level;
+}
+Format format() {
+  return g_format;
+}
 
 void write(Level l, std::string_view message, const Json& fields) {
   try {
@@ -83,7 +87,8 @@ void write(Level l, std::string_view message, const Json& fields) {
       line = record["time"].get<std::string>() + " " + level_name(l) + " " + std::string(message);
       if (fields.is_object()) {
         for (auto it = fields.begin(); it != fields.end(); ++it) {
-          line += " " + it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : dump_line(it.value()));
+          line +=
+              " " + it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : dump_line(it.value()));
         }
       }
       // One record, one line.
@@ -114,6 +119,8 @@ void set_forwarder(Forwarder f, Level client_level) {
   g_client_level = g_forwarder ? client_level : Level::kEmergency;
 }
 
-void set_client_level(Level l) { g_client_level = l; }
+void set_client_level(Level l) {
+  g_client_level = l;
+}
 
 }  // namespace pm::log

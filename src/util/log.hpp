@@ -25,10 +25,18 @@ Format format();
 // `fields` must be an object (or null).
 void write(Level l, std::string_view message, const Json& fields = nullptr);
 
-inline void debug(std::string_view m, const Json& f = nullptr) { write(Level::kDebug, m, f); }
-inline void info(std::string_view m, const Json& f = nullptr) { write(Level::kInfo, m, f); }
-inline void warn(std::string_view m, const Json& f = nullptr) { write(Level::kWarning, m, f); }
-inline void error(std::string_view m, const Json& f = nullptr) { write(Level::kError, m, f); }
+inline void debug(std::string_view m, const Json& f = nullptr) {
+  write(Level::kDebug, m, f);
+}
+inline void info(std::string_view m, const Json& f = nullptr) {
+  write(Level::kInfo, m, f);
+}
+inline void warn(std::string_view m, const Json& f = nullptr) {
+  write(Level::kWarning, m, f);
+}
+inline void error(std::string_view m, const Json& f = nullptr) {
+  write(Level::kError, m, f);
+}
 
 // Writes a raw line to stderr as is (banner, EMF records). Thread-safe.
 void raw_line(std::string_view line);

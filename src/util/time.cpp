@@ -17,7 +17,9 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -91,8 +93,8 @@ std::optional<Parsed> parse(std::string_view s, bool allow_date_only) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  std::int64_t total = days_from_civil(y, mo, d) * 86400000LL + (h * 3600LL + mi * 60LL + sec) * 1000LL + ms -
-                       offset_min * 60000LL;
+  std::int64_t total =
+      days_from_civil(y, mo, d) * 86400000LL + (h * 3600LL + mi * 60LL + sec) * 1000LL + ms - offset_min * 60000LL;
   p.time = from_epoch_ms(total);
   return p;
 }
@@ -103,7 +105,9 @@ std::int64_t to_epoch_ms(SysTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-SysTime from_epoch_ms(std::int64_t ms) { return SysTime(std::chrono::milliseconds(ms)); }
+SysTime from_epoch_ms(std::int64_t ms) {
+  return SysTime(std::chrono::milliseconds(ms));
+}
 
 std::string iso8601_ms(SysTime t) {
   const std::int64_t total_ms = to_epoch_ms(t);
@@ -117,12 +121,14 @@ std::string iso8601_ms(SysTime t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
 }
 
-std::string now_iso8601_ms() { return iso8601_ms(std::chrono::system_clock::now()); }
+std::string now_iso8601_ms() {
+  return iso8601_ms(std::chrono::system_clock::now());
+}
 
 std::optional<SysTime> parse_iso8601(std::string_view s, bool allow_date_only) {
   auto p = parse(s, allow_date_only);

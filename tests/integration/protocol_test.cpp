@@ -1,12 +1,12 @@
 // The real binary over stdio: lifecycle, framing, purity of stdout, exit paths.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <regex>
 #include <sstream>
 #include <thread>
-#include <sys/wait.h>
 
 #include "support/server_process.hpp"
 #include "version.hpp"
@@ -43,15 +43,20 @@ TEST(Protocol, EveryStdoutLineOfALongMixedSessionIsJsonRpc) {
   p.send_raw("\n\n   \n");
   p.send_raw("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"nope\"}\r\n");
   for (int i = 0; i < 30; ++i) {
-    p.send({{"jsonrpc", "2.0"}, {"id", 100 + i}, {"method", "tools/call"},
-            {"params", {{"name", i % 3 == 0 ? "get_server_info" : (i % 3 == 1 ? "dummy_experimental" : "slow_operation")},
-                        {"arguments", i % 3 == 2 ? Json{{"durationMs", 20}} : Json::object()},
-                        {"_meta", {{"progressToken", i}}}}}});
+    p.send({{"jsonrpc", "2.0"},
+            {"id", 100 + i},
+            {"method", "tools/call"},
+            {"params",
+             {{"name", i % 3 == 0 ? "get_server_info" : (i % 3 == 1 ? "dummy_experimental" : "slow_operation")},
+              {"arguments", i % 3 == 2 ? Json{{"durationMs", 20}} : Json::object()},
+              {"_meta", {{"progressToken", i}}}}}});
     p.send({{"jsonrpc", "2.0"}, {"id", "ping-" + std::to_string(i)}, {"method", "ping"}});
   }
   p.send({{"jsonrpc", "2.0"}, {"id", 200}, {"method", "tools/call"}, {"params", {{"name", "unknown_tool"}}}});
   p.send({{"jsonrpc", "2.0"}, {"id", 201}, {"method", "logging/setLevel"}, {"params", {{"level", "debug"}}}});
-  p.send({{"jsonrpc", "2.0"}, {"id", 202}, {"method", "tools/call"},
+  p.send({{"jsonrpc", "2.0"},
+          {"id", 202},
+          {"method", "tools/call"},
           {"params", {{"name", "slow_operation"}, {"arguments", {{"durationMs", "x"}}}}}});
   p.close_stdin();
   int responses = 0;
@@ -71,7 +76,9 @@ TEST(Protocol, EofLetsInFlightWorkFinish) {
   TempDir dir;
   ServerProcess p({}, fixture_env(dir));
   p.initialize();
-  p.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+  p.send({{"jsonrpc", "2.0"},
+          {"id", 1},
+          {"method", "tools/call"},
           {"params", {{"name", "slow_operation"}, {"arguments", {{"durationMs", 300}}}}}});
   p.close_stdin();
   auto r = p.wait_for([](const Json& m) { return m.contains("id") && m["id"] == 1; }, 10s);
@@ -85,7 +92,9 @@ TEST(Protocol, SigtermCancelsInFlightWorkAndExitsCleanly) {
     TempDir dir;
     ServerProcess p({}, fixture_env(dir));
     p.initialize();
-    p.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+    p.send({{"jsonrpc", "2.0"},
+            {"id", 1},
+            {"method", "tools/call"},
             {"params", {{"name", "slow_operation"}, {"arguments", {{"durationMs", 30000}}}}}});
     std::this_thread::sleep_for(100ms);
     const auto start = std::chrono::steady_clock::now();
@@ -99,10 +108,14 @@ TEST(Protocol, CancelledCallGetsNoResponseAndServerLivesOn) {
   TempDir dir;
   ServerProcess p({}, fixture_env(dir));
   p.initialize();
-  p.send({{"jsonrpc", "2.0"}, {"id", "c1"}, {"method", "tools/call"},
+  p.send({{"jsonrpc", "2.0"},
+          {"id", "c1"},
+          {"method", "tools/call"},
           {"params", {{"name", "slow_operation"}, {"arguments", {{"durationMs", 5000}}}}}});
   std::this_thread::sleep_for(50ms);
-  p.send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "c1"}, {"reason", "user"}}}});
+  p.send({{"jsonrpc", "2.0"},
+          {"method", "notifications/cancelled"},
+          {"params", {{"requestId", "c1"}, {"reason", "user"}}}});
   Json pong = p.request("ping", nullptr, "after");
   EXPECT_EQ(pong["result"], Json::object());
   auto late = p.wait_for([](const Json& m) { return m.contains("id") && m["id"] == "c1"; }, 700ms);

@@ -187,7 +187,9 @@ void ServerProcess::close_stdin() {
   in_ = -1;
 }
 
-void ServerProcess::signal(int sig) { kill(pid_, sig); }
+void ServerProcess::signal(int sig) {
+  kill(pid_, sig);
+}
 
 int ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

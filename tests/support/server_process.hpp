@@ -17,14 +17,14 @@ namespace pm::test {
 class ServerProcess {
  public:
   // env entries "NAME=value" are added to (or override) the inherited environment.
-  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {},
-                         std::string cwd = "");
+  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {}, std::string cwd = "");
   ~ServerProcess();
 
   void send_raw(const std::string& bytes);
   void send(const Json& msg) { send_raw(dump_line(msg) + "\n"); }
   // Sends a request and waits for the response with that id (other messages are kept).
-  Json request(const std::string& method, Json params, Json id, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  Json request(const std::string& method, Json params, Json id,
+               std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Next stdout line parsed as JSON (nullopt on timeout/EOF). Throws if a line is not JSON.
   std::optional<Json> next_message(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Waits for a message matching pred among received ones.

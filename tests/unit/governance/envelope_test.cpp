@@ -12,7 +12,7 @@ struct Cell {
   Environment env;
   std::string tool_decision;  // what the tool asked for
   std::string want_decision;
-  bool want_degraded;         // degradedMode present and true
+  bool want_degraded;                 // degradedMode present and true
   std::optional<bool> want_is_error;  // when the tool set none
 };
 
@@ -45,19 +45,20 @@ constexpr auto X = Tier::kExperimental;
 constexpr auto L = Environment::kLocal;
 constexpr auto C = Environment::kCloud;
 
-INSTANTIATE_TEST_SUITE_P(
-    AllCells, EnvelopeMatrix,
-    ::testing::Values(
-        // authoritative + cloud: binding, unchanged
-        Cell{A, C, "block", "block", false, std::nullopt}, Cell{A, C, "warn", "warn", false, std::nullopt},
-        Cell{A, C, "pass", "pass", false, std::nullopt},
-        // authoritative + local: advisory, degraded, isError false
-        Cell{A, L, "block", "warn", true, false}, Cell{A, L, "warn", "warn", true, false},
-        Cell{A, L, "pass", "pass", true, false},
-        // experimental: never blocks; isError false only when a clamp happened
-        Cell{X, C, "block", "warn", false, false}, Cell{X, C, "warn", "warn", false, std::nullopt},
-        Cell{X, C, "pass", "pass", false, std::nullopt}, Cell{X, L, "block", "warn", false, false},
-        Cell{X, L, "warn", "warn", false, std::nullopt}, Cell{X, L, "pass", "pass", false, std::nullopt}));
+INSTANTIATE_TEST_SUITE_P(AllCells, EnvelopeMatrix,
+                         ::testing::Values(
+                             // authoritative + cloud: binding, unchanged
+                             Cell{A, C, "block", "block", false, std::nullopt},
+                             Cell{A, C, "warn", "warn", false, std::nullopt},
+                             Cell{A, C, "pass", "pass", false, std::nullopt},
+                             // authoritative + local: advisory, degraded, isError false
+                             Cell{A, L, "block", "warn", true, false}, Cell{A, L, "warn", "warn", true, false},
+                             Cell{A, L, "pass", "pass", true, false},
+                             // experimental: never blocks; isError false only when a clamp happened
+                             Cell{X, C, "block", "warn", false, false}, Cell{X, C, "warn", "warn", false, std::nullopt},
+                             Cell{X, C, "pass", "pass", false, std::nullopt}, Cell{X, L, "block", "warn", false, false},
+                             Cell{X, L, "warn", "warn", false, std::nullopt},
+                             Cell{X, L, "pass", "pass", false, std::nullopt}));
 
 TEST(Envelope, KeyOrderIsTheDocumentedOne) {
   RawResponse raw;
@@ -69,9 +70,9 @@ TEST(Envelope, KeyOrderIsTheDocumentedOne) {
   Json env = normalize(raw, {A, L, "r", "t"});
   std::vector<std::string> keys;
   for (auto it = env.begin(); it != env.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"success", "code", "message", "isError", "tier", "environment",
-                                            "decision", "degradedMode", "tierBadge", "environmentBadge",
-                                            "decisionBadge", "requestId", "timestamp", "data"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"success", "code", "message", "isError", "tier", "environment", "decision",
+                                            "degradedMode", "tierBadge", "environmentBadge", "decisionBadge",
+                                            "requestId", "timestamp", "data"}));
 }
 
 TEST(Envelope, ErrorKeepsIsErrorTrueInLocalMode) {

@@ -34,10 +34,9 @@ TEST(Schema, EveryFailingFieldIsReportedWithPointerAndKeyword) {
   auto issues = validate(kSchema, Json::parse(R"({
     "files": ["", 3], "mode": "nope", "daysBack": 0.5, "rate": 1, "id": "ADR-1",
     "when": "yesterday", "tags": ["x", "x"], "nested": {}})"));
-  EXPECT_EQ(paths(issues),
-            (std::vector<std::string>{"/files/0:minLength", "/files/1:type", "/mode:enum", "/daysBack:type",
-                                      "/rate:exclusiveMaximum", "/id:pattern", "/when:format", "/tags:uniqueItems",
-                                      "/nested/a~1b:required"}));
+  EXPECT_EQ(paths(issues), (std::vector<std::string>{"/files/0:minLength", "/files/1:type", "/mode:enum",
+                                                     "/daysBack:type", "/rate:exclusiveMaximum", "/id:pattern",
+                                                     "/when:format", "/tags:uniqueItems", "/nested/a~1b:required"}));
 }
 
 TEST(Schema, MissingRequiredAndWrongRootType) {
@@ -73,7 +72,8 @@ TEST(Schema, UnsupportedKeywordsAreDetected) {
 
 TEST(Schema, AdditionalPropertiesFalse) {
   Json s = Json::parse(R"({"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false})");
-  EXPECT_EQ(paths(validate(s, Json::parse(R"({"a":"x","b":1})"))), (std::vector<std::string>{"/b:additionalProperties"}));
+  EXPECT_EQ(paths(validate(s, Json::parse(R"({"a":"x","b":1})"))),
+            (std::vector<std::string>{"/b:additionalProperties"}));
 }
 
 }  // namespace

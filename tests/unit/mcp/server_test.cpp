@@ -124,7 +124,8 @@ TEST_F(ServerTest, VersionNegotiation) {
     Metrics m;
     Capture cap;
     Server s(c, m, {}, [&](const Json& j) { return cap(j); });
-    s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", {{"protocolVersion", v}}}}));
+    s.handle_line(
+        dump_line({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", {{"protocolVersion", v}}}}));
     EXPECT_EQ((*cap.response(1))["result"]["protocolVersion"], v);
   }
   send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", {{"protocolVersion", "1999-01-01"}}}});
@@ -225,13 +226,17 @@ TEST_F(ServerTest, ExceptionsBecomeExecutionFailedWithoutInternals) {
 
 TEST_F(ServerTest, PingIsAnsweredWhileAToolRunsAndCancelledCallsGetNoResponse) {
   init();
-  send({{"jsonrpc", "2.0"}, {"id", "slow"}, {"method", "tools/call"},
+  send({{"jsonrpc", "2.0"},
+        {"id", "slow"},
+        {"method", "tools/call"},
         {"params", {{"name", "slow"}, {"arguments", Json::object()}, {"_meta", {{"progressToken", "tok"}}}}}});
   ASSERT_TRUE(capture_.wait([](const Json& m) { return m.value("method", "") == "notifications/progress"; }));
   send({{"jsonrpc", "2.0"}, {"id", "p"}, {"method", "ping"}});
   EXPECT_TRUE(capture_.response("p"));
   EXPECT_EQ(call("e", "echo", {{"text", "during"}})["result"]["structuredContent"]["data"]["text"], "during");
-  send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "slow"}, {"reason", "x"}}}});
+  send({{"jsonrpc", "2.0"},
+        {"method", "notifications/cancelled"},
+        {"params", {{"requestId", "slow"}, {"reason", "x"}}}});
   for (int i = 0; i < 200 && !saw_cancel_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_TRUE(saw_cancel_);
   server_->drain(std::chrono::seconds(5));
@@ -270,9 +275,15 @@ TEST_F(ServerTest, MetricsCountCallsAndErrors) {
 
 TEST_F(ServerTest, DuplicateInFlightIdIsRejected) {
   init();
-  send({{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "tools/call"}, {"params", {{"name", "slow"}, {"arguments", Json::object()}}}});
+  send({{"jsonrpc", "2.0"},
+        {"id", "d"},
+        {"method", "tools/call"},
+        {"params", {{"name", "slow"}, {"arguments", Json::object()}}}});
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  send({{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "tools/call"}, {"params", {{"name", "echo"}, {"arguments", {{"text", "x"}}}}}});
+  send({{"jsonrpc", "2.0"},
+        {"id", "d"},
+        {"method", "tools/call"},
+        {"params", {{"name", "echo"}, {"arguments", {{"text", "x"}}}}}});
   EXPECT_TRUE(capture_.wait([](const Json& m) { return m.contains("error") && m["id"] == "d"; }));
   send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "d"}}}});
 }

@@ -16,9 +16,9 @@ class ConfigEnv : public ::testing::Test {
     }
   }
   void TearDown() override { SetUp(); }
-  static constexpr const char* kVars[] = {"AWS_REGION", "FP_TABLE_NAME", "CONSENT_TABLE_NAME", "LOG_LEVEL",
-                                          "LOG_FORMAT", "PHASE_MIRROR_DATA_DIR", "PHASE_MIRROR_MAX_FILE_BYTES",
-                                          "METRICS_FORMAT"};
+  static constexpr const char* kVars[] = {
+      "AWS_REGION", "FP_TABLE_NAME",         "CONSENT_TABLE_NAME",          "LOG_LEVEL",
+      "LOG_FORMAT", "PHASE_MIRROR_DATA_DIR", "PHASE_MIRROR_MAX_FILE_BYTES", "METRICS_FORMAT"};
 };
 
 TEST_F(ConfigEnv, Defaults) {
