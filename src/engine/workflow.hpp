@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/yaml.hpp"
@@ -41,11 +42,11 @@ struct Job {
   int line = 0;
   std::optional<Located> name;
   Permissions permissions;
-  std::optional<Located> uses;            // reusable workflow call
-  std::optional<Located> secrets_inherit;  // "secrets: inherit"
+  std::optional<Located> uses;                           // reusable workflow call
+  std::optional<Located> secrets_inherit;                // "secrets: inherit"
   std::vector<std::pair<std::string, Located>> secrets;  // explicit secrets map of a reusable call
   std::optional<Located> if_cond;
-  std::optional<Located> environment;     // environment name (gate)
+  std::optional<Located> environment;  // environment name (gate)
   std::optional<Located> container_image;
   std::vector<Located> services_images;
   std::vector<std::string> needs;
@@ -54,7 +55,7 @@ struct Job {
 };
 
 struct WorkflowFile {
-  std::string path;  // workspace-relative
+  std::string path;                  // workspace-relative
   bool is_composite_action = false;  // action.yml with runs.using: composite
   std::optional<Located> name;
   // Trigger event names with their lines, whatever shape `on:` had
@@ -70,6 +71,13 @@ struct WorkflowFile {
   std::vector<std::string> lines;
 
   bool has_trigger(const std::string& event) const;
+  // The source line of the `needle` found at byte `offset` of `text` (a value
+  // of this file, e.g. a step's run script). Exact for literal block scalars
+  // (`run: |`); for folded or quoted multi-line scalars the line is found by
+  // searching the source lines for the same occurrence of `needle`.
+  int line_of(const Located& text, std::size_t offset, std::string_view needle) const;
+  // The trimmed source line `line` (1-based), "" when out of range.
+  std::string line_text(int line) const;
 };
 
 // Builds the model from a file's text. Never throws on bad input: syntax

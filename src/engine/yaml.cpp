@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -116,8 +117,17 @@ class Builder {
       if (!yaml_parser_parse(&parser, &event)) {
         std::string msg = parser.problem ? parser.problem : "invalid YAML";
         if (parser.context) msg = std::string(parser.context) + ": " + msg;
-        result.error = ParseError{msg, static_cast<int>(parser.problem_mark.line) + 1,
-                                  static_cast<int>(parser.problem_mark.column) + 1};
+        if (parser.error == YAML_READER_ERROR) {
+          // Encoding errors carry a byte offset instead of a mark.
+          std::size_t off = std::min(parser.problem_offset, text_.size());
+          std::size_t nl = text_.rfind('\n', off == 0 ? 0 : off - 1);
+          int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<long>(off), '\n'));
+          int col = static_cast<int>(nl == std::string_view::npos || off == 0 ? off : off - nl - 1) + 1;
+          result.error = ParseError{msg, line, col};
+        } else {
+          result.error = ParseError{msg, static_cast<int>(parser.problem_mark.line) + 1,
+                                    static_cast<int>(parser.problem_mark.column) + 1};
+        }
         break;
       }
       done = event.type == YAML_STREAM_END_EVENT;

@@ -207,6 +207,10 @@ TEST(YamlParse, InvalidUtf8IsAParseError) {
   auto r = parse("name: \xff\xfe ok\n");
   ASSERT_TRUE(r.error.has_value());
   EXPECT_EQ(r.error->line, 1);
+  EXPECT_EQ(r.error->column, 7);
+  auto later = parse("a: 1\nb: 2\nc: ok \xc3\x28\n");
+  ASSERT_TRUE(later.error.has_value());
+  EXPECT_EQ(later.error->line, 3);
 }
 
 TEST(YamlParse, LargeSequenceParsesCompletely) {

@@ -1,0 +1,276 @@
+#include "engine/workflow.hpp"
+
+#include <algorithm>
+
+namespace pm::engine {
+
+bool WorkflowFile::has_trigger(const std::string& event) const {
+  return std::any_of(triggers.begin(), triggers.end(), [&](const Located& t) { return t.value == event; });
+}
+
+std::string WorkflowFile::line_text(int line) const {
+  if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return {};
+  const std::string& l = lines[static_cast<std::size_t>(line) - 1];
+  auto b = l.find_first_not_of(" \t");
+  if (b == std::string::npos) return {};
+  auto e = l.find_last_not_of(" \t");
+  return l.substr(b, e - b + 1);
+}
+
+int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_view needle) const {
+  offset = std::min(offset, text.value.size());
+  int newlines = static_cast<int>(std::count(text.value.begin(), text.value.begin() + static_cast<long>(offset), '\n'));
+  int candidate = text.line + newlines;
+  if (needle.empty()) return candidate;
+  if (candidate >= 1 && static_cast<std::size_t>(candidate) <= lines.size() &&
+      lines[static_cast<std::size_t>(candidate) - 1].find(needle) != std::string::npos) {
+    return candidate;
+  }
+  // Folded or quoted scalar: find the same occurrence of the needle in the source.
+  std::size_t occurrence = 0;
+  for (std::size_t p = text.value.find(needle); p != std::string::npos && p < offset;
+       p = text.value.find(needle, p + needle.size())) {
+    ++occurrence;
+  }
+  for (std::size_t i = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0; i < lines.size(); ++i) {
+    for (std::size_t p = lines[i].find(needle); p != std::string::npos; p = lines[i].find(needle, p + needle.size())) {
+      if (occurrence == 0) return static_cast<int>(i) + 1;
+      --occurrence;
+    }
+  }
+  return text.line;
+}
+
+namespace {
+
+using yaml::Node;
+
+// A scalar value with the line its text starts on: block scalars (| and >)
+// start on the line after their indicator.
+Located located(const Node& n) {
+  int line = n.line;
+  if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
+  return Located{n.value, line};
+}
+
+std::optional<Located> scalar_field(const Node& map, std::string_view key) {
+  const Node* v = map.get(key);
+  if (!v || !v->is_scalar()) return std::nullopt;
+  return located(*v);
+}
+
+std::vector<std::pair<std::string, Located>> scalar_map(const Node* map) {
+  std::vector<std::pair<std::string, Located>> out;
+  if (!map || !map->is_mapping()) return out;
+  out.reserve(map->entries.size());
+  for (const auto& [k, v] : map->entries) {
+    if (!k.is_scalar() || !v.is_scalar()) continue;
+    out.emplace_back(k.value, located(v));
+  }
+  return out;
+}
+
+// The `on` key: libyaml gives the text "on"; a YAML 1.1 loader upstream may
+// have written it as `true`, which we accept too.
+const Node* find_on(const Node& root, int& key_line) {
+  for (const auto& [k, v] : root.entries) {
+    if (k.is_scalar() && (k.value == "on" || k.value == "true" || k.value == "True" || k.value == "ON")) {
+      key_line = k.line;
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+void parse_triggers(const Node& on, std::vector<Located>& out) {
+  if (on.is_scalar()) {
+    if (!on.is_null()) out.push_back(Located{on.value, on.line});
+  } else if (on.is_sequence()) {
+    for (const auto& item : on.items) {
+      if (item.is_scalar() && !item.is_null()) out.push_back(Located{item.value, item.line});
+    }
+  } else {
+    for (const auto& [k, v] : on.entries) {
+      if (k.is_scalar()) out.push_back(Located{k.value, k.line});
+    }
+  }
+}
+
+Permissions parse_permissions(const Node& root, std::string_view key = "permissions") {
+  Permissions p;
+  for (const auto& [k, v] : root.entries) {
+    if (!k.is_scalar() || k.value != key) continue;
+    p.present = true;
+    p.line = k.line;
+    if (v.is_scalar()) {
+      if (!v.is_null()) p.shorthand = v.value;
+    } else if (v.is_mapping()) {
+      for (const auto& [sk, sv] : v.entries) {
+        if (sk.is_scalar() && sv.is_scalar()) p.scopes.emplace_back(sk.value, Located{sv.value, sk.line});
+      }
+    }
+    break;
+  }
+  return p;
+}
+
+Step parse_step(const Node& n) {
+  Step s;
+  s.line = n.line;
+  if (!n.is_mapping()) return s;
+  if (!n.entries.empty()) s.line = n.entries.front().first.line;
+  s.id = scalar_field(n, "id");
+  s.name = scalar_field(n, "name");
+  s.uses = scalar_field(n, "uses");
+  s.run = scalar_field(n, "run");
+  s.if_cond = scalar_field(n, "if");
+  s.shell = scalar_field(n, "shell");
+  s.with = scalar_map(n.get("with"));
+  s.env = scalar_map(n.get("env"));
+  return s;
+}
+
+void parse_steps(const Node* steps, std::vector<Step>& out) {
+  if (!steps || !steps->is_sequence()) return;
+  out.reserve(steps->items.size());
+  for (const auto& item : steps->items) {
+    if (item.is_mapping()) out.push_back(parse_step(item));
+  }
+}
+
+std::optional<Located> image_of(const Node* n) {
+  if (!n) return std::nullopt;
+  if (n->is_scalar()) return n->is_null() ? std::nullopt : std::optional<Located>(located(*n));
+  if (n->is_mapping()) return scalar_field(*n, "image");
+  return std::nullopt;
+}
+
+Job parse_job(const Node& key, const Node& n) {
+  Job j;
+  j.id = key.value;
+  j.line = key.line;
+  if (!n.is_mapping()) return j;
+  j.name = scalar_field(n, "name");
+  j.permissions = parse_permissions(n);
+  j.uses = scalar_field(n, "uses");
+  j.if_cond = scalar_field(n, "if");
+  if (const Node* sec = n.get("secrets")) {
+    if (sec->is_scalar() && sec->value == "inherit") {
+      j.secrets_inherit = located(*sec);
+    } else {
+      j.secrets = scalar_map(sec);
+    }
+  }
+  if (const Node* env = n.get("environment")) {
+    if (env->is_scalar() && !env->is_null()) {
+      j.environment = located(*env);
+    } else if (env->is_mapping()) {
+      j.environment = scalar_field(*env, "name");
+    }
+  }
+  j.container_image = image_of(n.get("container"));
+  if (const Node* services = n.get("services"); services && services->is_mapping()) {
+    for (const auto& [sk, sv] : services->entries) {
+      if (auto img = image_of(&sv)) j.services_images.push_back(std::move(*img));
+    }
+  }
+  if (const Node* needs = n.get("needs")) {
+    if (needs->is_scalar() && !needs->is_null()) {
+      j.needs.push_back(needs->value);
+    } else if (needs->is_sequence()) {
+      for (const auto& item : needs->items) {
+        if (item.is_scalar()) j.needs.push_back(item.value);
+      }
+    }
+  }
+  j.env = scalar_map(n.get("env"));
+  parse_steps(n.get("steps"), j.steps);
+  return j;
+}
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    lines.emplace_back(l);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+// action.yml / action.yaml: a composite action's steps become one pseudo-job.
+void parse_action(const Node& root, const Node& runs, WorkflowFile& wf) {
+  wf.name = scalar_field(root, "name");
+  Job j;
+  j.id = "runs";
+  j.line = runs.line;
+  if (runs.is_mapping()) {
+    const Node* using_node = runs.get("using");
+    wf.is_composite_action = using_node && using_node->is_scalar() && using_node->value == "composite";
+    parse_steps(runs.get("steps"), j.steps);
+    j.env = scalar_map(runs.get("env"));
+    if (auto img = scalar_field(runs, "image"); img && img->value.rfind("docker://", 0) == 0) {
+      j.container_image = std::move(img);
+    }
+  }
+  wf.jobs.push_back(std::move(j));
+}
+
+}  // namespace
+
+WorkflowFile parse_workflow(const std::string& path, std::string_view text) {
+  WorkflowFile wf;
+  wf.path = path;
+  wf.lines = split_lines(text);
+  yaml::ParseResult parsed = yaml::parse(text);
+  if (parsed.error) {
+    wf.parse_error = std::move(parsed.error);
+    return wf;
+  }
+  const Node* root = nullptr;
+  for (const auto& doc : parsed.documents) {
+    if (doc.root) {
+      root = &*doc.root;
+      break;
+    }
+  }
+  if (!root) {
+    wf.parse_error = yaml::ParseError{"the file holds no YAML document (empty workflow)", 1, 1};
+    return wf;
+  }
+  if (!root->is_mapping()) {
+    wf.parse_error = yaml::ParseError{"the top level of a workflow must be a mapping", root->line, root->column};
+    return wf;
+  }
+  const Node* runs = root->get("runs");
+  if (runs && !root->get("jobs")) {
+    parse_action(*root, *runs, wf);
+    return wf;
+  }
+  wf.name = scalar_field(*root, "name");
+  int on_line = 0;
+  if (const Node* on = find_on(*root, on_line)) {
+    wf.on_line = on_line;
+    parse_triggers(*on, wf.triggers);
+  }
+  wf.permissions = parse_permissions(*root);
+  wf.env = scalar_map(root->get("env"));
+  const Node* jobs = root->get("jobs");
+  if (jobs && jobs->is_mapping()) {
+    wf.jobs.reserve(jobs->entries.size());
+    for (const auto& [k, v] : jobs->entries) {
+      if (k.is_scalar()) wf.jobs.push_back(parse_job(k, v));
+    }
+  } else if (jobs && !jobs->is_null()) {
+    wf.parse_error = yaml::ParseError{"`jobs` must be a mapping of job ids to jobs", jobs->line, jobs->column};
+  }
+  return wf;
+}
+
+}  // namespace pm::engine

@@ -1,0 +1,255 @@
+#include "engine/workflow.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pm::engine {
+namespace {
+
+std::vector<std::string> trigger_names(const WorkflowFile& wf) {
+  std::vector<std::string> out;
+  for (const auto& t : wf.triggers) out.push_back(t.value);
+  return out;
+}
+
+TEST(WorkflowModel, OnAsFlowList) {
+  auto wf = parse_workflow(".github/workflows/ci.yml",
+                           "name: CI\non: [push, pull_request_target]\njobs:\n  build:\n    runs-on: ubuntu-latest\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  EXPECT_EQ(trigger_names(wf), (std::vector<std::string>{"push", "pull_request_target"}));
+  EXPECT_EQ(wf.on_line, 2);
+  EXPECT_TRUE(wf.has_trigger("pull_request_target"));
+  EXPECT_FALSE(wf.has_trigger("pull_request"));
+  ASSERT_TRUE(wf.name.has_value());
+  EXPECT_EQ(wf.name->value, "CI");
+}
+
+TEST(WorkflowModel, OnAsStringAndAsMappingWithNullValues) {
+  auto a = parse_workflow("a.yml", "on: push\njobs: {}\n");
+  EXPECT_EQ(trigger_names(a), (std::vector<std::string>{"push"}));
+  auto b = parse_workflow("b.yml",
+                          "on:\n"
+                          "  issue_comment:\n"
+                          "  workflow_run:\n"
+                          "    workflows: [CI]\n"
+                          "    types: [completed]\n"
+                          "  workflow_call:\n"
+                          "    secrets:\n"
+                          "      token:\n"
+                          "        required: true\n"
+                          "jobs: {}\n");
+  ASSERT_FALSE(b.parse_error.has_value());
+  EXPECT_EQ(trigger_names(b), (std::vector<std::string>{"issue_comment", "workflow_run", "workflow_call"}));
+  EXPECT_EQ(b.triggers[1].line, 3);
+}
+
+TEST(WorkflowModel, OnAsBooleanKeyIsAcceptedDefensively) {
+  auto wf = parse_workflow("a.yml", "true: [pull_request]\njobs: {}\n");
+  EXPECT_EQ(trigger_names(wf), (std::vector<std::string>{"pull_request"}));
+}
+
+TEST(WorkflowModel, PermissionsAtWorkflowAndJobLevel) {
+  auto wf = parse_workflow("p.yml",
+                           "on: push\n"
+                           "permissions: write-all\n"
+                           "jobs:\n"
+                           "  a:\n"
+                           "    permissions:\n"
+                           "      contents: read\n"
+                           "      pull-requests: write\n"
+                           "    runs-on: ubuntu-latest\n"
+                           "  b:\n"
+                           "    permissions: {}\n"
+                           "  c:\n"
+                           "    runs-on: ubuntu-latest\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  EXPECT_TRUE(wf.permissions.present);
+  EXPECT_EQ(wf.permissions.shorthand, "write-all");
+  EXPECT_EQ(wf.permissions.line, 2);
+  ASSERT_EQ(wf.jobs.size(), 3u);
+  const auto& a = wf.jobs[0].permissions;
+  EXPECT_TRUE(a.present);
+  EXPECT_EQ(a.shorthand, "");
+  ASSERT_EQ(a.scopes.size(), 2u);
+  EXPECT_EQ(a.scopes[1].first, "pull-requests");
+  EXPECT_EQ(a.scopes[1].second.value, "write");
+  EXPECT_EQ(a.scopes[1].second.line, 7);
+  EXPECT_TRUE(wf.jobs[1].permissions.present);
+  EXPECT_TRUE(wf.jobs[1].permissions.scopes.empty());
+  EXPECT_FALSE(wf.jobs[2].permissions.present);
+}
+
+TEST(WorkflowModel, StepsWithRunLinesAndInputs) {
+  auto wf = parse_workflow("s.yml",
+                           "on: pull_request\n"                       // 1
+                           "jobs:\n"                                  // 2
+                           "  test:\n"                                // 3
+                           "    runs-on: ubuntu-latest\n"             // 4
+                           "    steps:\n"                             // 5
+                           "      - uses: actions/checkout@v4\n"      // 6
+                           "        with:\n"                          // 7
+                           "          ref: ${{ github.head_ref }}\n"  // 8
+                           "      - id: build\n"                      // 9
+                           "        name: Build\n"                    // 10
+                           "        if: success()\n"                  // 11
+                           "        shell: bash\n"                    // 12
+                           "        env:\n"                           // 13
+                           "          TITLE: x\n"                     // 14
+                           "        run: |\n"                         // 15
+                           "          make\n"                         // 16
+                           "          make test\n"                    // 17
+                           "      - run: echo done\n");               // 18
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 1u);
+  const Job& job = wf.jobs[0];
+  EXPECT_EQ(job.id, "test");
+  EXPECT_EQ(job.line, 3);
+  ASSERT_EQ(job.steps.size(), 3u);
+  EXPECT_EQ(job.steps[0].line, 6);
+  EXPECT_EQ(job.steps[0].uses->value, "actions/checkout@v4");
+  ASSERT_EQ(job.steps[0].with.size(), 1u);
+  EXPECT_EQ(job.steps[0].with[0].first, "ref");
+  EXPECT_EQ(job.steps[0].with[0].second.line, 8);
+  const Step& build = job.steps[1];
+  EXPECT_EQ(build.line, 9);
+  EXPECT_EQ(build.id->value, "build");
+  EXPECT_EQ(build.name->value, "Build");
+  EXPECT_EQ(build.if_cond->value, "success()");
+  EXPECT_EQ(build.shell->value, "bash");
+  EXPECT_EQ(build.env.at(0).first, "TITLE");
+  ASSERT_TRUE(build.run.has_value());
+  EXPECT_EQ(build.run->value, "make\nmake test\n");
+  EXPECT_EQ(build.run->line, 16);  // the script starts after the `|`
+  EXPECT_EQ(wf.line_of(*build.run, build.run->value.find("make test"), "make test"), 17);
+  EXPECT_EQ(job.steps[2].run->line, 18);
+  EXPECT_EQ(wf.line_text(17), "make test");
+}
+
+TEST(WorkflowModel, LineOfInsideFoldedScalarSearchesTheSource) {
+  auto wf = parse_workflow("f.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  a:\n"
+                           "    steps:\n"
+                           "      - run: >\n"
+                           "          echo one\n"
+                           "          echo two\n");
+  const Located& run = *wf.jobs[0].steps[0].run;
+  EXPECT_EQ(run.value, "echo one echo two\n");
+  EXPECT_EQ(wf.line_of(run, run.value.find("two"), "two"), 7);
+}
+
+TEST(WorkflowModel, ReusableWorkflowJobEnvironmentContainerServicesNeeds) {
+  auto wf = parse_workflow("r.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  call:\n"
+                           "    uses: org/repo/.github/workflows/deploy.yml@v1\n"
+                           "    secrets: inherit\n"
+                           "  call2:\n"
+                           "    uses: ./.github/workflows/local.yml\n"
+                           "    secrets:\n"
+                           "      token: ${{ secrets.TOKEN }}\n"
+                           "  deploy:\n"
+                           "    needs: [call, call2]\n"
+                           "    environment:\n"
+                           "      name: production\n"
+                           "      url: https://example.com\n"
+                           "    container:\n"
+                           "      image: node:20\n"
+                           "    services:\n"
+                           "      db:\n"
+                           "        image: postgres:16\n"
+                           "      cache: redis:7\n"
+                           "  single:\n"
+                           "    needs: deploy\n"
+                           "    environment: staging\n"
+                           "    container: alpine:3\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 4u);
+  EXPECT_EQ(wf.jobs[0].uses->value, "org/repo/.github/workflows/deploy.yml@v1");
+  ASSERT_TRUE(wf.jobs[0].secrets_inherit.has_value());
+  EXPECT_EQ(wf.jobs[0].secrets_inherit->line, 5);
+  EXPECT_FALSE(wf.jobs[1].secrets_inherit.has_value());
+  ASSERT_EQ(wf.jobs[1].secrets.size(), 1u);
+  EXPECT_EQ(wf.jobs[1].secrets[0].first, "token");
+  const Job& deploy = wf.jobs[2];
+  EXPECT_EQ(deploy.needs, (std::vector<std::string>{"call", "call2"}));
+  EXPECT_EQ(deploy.environment->value, "production");
+  EXPECT_EQ(deploy.container_image->value, "node:20");
+  EXPECT_EQ(deploy.container_image->line, 16);
+  ASSERT_EQ(deploy.services_images.size(), 2u);
+  EXPECT_EQ(deploy.services_images[0].value, "postgres:16");
+  EXPECT_EQ(deploy.services_images[1].value, "redis:7");
+  EXPECT_EQ(wf.jobs[3].needs, (std::vector<std::string>{"deploy"}));
+  EXPECT_EQ(wf.jobs[3].environment->value, "staging");
+  EXPECT_EQ(wf.jobs[3].container_image->value, "alpine:3");
+}
+
+TEST(WorkflowModel, AnchorsInJobsAreExpanded) {
+  auto wf = parse_workflow("x.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  a: &job\n"
+                           "    runs-on: ubuntu-latest\n"
+                           "    steps:\n"
+                           "      - uses: actions/checkout@v4\n"
+                           "  b: *job\n"
+                           "  c:\n"
+                           "    <<: *job\n"
+                           "    environment: prod\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 3u);
+  ASSERT_EQ(wf.jobs[1].steps.size(), 1u);
+  EXPECT_EQ(wf.jobs[1].steps[0].uses->value, "actions/checkout@v4");
+  EXPECT_EQ(wf.jobs[1].steps[0].line, 6);
+  ASSERT_EQ(wf.jobs[2].steps.size(), 1u);
+  EXPECT_EQ(wf.jobs[2].environment->value, "prod");
+}
+
+TEST(WorkflowModel, CompositeActionBecomesOnePseudoJob) {
+  auto wf = parse_workflow("action.yml",
+                           "name: Setup\n"
+                           "runs:\n"
+                           "  using: composite\n"
+                           "  steps:\n"
+                           "    - uses: actions/setup-node@v4\n"
+                           "    - run: npm ci\n"
+                           "      shell: bash\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  EXPECT_TRUE(wf.is_composite_action);
+  ASSERT_EQ(wf.jobs.size(), 1u);
+  ASSERT_EQ(wf.jobs[0].steps.size(), 2u);
+  EXPECT_EQ(wf.jobs[0].steps[1].run->value, "npm ci");
+  EXPECT_EQ(wf.jobs[0].steps[1].run->line, 6);
+  EXPECT_TRUE(wf.triggers.empty());
+}
+
+TEST(WorkflowModel, ShapeErrorsDoNotCrash) {
+  auto a = parse_workflow("a.yml", "on: push\njobs:\n  - not\n  - a map\n");
+  ASSERT_TRUE(a.parse_error.has_value());
+  EXPECT_EQ(a.parse_error->line, 3);
+  EXPECT_EQ(trigger_names(a), (std::vector<std::string>{"push"}));
+  auto b = parse_workflow("b.yml", "on: push\njobs:\n  a:\n    steps: run everything\n  b: 3\n");
+  ASSERT_FALSE(b.parse_error.has_value());
+  ASSERT_EQ(b.jobs.size(), 2u);
+  EXPECT_TRUE(b.jobs[0].steps.empty());
+  auto c = parse_workflow("c.yml", "- just\n- a list\n");
+  ASSERT_TRUE(c.parse_error.has_value());
+}
+
+TEST(WorkflowModel, InvalidInputsBecomeParseErrors) {
+  auto empty = parse_workflow("e.yml", "");
+  ASSERT_TRUE(empty.parse_error.has_value());
+  auto bad = parse_workflow("b.yml", "on: push\njobs:\n  a: [\n");
+  ASSERT_TRUE(bad.parse_error.has_value());
+  EXPECT_GE(bad.parse_error->line, 3);
+  auto utf = parse_workflow("u.yml", "on: push\nname: \xc3\x28\n");
+  ASSERT_TRUE(utf.parse_error.has_value());
+  EXPECT_EQ(utf.parse_error->line, 2);
+  ASSERT_EQ(utf.lines.size(), 3u);  // source lines are kept for evidence
+}
+
+}  // namespace
+}  // namespace pm::engine
