@@ -20,6 +20,12 @@ const std::vector<std::string>& supported_protocol_versions() {
 struct Server::CallState {
   std::atomic<bool> cancelled{false};
   std::atomic<bool> done{false};
+  // Whoever flips this first (the worker with the result, or the watchdog with
+  // TIMEOUT) sends the response; the other stays silent.
+  std::atomic<bool> answered{false};
+  Json id;
+  const ToolDef* tool = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   Json progress_token;  // null when absent
   std::mutex progress_mu;
   double last_progress = -1;
@@ -127,8 +133,13 @@ Json error_payload(const Error& e, const std::string& request_id) {
 }  // namespace
 
 Server::Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender, unsigned workers)
-    : config_(config), metrics_(metrics), tools_(std::move(tools)), send_(std::move(sender)) {
+    : config_(config),
+      metrics_(metrics),
+      tools_(std::move(tools)),
+      send_(std::move(sender)),
+      rate_limiter_(config.rate_limit_per_sec, config.rate_burst) {
   for (unsigned i = 0; i < std::max(1u, workers); ++i) workers_.emplace_back([this] { worker_loop(); });
+  if (config_.call_timeout_ms > 0) watchdog_ = std::thread([this] { watchdog_loop(); });
 }
 
 Server::~Server() {
@@ -155,6 +166,29 @@ void Server::worker_loop() {
   }
 }
 
+void Server::watchdog_loop() {
+  std::unique_lock lock(calls_mu_);
+  while (!stopping_) {
+    auto next = std::chrono::steady_clock::time_point::max();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [key, state] : calls_) {
+      if (state->deadline <= now && !state->answered.exchange(true)) {
+        state->cancelled = true;  // the handler stops at its next check; its result is dropped
+        const Error e = Error::timeout(state->tool->name, config_.call_timeout_ms);
+        Json result = error_result(*state->tool, e, governance::make_request_id(), now_iso8601_ms());
+        send_result(state->id, std::move(result));
+      } else if (!state->answered) {
+        next = std::min(next, state->deadline);
+      }
+    }
+    if (next == std::chrono::steady_clock::time_point::max()) {
+      calls_cv_.wait(lock);
+    } else {
+      calls_cv_.wait_until(lock, next);
+    }
+  }
+}
+
 void Server::drain(std::chrono::milliseconds grace) {
   std::unique_lock lock(queue_mu_);
   if (!idle_cv_.wait_for(lock, grace, [this] { return queue_.empty() && busy_ == 0; })) {
@@ -171,10 +205,13 @@ void Server::cancel_all_and_stop() {
   }
   {
     std::lock_guard lock(queue_mu_);
+    std::lock_guard calls_lock(calls_mu_);
     stopping_ = true;
   }
   queue_cv_.notify_all();
   roots_cv_.notify_all();
+  calls_cv_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
   for (auto& t : workers_) {
     if (t.joinable()) t.join();
   }
@@ -444,8 +481,24 @@ void Server::on_tools_call(const Json& id, const Json& params) {
     send_error(id, rpc::kInvalidParams, "Unknown tool: " + name);
     return;
   }
+  if (auto retry_after = rate_limiter_.acquire(name)) {
+    Error e{code::kRateLimited, "Rate limit exceeded for " + name, Severity::kMedium, true};
+    e.retry_after_ms = *retry_after;
+    e.details = Json{{"tool", name}, {"retryAfterMs", *retry_after}};
+    e.suggestions = {"Retry after " + std::to_string(*retry_after) + " ms"};
+    const std::string request_id = governance::make_request_id();
+    metrics_.record(name, 0, true);
+    log::warn("tool call rate limited", {{"requestId", request_id}, {"tool", name}, {"retryAfterMs", *retry_after}});
+    send_result(id, error_result(*tool, e, request_id, now_iso8601_ms()));
+    return;
+  }
   const std::string key = dump_line(id);
   auto state = std::make_shared<CallState>();
+  state->id = id;
+  state->tool = &*tool;
+  if (config_.call_timeout_ms > 0) {
+    state->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.call_timeout_ms);
+  }
   if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
     if (auto tok = meta->find("progressToken"); tok != meta->end() && (tok->is_string() || tok->is_number_integer()))
       state->progress_token = *tok;
@@ -458,6 +511,7 @@ void Server::on_tools_call(const Json& id, const Json& params) {
     }
     calls_[key] = state;
   }
+  calls_cv_.notify_all();
   Json args = params.contains("arguments") ? params["arguments"] : Json::object();
   const ToolDef* def = &*tool;
   auto job = [this, id, key, state, def, args = std::move(args)]() {
@@ -469,7 +523,8 @@ void Server::on_tools_call(const Json& id, const Json& params) {
       std::lock_guard lock(calls_mu_);
       calls_.erase(key);
     }
-    if (state->cancelled) return;  // cancelled calls get no response
+    if (state->cancelled) return;                // cancelled calls get no response
+    if (state->answered.exchange(true)) return;  // the watchdog already answered TIMEOUT
     send_result(id, std::move(result));
   };
   {
@@ -485,6 +540,31 @@ Json Server::call_tool_now(const std::string& name, const Json& arguments) {
   if (tool == tools_.end()) return nullptr;
   Context ctx(*this, std::make_shared<CallState>());
   return run_tool(*tool, arguments, ctx);
+}
+
+Json Server::error_result(const ToolDef& tool, const Error& e, const std::string& request_id,
+                          const std::string& timestamp) {
+  Json structured;
+  if (tool.tier == ToolTier::kNone) {
+    structured = Json{{"success", false}, {"code", e.code}, {"message", e.message}};
+    structured["data"] = error_payload(e, request_id);
+  } else {
+    governance::RawResponse raw;
+    raw.success = false;
+    raw.code = e.code;
+    raw.message = e.message;
+    raw.is_error = true;
+    raw.data = error_payload(e, request_id);
+    structured = governance::normalize(
+        std::move(raw),
+        {tool.tier == ToolTier::kExperimental ? governance::Tier::kExperimental : governance::Tier::kAuthoritative,
+         config_.environment, request_id, timestamp});
+  }
+  Json result = Json::object();
+  result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
+  result["structuredContent"] = std::move(structured);
+  result["isError"] = true;
+  return result;
 }
 
 Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mcp/metrics.hpp"
+#include "mcp/rate_limiter.hpp"
 #include "mcp/tool.hpp"
 #include "util/config.hpp"
 #include "util/json.hpp"
@@ -82,6 +83,9 @@ class Server {
 
   std::vector<std::string> roots();  // for Context::workspace_roots
   void worker_loop();
+  void watchdog_loop();  // answers TIMEOUT for calls past their deadline
+  // Builds the CallToolResult for an error raised before or around the handler.
+  Json error_result(const ToolDef& tool, const Error& e, const std::string& request_id, const std::string& timestamp);
 
   const Config& config_;
   Metrics& metrics_;
@@ -102,7 +106,11 @@ class Server {
 
   // In-flight calls by JSON-RPC id (dumped).
   std::mutex calls_mu_;
+  std::condition_variable calls_cv_;  // wakes the watchdog
   std::map<std::string, std::shared_ptr<CallState>> calls_;
+  std::thread watchdog_;
+
+  RateLimiter rate_limiter_;
 
   // Server-to-client requests (roots/list) awaiting a response.
   std::mutex roots_mu_;

@@ -84,6 +84,25 @@ Result<Config> Config::from_env() {
     }
     c.max_file_bytes = n;
   }
+  auto number = [](const char* var, double min, double max, double& out) -> std::optional<Error> {
+    auto v = env_var(var);
+    if (!v) return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const double d = std::strtod(v->c_str(), &end);
+    if (errno != 0 || end == v->c_str() || *end != '\0' || !(d >= min && d <= max)) {
+      return config_error(var, *v,
+                          "a number from " + std::to_string(static_cast<long long>(min)) + " to " +
+                              std::to_string(static_cast<long long>(max)));
+    }
+    out = d;
+    return std::nullopt;
+  };
+  if (auto e = number("PHASE_MIRROR_RATE_LIMIT", 0, 1e6, c.rate_limit_per_sec)) return *e;
+  if (auto e = number("PHASE_MIRROR_RATE_BURST", 1, 1e6, c.rate_burst)) return *e;
+  double timeout = static_cast<double>(c.call_timeout_ms);
+  if (auto e = number("PHASE_MIRROR_CALL_TIMEOUT_MS", 0, 86400000, timeout)) return *e;
+  c.call_timeout_ms = static_cast<std::int64_t>(timeout);
   return c;
 }
 

@@ -26,6 +26,12 @@ struct Config {
   std::string data_dir;                  // PHASE_MIRROR_DATA_DIR or XDG default
   std::uint64_t max_file_bytes = 10ull * 1024 * 1024;
   Environment environment = Environment::kLocal;
+  // Per-tool token bucket (PHASE_MIRROR_RATE_LIMIT calls/s, PHASE_MIRROR_RATE_BURST);
+  // 0 disables limiting.
+  double rate_limit_per_sec = 20;
+  double rate_burst = 40;
+  // Per-call timeout (PHASE_MIRROR_CALL_TIMEOUT_MS); 0 disables it.
+  std::int64_t call_timeout_ms = 50000;
 
   // Reads the environment. Fails with a message naming the valid values when
   // a variable has an invalid value (LOG_LEVEL, LOG_FORMAT, METRICS_FORMAT, ...).

@@ -290,3 +290,77 @@ TEST_F(ServerTest, DuplicateInFlightIdIsRejected) {
 
 }  // namespace
 }  // namespace pm::mcp
+
+namespace pm::mcp {
+namespace {
+
+TEST(RateLimiterTest, BurstThenRefill) {
+  RateLimiter rl(2.0, 3.0);
+  const auto t0 = RateLimiter::Clock::now();
+  EXPECT_FALSE(rl.acquire("a", t0));
+  EXPECT_FALSE(rl.acquire("a", t0));
+  EXPECT_FALSE(rl.acquire("a", t0));
+  auto wait = rl.acquire("a", t0);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, 500);              // one token at 2/s
+  EXPECT_FALSE(rl.acquire("b", t0));  // buckets are per tool
+  EXPECT_FALSE(rl.acquire("a", t0 + std::chrono::milliseconds(500)));
+  EXPECT_TRUE(rl.acquire("a", t0 + std::chrono::milliseconds(500)));
+  RateLimiter off(0, 1);
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(off.acquire("x", t0));
+}
+
+TEST(ServerLimits, OverTheLimitAnswersRateLimitedWithRetryAfter) {
+  Config c;
+  c.rate_limit_per_sec = 0.5;
+  c.rate_burst = 2;
+  Metrics m;
+  Capture cap;
+  Server s(c, m, {echo_tool()}, [&](const Json& j) { return cap(j); });
+  s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"}, {"params", Json::object()}}));
+  for (int i = 1; i <= 3; ++i) {
+    s.handle_line(dump_line({{"jsonrpc", "2.0"},
+                             {"id", i},
+                             {"method", "tools/call"},
+                             {"params", {{"name", "echo"}, {"arguments", {{"text", "x"}}}}}}));
+  }
+  EXPECT_EQ((*cap.response(1))["result"]["structuredContent"]["success"], true);
+  EXPECT_EQ((*cap.response(2))["result"]["structuredContent"]["success"], true);
+  Json limited = (*cap.response(3))["result"];
+  EXPECT_EQ(limited["isError"], true);
+  EXPECT_EQ(limited["structuredContent"]["code"], "RATE_LIMITED");
+  EXPECT_EQ(limited["structuredContent"]["data"]["retryable"], true);
+  EXPECT_GT(limited["structuredContent"]["data"]["retryAfterMs"].get<long long>(), 0);
+  // ping and tools/list are never limited
+  for (int i = 0; i < 10; ++i) {
+    s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", "p" + std::to_string(i)}, {"method", "ping"}}));
+    EXPECT_TRUE(cap.response("p" + std::to_string(i)));
+  }
+}
+
+TEST(ServerLimits, CallPastItsDeadlineAnswersTimeoutAndServerStaysResponsive) {
+  Config c;
+  c.call_timeout_ms = 100;
+  Metrics m;
+  Capture cap;
+  std::atomic<bool> saw_cancel{false};
+  Server s(c, m, {echo_tool(), slow_tool(saw_cancel)}, [&](const Json& j) { return cap(j); });
+  s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"}, {"params", Json::object()}}));
+  s.handle_line(dump_line({{"jsonrpc", "2.0"},
+                           {"id", "t"},
+                           {"method", "tools/call"},
+                           {"params", {{"name", "slow"}, {"arguments", Json::object()}}}}));
+  auto r = cap.response("t");
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)["result"]["isError"], true);
+  EXPECT_EQ((*r)["result"]["structuredContent"]["code"], "TIMEOUT");
+  EXPECT_EQ((*r)["result"]["structuredContent"]["data"]["retryable"], true);
+  s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", "p"}, {"method", "ping"}}));
+  EXPECT_TRUE(cap.response("p"));
+  s.drain(std::chrono::seconds(5));
+  EXPECT_TRUE(saw_cancel);
+  EXPECT_EQ(cap.count([](const Json& j) { return j.contains("id") && j["id"] == "t"; }), 1u);  // answered once
+}
+
+}  // namespace
+}  // namespace pm::mcp

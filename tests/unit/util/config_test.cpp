@@ -73,5 +73,21 @@ TEST_F(ConfigEnv, InvalidFormats) {
   EXPECT_FALSE(Config::from_env());
 }
 
+TEST_F(ConfigEnv, LimitsAndTimeouts) {
+  auto c = Config::from_env();
+  EXPECT_EQ(c->rate_limit_per_sec, 20);
+  EXPECT_EQ(c->rate_burst, 40);
+  EXPECT_EQ(c->call_timeout_ms, 50000);
+  setenv("PHASE_MIRROR_RATE_LIMIT", "0", 1);
+  setenv("PHASE_MIRROR_CALL_TIMEOUT_MS", "1500", 1);
+  c = Config::from_env();
+  EXPECT_EQ(c->rate_limit_per_sec, 0);
+  EXPECT_EQ(c->call_timeout_ms, 1500);
+  setenv("PHASE_MIRROR_RATE_BURST", "lots", 1);
+  auto bad = Config::from_env();
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("PHASE_MIRROR_RATE_BURST"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pm
