@@ -1,0 +1,34 @@
+#pragma once
+// Versioned secrets: the nonce (redaction/replay material) and the org salt
+// (key of the org-id HMAC). Both keep their previous version after a rotation
+// so that look-ups of older records still match.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace pm::store {
+
+enum class SecretKind { kNonce, kOrgSalt };
+const char* to_string(SecretKind k);  // "nonce" / "org_salt"
+
+struct SecretVersion {
+  int version = 0;
+  std::string value;  // 64 lowercase hex chars; used as ASCII key bytes (not decoded)
+  std::int64_t created_at_ms = 0;
+};
+
+class NonceSource {
+ public:
+  virtual ~NonceSource() = default;
+  virtual std::string backend() const = 0;  // "sqlite" / "ssm"
+
+  // Current version first, then previous versions still accepted (newest first).
+  // The local backend creates version 1 on first use. Fails closed.
+  virtual Result<std::vector<SecretVersion>> versions(SecretKind kind) = 0;
+  // Writes a new version (previous one kept for look-ups); returns it.
+  virtual Result<SecretVersion> rotate(SecretKind kind) = 0;
+};
+
+}  // namespace pm::store
