@@ -1,0 +1,464 @@
+// End-to-end stdio benchmark: spawns phase-mirror-mcp as an MCP client would
+// and measures what a client sees — start-up to the initialize answer,
+// per-tool round-trip latency, throughput with several calls in flight, and
+// resident memory over a long session (with a growth verdict).
+//
+//   pm_stdio_bench --binary build/release/phase-mirror-mcp [--smoke]
+//                  [--calls N] [--heavy-calls N] [--startups N] [--throughput-calls N]
+//                  [--growth-calls N] [--warmup-calls N] [--json FILE] [--markdown FILE]
+//                  [--server-log FILE]   (server stderr; default /dev/null)
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "inputs.hpp"
+#include "server_under_test.hpp"
+#include "util/json.hpp"
+
+namespace pm::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string binary = "build/release/phase-mirror-mcp";
+  bool smoke = false;
+  std::size_t calls = 1000;        // per small-input scenario
+  std::size_t heavy_calls = 1000;  // per large-input scenario
+  std::size_t startups = 20;
+  std::size_t throughput_calls = 4000;
+  std::size_t in_flight = 8;
+  std::size_t growth_calls = 10000;
+  std::size_t warmup_calls = 1000;
+  std::string json_out;
+  std::string markdown_out;
+  std::string server_log = "/dev/null";
+};
+
+struct Scenario {
+  std::string name;
+  std::string tool;
+  Json args;
+  bool heavy = false;
+};
+
+struct Percentiles {
+  double p50 = 0, p95 = 0, p99 = 0, max = 0, mean = 0;
+};
+
+Percentiles percentiles(std::vector<double> v) {
+  Percentiles p;
+  if (v.empty()) return p;
+  std::sort(v.begin(), v.end());
+  auto rank = [&](double q) {
+    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::clamp<std::size_t>(idx, 1, v.size()) - 1];
+  };
+  p.p50 = rank(0.50);
+  p.p95 = rank(0.95);
+  p.p99 = rank(0.99);
+  p.max = v.back();
+  double sum = 0;
+  for (double x : v) sum += x;
+  p.mean = sum / static_cast<double>(v.size());
+  return p;
+}
+
+Json to_json(const Percentiles& p) {
+  auto r = [](double x) { return std::round(x * 1000.0) / 1000.0; };
+  return Json{{"p50", r(p.p50)}, {"p95", r(p.p95)}, {"p99", r(p.p99)}, {"max", r(p.max)}, {"mean", r(p.mean)}};
+}
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::string call_line(long long id, const Scenario& s) {
+  return dump_line(Json{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", s.tool}, {"arguments", s.args}}}});
+}
+
+bool is_error_result(const std::string& line) {
+  return line.find(R"("isError":true)") != std::string::npos || line.find(R"("error":{"code")") != std::string::npos;
+}
+
+// One sequential call: returns the round trip in ms and whether it was an error result.
+std::pair<double, bool> timed_call(ServerUnderTest& server, const Scenario& s, std::string* response = nullptr) {
+  const long long id = server.next_id();
+  const std::string line = call_line(id, s);
+  const auto t0 = Clock::now();
+  server.send_line(line);
+  for (;;) {
+    std::string msg = server.read_line();
+    if (response_id(msg) != id) continue;
+    const double ms = ms_since(t0);
+    const bool err = is_error_result(msg);
+    if (response != nullptr) *response = std::move(msg);
+    return {ms, err};
+  }
+}
+
+std::vector<Scenario> scenarios(const Inputs& in) {
+  const Json drift = {{"currentMetric", {{"name", "fp_rate"}, {"value", 0.12}}},
+                      {"baselineMetric", {{"name", "fp_rate"}, {"value", 0.10}}},
+                      {"threshold", 0.5}};
+  return {
+      {"get_server_info", "get_server_info", Json::object(), false},
+      {"analyze_dissonance: 1 small workflow", "analyze_dissonance", Json{{"files", {in.small_workflow}}}, false},
+      {"analyze_dissonance: 1 MB workflow", "analyze_dissonance", Json{{"files", {in.big_workflow}}}, true},
+      {"analyze_dissonance: 100 files", "analyze_dissonance",
+       Json{{"files", in.analysis_files}, {"mode", "pull_request"}, {"context", "bench/repo"}}, true},
+      {"validate_l0_invariants: drift + contraction (no files)", "validate_l0_invariants",
+       Json{{"driftCheck", drift},
+            {"contractionCheck", {{"previousFPR", 0.2}, {"currentFPR", 0.1}, {"witnessEventCount", 12}}}},
+       false},
+      {"validate_l0_invariants: small workflow permissions", "validate_l0_invariants",
+       Json{{"workflowFiles", {in.small_workflow}}, {"driftCheck", drift}}, false},
+      {"check_adr_compliance: 2 files vs 200 ADRs", "check_adr_compliance",
+       Json{{"files", {in.small_workflow, "src/module000/index.ts"}}, {"adrPath", in.adr_dir}}, true},
+      {"query_fp_store: fp_rate", "query_fp_store",
+       Json{{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "bench-org"}}, false},
+      {"check_consent_requirements: summary", "check_consent_requirements",
+       Json{{"orgId", "bench-org"}, {"checkType", "summary"}}, false},
+  };
+}
+
+SpawnOptions spawn_options(const Options& opt, const Inputs& in) {
+  SpawnOptions so;
+  so.binary = opt.binary;
+  so.cwd = in.workspace;
+  so.env = {{"PHASE_MIRROR_WORKSPACE", in.workspace}, {"PHASE_MIRROR_DATA_DIR", in.data_dir}};
+  so.stderr_path = opt.server_log;
+  return so;
+}
+
+// The local store needs consent before query_fp_store answers with data; the
+// admin command may not exist in every build, in which case the scenario
+// reports its CONSENT_REQUIRED answers as errors.
+void grant_consent(const Options& opt, const Inputs& in) {
+  const std::string cmd = "cd '" + in.workspace + "' && PHASE_MIRROR_DATA_DIR='" + in.data_dir + "' '" + opt.binary +
+                          "' consent grant --org bench-org --resources fp_metrics,fp_patterns >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) std::cerr << "note: consent grant failed; query_fp_store may answer errors\n";
+}
+
+Json machine() {
+  Json m;
+  m["nproc"] = sysconf(_SC_NPROCESSORS_ONLN);
+  std::ifstream cpu("/proc/cpuinfo");
+  for (std::string line; std::getline(cpu, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      m["cpu"] = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  std::ifstream mem("/proc/meminfo");
+  std::string key;
+  long kb = 0;
+  if (mem >> key >> kb) m["memTotalMiB"] = kb / 1024;
+  utsname u{};
+  if (uname(&u) == 0) m["kernel"] = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  m["compiler"] = std::string("g++ ") + __VERSION__;
+  return m;
+}
+
+Json measure_startup(const Options& opt, const Inputs& in) {
+  std::vector<double> ms;
+  long rss = -1;
+  for (std::size_t i = 0; i < opt.startups; ++i) {
+    const auto t0 = Clock::now();
+    ServerUnderTest server(spawn_options(opt, in));
+    server.initialize();
+    ms.push_back(ms_since(t0));
+    rss = server.rss_kb();
+  }
+  return Json{
+      {"runs", opt.startups}, {"toInitializeAnswerMs", to_json(percentiles(ms))}, {"rssAfterInitializeKb", rss}};
+}
+
+Json measure_scenario(const Options& opt, const Inputs& in, const Scenario& s) {
+  ServerUnderTest server(spawn_options(opt, in));
+  server.initialize();
+  const std::size_t n = s.heavy ? opt.heavy_calls : opt.calls;
+  std::string first;
+  timed_call(server, s, &first);  // the first call pays lazy initialisation; it is reported separately
+  const Json first_msg = Json::parse(first, nullptr, false);
+  const std::size_t warmup = std::min<std::size_t>(20, n);
+  for (std::size_t i = 0; i < warmup; ++i) timed_call(server, s);
+  std::vector<double> ms;
+  ms.reserve(n);
+  std::size_t errors = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto [t, err] = timed_call(server, s);
+    ms.push_back(t);
+    errors += err ? 1 : 0;
+  }
+  Json out{{"name", s.name}, {"tool", s.tool}, {"calls", n}, {"errors", errors}, {"responseBytes", first.size()}};
+  if (first_msg.is_object()) {
+    const Json& r = first_msg.contains("result") ? first_msg["result"] : first_msg;
+    if (r.contains("structuredContent") && r["structuredContent"].contains("code") &&
+        r["structuredContent"]["code"].is_string())
+      out["errorCode"] = r["structuredContent"]["code"];
+    else if (first_msg.contains("error"))
+      out["errorCode"] = first_msg["error"]["message"];
+  }
+  out["roundTripMs"] = to_json(percentiles(ms));
+  // The server's own view (time from dispatch to envelope), over its latest samples of this tool.
+  const Json info = server.request("tools/call", Json{{"name", "get_server_info"}, {"arguments", Json::object()}});
+  const Json tools = info["structuredContent"]["metrics"].value("tools", Json::object());
+  if (tools.contains(s.tool)) out["serverMs"] = tools[s.tool]["latencyMs"];
+  out["rssKb"] = server.rss_kb();
+  return out;
+}
+
+// Mixed workload: the small scenarios in turn, and every 50th call a heavy one.
+std::vector<const Scenario*> mix(const std::vector<Scenario>& all) {
+  std::vector<const Scenario*> out;
+  std::vector<const Scenario*> heavy;
+  for (const auto& s : all) (s.heavy ? heavy : out).push_back(&s);
+  if (out.empty()) out = heavy;
+  std::vector<const Scenario*> cycle;
+  std::size_t h = 0;
+  for (std::size_t i = 0; i < 50; ++i) {
+    if (i == 49 && !heavy.empty())
+      cycle.push_back(heavy[h++ % heavy.size()]);
+    else
+      cycle.push_back(out[i % out.size()]);
+  }
+  return cycle;
+}
+
+Json measure_throughput(const Options& opt, const Inputs& in, const std::vector<Scenario>& available) {
+  std::vector<const Scenario*> small;
+  for (const auto& s : available)
+    if (!s.heavy) small.push_back(&s);
+  if (small.empty()) throw std::runtime_error("no small-input scenario available for the throughput run");
+  ServerUnderTest server(spawn_options(opt, in));
+  server.initialize();
+  std::unordered_set<long long> pending;
+  std::size_t sent = 0;
+  std::size_t done = 0;
+  const auto t0 = Clock::now();
+  while (done < opt.throughput_calls) {
+    while (sent < opt.throughput_calls && pending.size() < opt.in_flight) {
+      const long long id = server.next_id();
+      server.send_line(call_line(id, *small[sent % small.size()]));
+      pending.insert(id);
+      ++sent;
+    }
+    if (pending.erase(response_id(server.read_line())) != 0) ++done;
+  }
+  const double secs = ms_since(t0) / 1000.0;
+  return Json{{"inFlight", opt.in_flight},
+              {"calls", done},
+              {"seconds", std::round(secs * 1000) / 1000},
+              {"callsPerSecond", std::llround(static_cast<double>(done) / secs)},
+              {"workload", "small-input calls of every available tool, in turn"}};
+}
+
+Json measure_memory(const Options& opt, const Inputs& in, const std::vector<Scenario>& available) {
+  const auto cycle = mix(available);
+  ServerUnderTest server(spawn_options(opt, in));
+  server.initialize();
+  const long start = server.rss_kb();
+  long after_warmup = -1;
+  std::size_t errors = 0;
+  for (std::size_t i = 0; i < opt.growth_calls; ++i) {
+    errors += timed_call(server, *cycle[i % cycle.size()]).second ? 1 : 0;
+    if (i + 1 == opt.warmup_calls) after_warmup = server.rss_kb();
+  }
+  const long end = server.rss_kb();
+  const long growth = end - after_warmup;
+  constexpr long kLimitKb = 1024;
+  return Json{{"calls", opt.growth_calls},
+              {"warmupCalls", opt.warmup_calls},
+              {"errors", errors},
+              {"rssStartKb", start},
+              {"rssAfterWarmupKb", after_warmup},
+              {"rssEndKb", end},
+              {"growthAfterWarmupKb", growth},
+              {"limitKb", kLimitKb},
+              {"verdict", growth < kLimitKb ? "PASS" : "FAIL"},
+              {"workload", "small-input calls of every available tool; every 50th call a large-input one"}};
+}
+
+std::string fmt(double v, int decimals = 3) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string markdown(const Json& r) {
+  std::ostringstream md;
+  md << "### End-to-end stdio benchmark" << (r["smoke"].get<bool>() ? " (smoke run: figures not meaningful)" : "")
+     << "\n\n";
+  const Json& m = r["machine"];
+  md << "Machine: " << m.value("cpu", "?") << ", " << m["nproc"] << " CPUs, " << m.value("memTotalMiB", 0)
+     << " MiB RAM, " << m.value("kernel", "?") << "; binary `" << r["binary"].get<std::string>() << "`\n\n";
+  const Json& st = r["startup"];
+  md << "Start-up to the `initialize` answer (spawn included), " << st["runs"] << " runs: p50 "
+     << fmt(st["toInitializeAnswerMs"]["p50"].get<double>()) << " ms, p95 "
+     << fmt(st["toInitializeAnswerMs"]["p95"].get<double>()) << " ms; RSS after initialize "
+     << st["rssAfterInitializeKb"] << " KiB\n\n";
+  md << "| scenario | calls | errors | round trip p50 / p95 / p99 (ms) | server p50 / p95 / p99 (ms) | response bytes "
+        "|\n";
+  md << "|---|---:|---:|---|---|---:|\n";
+  for (const auto& s : r["scenarios"]) {
+    const Json& rt = s["roundTripMs"];
+    md << "| " << s["name"].get<std::string>() << " | " << s["calls"] << " | " << s["errors"];
+    if (s.contains("errorCode") && s["errors"].get<std::size_t>() > 0)
+      md << " (" << s["errorCode"].get<std::string>() << ")";
+    md << " | " << fmt(rt["p50"].get<double>()) << " / " << fmt(rt["p95"].get<double>()) << " / "
+       << fmt(rt["p99"].get<double>()) << " | ";
+    if (s.contains("serverMs"))
+      md << fmt(s["serverMs"].value("p50", 0.0)) << " / " << fmt(s["serverMs"].value("p95", 0.0)) << " / "
+         << fmt(s["serverMs"].value("p99", 0.0));
+    else
+      md << "n/a";
+    md << " | " << s["responseBytes"] << " |\n";
+  }
+  if (!r["skipped"].empty()) {
+    md << "\nNot measured (tool not registered in this build):";
+    for (const auto& s : r["skipped"]) md << " " << s.get<std::string>() << ";";
+    md << "\n";
+  }
+  const Json& t = r["throughput"];
+  md << "\nThroughput, " << t["inFlight"] << " calls in flight: " << t["callsPerSecond"] << " calls/s (" << t["calls"]
+     << " calls in " << fmt(t["seconds"].get<double>()) << " s)\n\n";
+  const Json& mem = r["memory"];
+  md << "Memory (VmRSS), " << mem["calls"] << " mixed calls: start " << mem["rssStartKb"] << " KiB, after "
+     << mem["warmupCalls"] << " calls " << mem["rssAfterWarmupKb"] << " KiB, after " << mem["calls"] << " calls "
+     << mem["rssEndKb"] << " KiB; growth after warm-up " << mem["growthAfterWarmupKb"] << " KiB (limit "
+     << mem["limitKb"] << " KiB): **" << mem["verdict"].get<std::string>() << "**\n";
+  return md.str();
+}
+
+std::size_t to_count(const char* v) {
+  char* end = nullptr;
+  const unsigned long n = std::strtoul(v, &end, 10);
+  if (end == v || *end != '\0' || n == 0) throw std::invalid_argument(std::string("not a positive count: ") + v);
+  return n;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> a(argv + 1, argv + argc);
+  for (const auto& s : a)
+    if (s == "--smoke") {
+      o.smoke = true;
+      o.calls = o.heavy_calls = 50;
+      o.startups = 3;
+      o.throughput_calls = 100;
+      o.growth_calls = 200;
+      o.warmup_calls = 50;
+    }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto value = [&]() -> const char* {
+      if (i + 1 >= a.size()) throw std::invalid_argument(a[i] + " needs a value");
+      return a[++i].c_str();
+    };
+    if (a[i] == "--smoke") continue;
+    if (a[i] == "--binary")
+      o.binary = value();
+    else if (a[i] == "--calls")
+      o.calls = to_count(value());
+    else if (a[i] == "--heavy-calls")
+      o.heavy_calls = to_count(value());
+    else if (a[i] == "--startups")
+      o.startups = to_count(value());
+    else if (a[i] == "--throughput-calls")
+      o.throughput_calls = to_count(value());
+    else if (a[i] == "--growth-calls")
+      o.growth_calls = to_count(value());
+    else if (a[i] == "--warmup-calls")
+      o.warmup_calls = to_count(value());
+    else if (a[i] == "--json")
+      o.json_out = value();
+    else if (a[i] == "--markdown")
+      o.markdown_out = value();
+    else if (a[i] == "--server-log")
+      o.server_log = value();
+    else
+      throw std::invalid_argument("unknown option " + a[i]);
+  }
+  if (o.warmup_calls >= o.growth_calls) throw std::invalid_argument("--warmup-calls must be below --growth-calls");
+  if (access(o.binary.c_str(), X_OK) != 0) throw std::invalid_argument("not an executable: " + o.binary);
+  o.binary = std::filesystem::absolute(o.binary).string();  // the server runs in the generated workspace
+  return o;
+}
+
+int run(int argc, char** argv) {
+  const Options opt = parse(argc, argv);
+  const Inputs in;
+  grant_consent(opt, in);
+
+  Json report;
+  report["smoke"] = opt.smoke;
+  report["binary"] = opt.binary;
+  report["machine"] = machine();
+  report["inputs"] = Json{
+      {"bigWorkflowBytes", in.big_workflow_bytes}, {"analysisFiles", in.analysis_files.size()}, {"adrs", in.adr_count}};
+
+  std::set<std::string> tools;
+  {
+    ServerUnderTest server(spawn_options(opt, in));
+    server.initialize();
+    const Json listed = server.request("tools/list", Json::object());
+    for (const auto& t : listed["tools"]) tools.insert(t["name"].get<std::string>());
+  }
+  std::vector<Scenario> available;
+  report["skipped"] = Json::array();
+  for (auto& s : scenarios(in)) {
+    if (tools.count(s.tool) != 0)
+      available.push_back(std::move(s));
+    else
+      report["skipped"].push_back(s.name);
+  }
+
+  std::cerr << "start-up...\n";
+  report["startup"] = measure_startup(opt, in);
+  report["scenarios"] = Json::array();
+  for (const auto& s : available) {
+    std::cerr << "latency: " << s.name << "...\n";
+    report["scenarios"].push_back(measure_scenario(opt, in, s));
+  }
+  std::cerr << "throughput...\n";
+  report["throughput"] = measure_throughput(opt, in, available);
+  std::cerr << "memory growth...\n";
+  report["memory"] = measure_memory(opt, in, available);
+
+  const std::string md = markdown(report);
+  std::cout << md;
+  if (!opt.markdown_out.empty()) std::ofstream(opt.markdown_out) << md;
+  if (!opt.json_out.empty()) std::ofstream(opt.json_out) << dump_pretty(report) << "\n";
+  // A memory leak fails a full run; a smoke run only proves the harness executes.
+  return (!opt.smoke && report["memory"]["verdict"] == "FAIL") ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace pm::bench
+
+int main(int argc, char** argv) {
+  try {
+    return pm::bench::run(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "pm_stdio_bench: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "pm_stdio_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
