@@ -1,0 +1,153 @@
+// Workflow-content rules MD-002, MD-003, MD-101, MD-103..MD-106 on realistic
+// workflows (fixtures under fixtures/workflows/ and inline snippets).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "engine/rules/rules.hpp"
+
+namespace pm::engine {
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(PM_SOURCE_DIR) + "/tests/unit/engine/fixtures/workflows/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+AnalysisInput input_with(const std::string& path, const std::string& text) {
+  AnalysisInput in;
+  in.workflows.push_back(parse_workflow(path, text));
+  EXPECT_FALSE(in.workflows.back().parse_error.has_value()) << path << ": " << in.workflows.back().parse_error->message;
+  return in;
+}
+
+std::vector<Finding> run(const Rule& rule, const AnalysisInput& in) {
+  std::vector<Finding> out;
+  rule.evaluate(in, out);
+  for (const auto& f : out) {
+    EXPECT_EQ(f.rule_id, rule.info().id);
+    EXPECT_FALSE(f.message.empty());
+    EXPECT_FALSE(f.remediation.empty());
+  }
+  return out;
+}
+
+std::vector<Finding> run_fixture(std::unique_ptr<Rule> rule, const std::string& name) {
+  return run(*rule, input_with(".github/workflows/" + name, fixture(name)));
+}
+
+std::vector<Finding> run_text(std::unique_ptr<Rule> rule, const std::string& text) {
+  return run(*rule, input_with(".github/workflows/inline.yml", text));
+}
+
+std::vector<int> lines_of(const std::vector<Finding>& fs) {
+  std::vector<int> out;
+  for (const auto& f : fs) out.push_back(f.line);
+  return out;
+}
+
+// ---------------------------------------------------------------- MD-101
+
+TEST(Md101, WriteAllOnUntrustedTriggerIsCritical) {
+  auto fs = run_fixture(rules::make_md_101(), "pr_target_write_all.yml");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].severity, "critical");
+  EXPECT_EQ(fs[0].file, ".github/workflows/pr_target_write_all.yml");
+  EXPECT_EQ(fs[0].line, 7);
+  EXPECT_EQ(fs[0].evidence, "permissions: write-all");
+  EXPECT_NE(fs[0].message.find("pull_request_target"), std::string::npos);
+}
+
+TEST(Md101, WriteAllOnPushIsHigh) {
+  auto fs = run_text(rules::make_md_101(), "on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].line, 2);
+}
+
+TEST(Md101, WorkflowWriteAllFlaggedButRestrictingJobsAreFine) {
+  auto fs = run_text(rules::make_md_101(),
+                     "on: [push, pull_request_target]\n"
+                     "permissions: write-all\n"
+                     "jobs:\n"
+                     "  lint:\n"
+                     "    permissions:\n"
+                     "      contents: read\n"
+                     "    runs-on: ubuntu-latest\n"
+                     "  test:\n"
+                     "    permissions: read-all\n"
+                     "    runs-on: ubuntu-latest\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 2);
+  EXPECT_EQ(fs[0].severity, "critical");  // pull_request_target in a flow list
+  EXPECT_NE(fs[0].message.find("every job overrides it"), std::string::npos) << fs[0].message;
+}
+
+TEST(Md101, JobLevelWriteScopeBeyondCeiling) {
+  auto fs = run_text(rules::make_md_101(),
+                     "on: push\n"
+                     "permissions:\n"
+                     "  contents: read\n"
+                     "jobs:\n"
+                     "  release:\n"
+                     "    permissions:\n"
+                     "      contents: write\n"
+                     "      packages: write\n"
+                     "    runs-on: ubuntu-latest\n");
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{7, 8}));
+  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].evidence, "contents: write");
+  EXPECT_NE(fs[0].message.find("job 'release'"), std::string::npos);
+}
+
+TEST(Md101, PolicyCeilingAllowsWriteScope) {
+  AnalysisInput in = input_with(".github/workflows/r.yml",
+                                "on: push\njobs:\n  r:\n    permissions:\n      contents: write\n"
+                                "      issues: write\n");
+  in.policy.workflow_permissions = {{"contents", "write"}};
+  in.policy.loaded = true;
+  auto fs = run(*rules::make_md_101(), in);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 6);
+  EXPECT_EQ(fs[0].context["scope"], "issues");
+}
+
+TEST(Md101, NoPermissionsOnRiskyTrigger) {
+  auto fs =
+      run_text(rules::make_md_101(),
+               "on:\n  issue_comment:\n    types: [created]\njobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: x\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].line, 2);
+  EXPECT_EQ(fs[0].evidence, "issue_comment:");
+}
+
+TEST(Md101, OnlyJobsWithoutPermissionsOnRiskyTrigger) {
+  auto fs =
+      run_text(rules::make_md_101(), "on: workflow_run\njobs:\n  a:\n    permissions: {}\n  b:\n    runs-on: x\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 5);
+  EXPECT_NE(fs[0].message.find("Job 'b'"), std::string::npos);
+}
+
+TEST(Md101, LeastPrivilegeWorkflowIsClean) {
+  EXPECT_TRUE(run_fixture(rules::make_md_101(), "clean_ci.yml").empty());
+  // No permissions on an ordinary pull_request/push workflow is not flagged.
+  EXPECT_TRUE(run_text(rules::make_md_101(), "on: [push, pull_request]\njobs:\n  a:\n    runs-on: x\n").empty());
+}
+
+TEST(Md101, SkipsFilesWithParseErrors) {
+  AnalysisInput in;
+  in.workflows.push_back(parse_workflow("bad.yml", "on: pull_request_target\npermissions: [write-all\n"));
+  ASSERT_TRUE(in.workflows[0].parse_error.has_value());
+  EXPECT_TRUE(run(*rules::make_md_101(), in).empty());
+}
+
+}  // namespace
+}  // namespace pm::engine
