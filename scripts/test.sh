@@ -15,7 +15,11 @@ run_preset() {
   ctest --preset "$preset" -j "$jobs" --timeout 600
 }
 
-if [[ $what == all || $what == release ]]; then run_preset release; fi
+if [[ $what == all || $what == release ]]; then
+  run_preset release
+  echo "== packages"
+  scripts/package-test.sh
+fi
 if [[ $what == all || $what == asan ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_preset asan
 fi
