@@ -76,12 +76,11 @@ class Services {
     std::string reason;
   };
   Result<sqlite::Database*> database_locked();
-  Slot& slot(const char* name);
 
   const Config& config_;
   RemoteFactories remote_;
   mutable std::mutex mu_;
-  std::shared_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<FpStore> fp_;
   std::unique_ptr<ConsentStore> consent_;
   std::unique_ptr<BlockCounter> blocks_;
