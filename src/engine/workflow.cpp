@@ -41,6 +41,25 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
   return text.line;
 }
 
+std::vector<Expression> find_expressions(std::string_view text) {
+  std::vector<Expression> out;
+  std::size_t p = text.find("${{");
+  while (p != std::string_view::npos) {
+    std::size_t end = text.find("}}", p + 3);
+    if (end == std::string_view::npos) break;
+    Expression e;
+    e.offset = p;
+    e.raw = std::string(text.substr(p, end + 2 - p));
+    for (char c : text.substr(p + 3, end - p - 3)) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+      e.normalized.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    }
+    out.push_back(std::move(e));
+    p = text.find("${{", end + 2);
+  }
+  return out;
+}
+
 namespace {
 
 using yaml::Node;

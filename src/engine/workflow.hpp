@@ -80,6 +80,14 @@ struct WorkflowFile {
   std::string line_text(int line) const;
 };
 
+// A `${{ ... }}` expression inside a value.
+struct Expression {
+  std::size_t offset = 0;  // of "${{" in the value
+  std::string raw;         // "${{ ... }}" as written
+  std::string normalized;  // inner text, lower-case, whitespace removed
+};
+std::vector<Expression> find_expressions(std::string_view text);
+
 // Builds the model from a file's text. Never throws on bad input: syntax
 // errors and shape errors land in parse_error.
 WorkflowFile parse_workflow(const std::string& path, std::string_view text);

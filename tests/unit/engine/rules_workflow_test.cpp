@@ -149,5 +149,64 @@ TEST(Md101, SkipsFilesWithParseErrors) {
   EXPECT_TRUE(run(*rules::make_md_101(), in).empty());
 }
 
+// ---------------------------------------------------------------- MD-104
+
+TEST(Md104, TitleInsideMultiLineRunIsReportedAtItsExactLine) {
+  auto fs = run_fixture(rules::make_md_104(), "title_injection.yml");
+  ASSERT_EQ(fs.size(), 4u);
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{19, 22, 22, 35}));
+  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].evidence, "if [[ \"${{ github.event.pull_request.title }}\" =~ ^(feat|fix) ]]; then");
+  EXPECT_EQ(fs[0].context["context"], "github.event.pull_request.title");
+  EXPECT_EQ(fs[1].context["context"], "github.head_ref");
+  EXPECT_EQ(fs[2].context["context"], "github.event.pull_request.title");
+  EXPECT_EQ(fs[3].context["context"], "github.event.comment.body");
+  EXPECT_NE(fs[3].message.find("github-script"), std::string::npos);
+}
+
+TEST(Md104, IndexedAndWholeObjectContexts) {
+  auto fs = run_text(rules::make_md_104(),
+                     "on: push\n"
+                     "jobs:\n"
+                     "  a:\n"
+                     "    steps:\n"
+                     "      - run: echo \"${{ github.event.commits[0].message }}\"\n"
+                     "      - run: echo '${{ toJSON(github.event) }}' > event.json\n"
+                     "      - run: echo ${{ github.event['head_commit']['message'] }}\n"
+                     "      - run: echo ${{github.event.commits.*.author.email}}\n");
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{5, 6, 7, 8}));
+}
+
+TEST(Md104, SafeUsesAreNotFlagged) {
+  auto fs =
+      run_text(rules::make_md_104(),
+               "on: workflow_dispatch\n"
+               "jobs:\n"
+               "  a:\n"
+               "    steps:\n"
+               "      - run: echo \"${{ inputs.title }} ${{ github.event.inputs.title }}\"\n"
+               "      - run: echo \"$TITLE\"\n"
+               "        env:\n"
+               "          TITLE: ${{ github.event.issue.title }}\n"
+               "      - uses: some/action@v1\n"
+               "        with:\n"
+               "          text: ${{ github.event.issue.body }}\n"
+               "      - run: echo ${{ github.event.issue.title_length }} ${{ github.event.pull_request.number }}\n");
+  EXPECT_TRUE(fs.empty()) << fs.size() << " first at line " << (fs.empty() ? 0 : fs[0].line);
+}
+
+TEST(Md104, FoldedScriptLineIsFoundInTheSource) {
+  auto fs = run_text(rules::make_md_104(),
+                     "on: issues\n"
+                     "jobs:\n"
+                     "  a:\n"
+                     "    steps:\n"
+                     "      - run: >\n"
+                     "          echo start &&\n"
+                     "          echo ${{ github.event.issue.title }}\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 7);
+}
+
 }  // namespace
 }  // namespace pm::engine
