@@ -58,7 +58,13 @@ struct AnalysisInput {
   std::vector<WorkflowFile> workflows;     // parsed from files of kind workflow (and composite actions)
   Policy policy;
   std::optional<Json> branch_protection;   // GitHub REST snapshot; nullopt = protection disabled/absent
+  bool branch_protection_given = false;    // a branchProtectionFile was named (nullopt then = disabled)
+  std::string branch_protection_path;      // workspace-relative, when given
   std::optional<Json> baseline;            // baseline file content (drift)
+  std::string baseline_path;               // workspace-relative, when given
+  // Workspace-relative paths known not to exist (given files that were not
+  // found; in drift mode also baseline entries that are gone).
+  std::vector<std::string> absent_paths;
   Repository repository;
   std::optional<std::string> commit_sha;
   std::optional<std::string> author;

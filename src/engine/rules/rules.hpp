@@ -12,6 +12,10 @@ namespace pm::engine::rules {
 // parsed; not a rule of the catalogue (emitted by the analyzer).
 inline constexpr const char* kParseFailureRuleId = "MD-000";
 
+// A finding of `info`'s rule with its remediation, ADR refs and findingId filled in.
+Finding make_finding(const RuleInfo& info, std::string severity, std::string message, std::string file, int line,
+                     std::string evidence);
+
 std::unique_ptr<Rule> make_md_001();  // merge queue protection
 std::unique_ptr<Rule> make_md_002();  // autonomy without review
 std::unique_ptr<Rule> make_md_003();  // unmanaged probabilistic output

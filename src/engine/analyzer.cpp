@@ -1,0 +1,335 @@
+#include "engine/analyzer.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <set>
+
+#include "engine/baseline.hpp"
+#include "engine/policy.hpp"
+#include "engine/rules/rules.hpp"
+#include "util/log.hpp"
+#include "util/time.hpp"
+
+namespace pm::engine {
+
+namespace {
+
+constexpr std::size_t kBinaryProbeBytes = 8192;
+constexpr std::size_t kMaxEvidence = 200;
+
+bool ends_with(const std::string& s, const std::string& x) {
+  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::string clip(std::string s) {
+  if (s.size() > kMaxEvidence) s.resize(kMaxEvidence);
+  return s;
+}
+
+bool is_binary(const std::string& bytes) {
+  return bytes.find('\0', 0) < std::min(bytes.size(), kBinaryProbeBytes);
+}
+
+bool is_workflow_source(const FileData& f) {
+  const std::string& p = f.path.relative;
+  const std::string base = std::filesystem::path(p).filename().string();
+  if (base == "action.yml" || base == "action.yaml") return true;
+  return f.kind == FileKind::kWorkflow && (ends_with(p, ".yml") || ends_with(p, ".yaml"));
+}
+
+Finding evaluation_error(const Rule& rule, const std::string& what, const std::string& type) {
+  const std::string& id = rule.info().id;
+  Finding f;
+  f.rule_id = id;
+  f.severity = "critical";
+  f.message = "Rule " + id + " failed during evaluate: " + what;
+  f.evidence = "rule evaluation error";
+  f.remediation =
+      "The rule could not check this input, so the result fails closed. Report the input that triggers "
+      "it; other rules' findings are still listed.";
+  f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
+  f.context = Json{{"ruleVersion", "unknown"},
+                   {"phase", "evaluate"},
+                   {"errorType", type},
+                   {"originalMessage", what},
+                   {"isEvaluationError", true}};
+  return f;
+}
+
+bool is_evaluation_error(const Finding& f) {
+  const auto it = f.context.find("isEvaluationError");
+  return it != f.context.end() && it->is_boolean() && it->get<bool>();
+}
+
+// Workspace-relative form of a path that does not exist (for drift's
+// removed-file check).
+std::string lexical_relative(const Workspace& ws, const std::string& given) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::path(given).lexically_normal();
+  if (p.is_absolute()) p = p.lexically_relative(ws.roots().front());
+  return p.generic_string();
+}
+
+}  // namespace
+
+Finding parse_failure_finding(const WorkflowFile& wf) {
+  const auto& err = *wf.parse_error;
+  std::string evidence;
+  if (err.line >= 1 && static_cast<std::size_t>(err.line) <= wf.lines.size()) {
+    evidence = clip(trim(wf.lines[static_cast<std::size_t>(err.line) - 1]));
+  }
+  if (evidence.empty()) evidence = clip(err.message);
+  Finding f;
+  f.rule_id = rules::kParseFailureRuleId;
+  f.severity = "high";
+  f.message = "Workflow could not be parsed: " + err.message + " (line " + std::to_string(err.line) + ")";
+  f.file = wf.path;
+  f.line = err.line;
+  f.evidence = std::move(evidence);
+  f.remediation =
+      "Fix the YAML so that GitHub (and this check) can read the workflow; a workflow that cannot be "
+      "read cannot be checked.";
+  f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
+  f.context = Json{{"title", "Workflow could not be parsed"}, {"column", err.column}};
+  return f;
+}
+
+AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, std::size_t file_errors) {
+  AnalysisResult res;
+  const auto& rules = opt.rules != nullptr ? *opt.rules : all_rules();
+  auto cancelled = [&] { return opt.cancelled && opt.cancelled(); };
+
+  std::vector<Finding> raw;
+  for (const auto& wf : input.workflows) {
+    if (wf.parse_error) raw.push_back(parse_failure_finding(wf));
+  }
+  for (const auto& rule : rules) {
+    if (cancelled()) {
+      res.cancelled = true;
+      return res;
+    }
+    res.rules_run.push_back(rule->info().id);
+    std::vector<Finding> found;
+    try {
+      rule->evaluate(input, found);
+    } catch (const std::exception& e) {
+      log::warn("[rule-error] " + rule->info().id + "@unknown failed during evaluate: " + e.what());
+      found.assign(1, evaluation_error(*rule, e.what(), "std::exception"));
+    } catch (...) {
+      log::warn("[rule-error] " + rule->info().id + "@unknown failed during evaluate: unknown exception");
+      found.assign(1, evaluation_error(*rule, "unknown exception", "UnknownError"));
+    }
+    for (auto& f : found) {
+      if (f.finding_id.empty()) f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
+      raw.push_back(std::move(f));
+    }
+  }
+
+  for (auto& f : raw) {
+    std::optional<std::string> note;
+    if (opt.is_false_positive && !is_evaluation_error(f)) note = opt.is_false_positive(f);
+    if (note) {
+      res.suppressed.push_back({std::move(f), std::move(*note)});
+    } else {
+      res.findings.push_back(std::move(f));
+    }
+  }
+  const auto by_location = [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.line, a.rule_id) < std::tie(b.file, b.line, b.rule_id);
+  };
+  std::stable_sort(res.findings.begin(), res.findings.end(), by_location);
+  std::stable_sort(res.suppressed.begin(), res.suppressed.end(),
+                   [&](const auto& a, const auto& b) { return by_location(a.finding, b.finding); });
+
+  DecisionInput din;
+  din.mode = input.mode;
+  din.strict = input.strict;
+  din.dry_run = input.dry_run;
+  din.file_errors = file_errors;
+  din.timestamp = opt.timestamp.empty() ? now_iso8601_ms() : opt.timestamp;
+  din.rules_evaluated = res.rules_run;
+  const std::string org_repo = input.repository.owner + "/" + input.repository.name;
+  // The breaker is consulted only when the analysis would block.
+  if (opt.circuit_breaker_tripped && !input.dry_run &&
+      should_block(count_severities(res.findings), thresholds(input.strict))) {
+    din.circuit_breaker_tripped = opt.circuit_breaker_tripped(org_repo);
+  }
+  res.decision = make_decision(res.findings, din);
+  if (res.decision.degraded) {
+    res.degraded = true;
+    res.degraded_reason = "circuit_breaker_triggered: too many blocks for " + org_repo + " in the current hour";
+  }
+  if (res.decision.outcome == "block" && opt.record_block) opt.record_block(org_repo);
+
+  res.report = make_report(static_cast<int>(res.rules_run.size()), res.findings);
+  res.summary = summary_text(res.decision, res.findings);
+  res.adr_references = adr_references(res.findings);
+  return res;
+}
+
+namespace {
+
+bool looks_like_owner_repo(const std::string& s) {
+  const auto slash = s.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= s.size()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' || c == '/';
+  });
+}
+
+}  // namespace
+
+std::string org_of(const std::optional<Repository>& repository, const std::string& context) {
+  if (repository && !repository->owner.empty()) return repository->owner;
+  if (looks_like_owner_repo(context)) return context.substr(0, context.find('/'));
+  return "unknown";
+}
+
+std::string org_repo_of(const std::optional<Repository>& repository, const std::string& context) {
+  if (repository) return repository->owner + "/" + repository->name;
+  if (context.find('/') != std::string::npos) return context;  // owner = first part, name = the rest
+  if (!context.empty()) return "unknown/" + context;
+  return "unknown/unknown";
+}
+
+Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws, const AnalyzerOptions& opt) {
+  AnalysisRun run;
+  run.mode = req.mode;
+  AnalysisInput input;
+  input.mode = req.mode == "issue" ? "pull_request" : req.mode;
+  input.strict = req.strict;
+  input.dry_run = req.dry_run;
+  input.context = req.context;
+  input.commit_sha = req.commit_sha;
+  input.author = req.author;
+  input.pr_number = req.pr_number;
+  if (req.repository) {
+    input.repository = *req.repository;
+  } else {
+    const std::string key = org_repo_of(std::nullopt, req.context);
+    input.repository.owner = key.substr(0, key.find('/'));
+    input.repository.name = key.substr(key.find('/') + 1);
+  }
+
+  // Governance inputs first: an unusable policy, snapshot or baseline fails
+  // the call before any file work.
+  auto policy = load_policy(ws, req.policy_file);
+  if (!policy) return policy.take_error();
+  input.policy = std::move(*policy);
+  if (req.branch_protection_file) {
+    auto bp = load_branch_protection(ws, *req.branch_protection_file, input.branch_protection_path);
+    if (!bp) return bp.take_error();
+    input.branch_protection = std::move(*bp);
+    input.branch_protection_given = true;
+  }
+  if (req.baseline_file) {
+    auto file = ws.read(*req.baseline_file);
+    if (!file) return file.take_error();
+    auto baseline = parse_baseline(file->bytes, file->path.relative);
+    if (!baseline) return baseline.take_error();
+    input.baseline = std::move(*baseline);
+    input.baseline_path = file->path.relative;
+  }
+
+  const std::size_t n = req.files.size();
+  std::set<std::string> seen_given, seen_relative;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (opt.cancelled && opt.cancelled()) {
+      run.result.cancelled = true;
+      return run;
+    }
+    const std::string& given = req.files[i];
+    if (seen_given.insert(given).second) {
+      auto file = ws.read(given);
+      if (!file) {
+        const Error& e = file.error();
+        run.file_errors.push_back({given, e.code, e.message});
+        if (e.code == code::kFileNotFound) input.absent_paths.push_back(lexical_relative(ws, given));
+      } else if (seen_relative.insert(file->path.relative).second) {
+        if (is_binary(file->bytes)) {
+          run.binary_files.push_back(given);
+        } else {
+          if (is_workflow_source(*file)) input.workflows.push_back(parse_workflow(file->path.relative, file->bytes));
+          input.files.push_back(*file);
+        }
+        run.files.push_back(std::move(*file));
+      }
+    }
+    if (n > 1 && opt.progress) opt.progress(i + 1, n, given);
+  }
+
+  if (run.files.empty()) {
+    if (run.file_errors.size() == 1) {
+      const auto& fe = run.file_errors.front();
+      Error e{fe.code, fe.message, Severity::kMedium};
+      e.details = Json{{"path", fe.path}};
+      return e;
+    }
+    std::string common = run.file_errors.empty() ? code::kFileNotFound : run.file_errors.front().code;
+    Json list = Json::array();
+    for (const auto& fe : run.file_errors) {
+      if (fe.code != common) common = code::kFileNotFound;
+      list.push_back(Json{{"path", fe.path}, {"code", fe.code}, {"message", fe.message}});
+    }
+    Error e{common, "None of the " + std::to_string(n) + " files could be read", Severity::kMedium};
+    e.details = Json{{"fileErrors", list}};
+    e.suggestions.push_back("Give paths relative to the workspace root: " + ws.roots().front());
+    return e;
+  }
+
+  // Drift: baseline entries that are gone are "removed" even when not named.
+  if (input.mode == "drift" && input.baseline) {
+    for (const auto& [p, h] : (*input.baseline)["files"].items()) {
+      if (h.get<std::string>().empty() || seen_relative.count(p) != 0) continue;
+      if (std::find(input.absent_paths.begin(), input.absent_paths.end(), p) != input.absent_paths.end()) continue;
+      auto r = ws.resolve(p);
+      if (!r && r.error().code == code::kFileNotFound) input.absent_paths.push_back(p);
+    }
+  }
+
+  run.result = analyze(input, opt, run.file_errors.size());
+  return run;
+}
+
+Json analysis_json(const AnalysisRun& run) {
+  const AnalysisResult& r = run.result;
+  Json files = Json::array();
+  for (const auto& f : run.files) {
+    files.push_back(Json{{"path", f.path.given}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
+  }
+  Json findings = Json::array();
+  for (const auto& f : r.findings) findings.push_back(to_json(f));
+  Json file_errors = Json::array();
+  for (const auto& e : run.file_errors) {
+    file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
+  }
+  Json suppressed = Json::array();
+  for (const auto& s : r.suppressed) {
+    Json j = to_json(s.finding);
+    j["reviewNote"] = s.note;
+    suppressed.push_back(std::move(j));
+  }
+  Json a{{"mode", run.mode},
+         {"filesAnalyzed", run.files.size()},
+         {"files", std::move(files)},
+         {"findings", std::move(findings)},
+         {"summary", r.summary},
+         {"decision", to_json(r.decision)},
+         {"report", to_json(r.report)},
+         {"degradedMode", r.degraded},
+         {"adrReferences", r.adr_references},
+         {"fileErrors", std::move(file_errors)},
+         {"suppressed", std::move(suppressed)},
+         {"binaryFiles", run.binary_files}};
+  if (r.degraded) a["degradedReason"] = r.degraded_reason;
+  return a;
+}
+
+}  // namespace pm::engine

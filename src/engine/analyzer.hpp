@@ -1,0 +1,109 @@
+#pragma once
+// analyze_dissonance's engine: reads the files through the workspace, builds
+// the rule input (policy, protection snapshot, baseline, parsed workflows),
+// runs the catalogue fail-closed, filters reviewed false positives, decides
+// and reports. The tool (src/tools/analyze_dissonance.cpp) only maps the
+// arguments and the payload.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/decision.hpp"
+#include "engine/report.hpp"
+#include "engine/rule.hpp"
+#include "engine/workspace.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+namespace pm::engine {
+
+struct AnalyzerOptions {
+  // Review note when the finding is a reviewed false positive for the
+  // analysis' org (see org_of): the finding moves to `suppressed`.
+  std::function<std::optional<std::string>(const Finding&)> is_false_positive;
+  // "owner/name" -> true when too many blocks were issued for it this hour.
+  std::function<bool(const std::string& org_repo)> circuit_breaker_tripped;
+  // Called once per analysis that ends in block.
+  std::function<void(const std::string& org_repo)> record_block;
+  std::function<bool()> cancelled;
+  // After each file, when more than one file is analysed.
+  std::function<void(std::size_t done, std::size_t total, const std::string& path)> progress;
+  // Rules to run; nullptr = all_rules().
+  const std::vector<std::unique_ptr<Rule>>* rules = nullptr;
+  // Decision timestamp; empty = now.
+  std::string timestamp;
+};
+
+struct SuppressedFinding {
+  Finding finding;
+  std::string note;
+};
+
+struct AnalysisResult {
+  std::vector<Finding> findings;  // sorted by (file, line, ruleId)
+  std::vector<SuppressedFinding> suppressed;
+  std::vector<std::string> rules_run;
+  Decision decision;
+  Report report;
+  std::string summary;
+  std::vector<std::string> adr_references;
+  bool degraded = false;
+  std::string degraded_reason;
+  bool cancelled = false;
+};
+
+// Runs the rules over a prepared input. `file_errors` (files that could not be
+// read) keeps the outcome from being allow.
+AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& options, std::size_t file_errors = 0);
+
+// Fail-closed finding (ruleId MD-000) for a workflow the parser rejected.
+Finding parse_failure_finding(const WorkflowFile& wf);
+
+// Org of an analysis (PRODUCT.md §8): repository.owner when given, else the
+// owner part of a context that looks like "owner/repo", else "unknown".
+std::string org_of(const std::optional<Repository>& repository, const std::string& context);
+// "owner/name" for the circuit breaker, with the reference's split of context.
+std::string org_repo_of(const std::optional<Repository>& repository, const std::string& context);
+
+// The tool's arguments.
+struct AnalysisRequest {
+  std::vector<std::string> files;
+  std::string mode = "issue";  // pull_request | issue | merge_group | drift
+  std::string context;
+  bool strict = false;
+  bool dry_run = false;
+  std::optional<std::string> baseline_file;
+  std::optional<std::string> policy_file;
+  std::optional<std::string> branch_protection_file;
+  std::optional<Repository> repository;
+  std::optional<std::string> commit_sha;
+  std::optional<std::string> author;
+  std::optional<long long> pr_number;
+};
+
+struct FileError {
+  std::string path;  // as given
+  std::string code;
+  std::string message;
+};
+
+struct AnalysisRun {
+  std::string mode;                       // as requested
+  std::vector<FileData> files;            // every file read, in request order (binary included)
+  std::vector<std::string> binary_files;  // given paths listed but not rule-checked
+  std::vector<FileError> file_errors;
+  AnalysisResult result;
+};
+
+// Whole analysis of a request. Fails only when no file can be read
+// (FILE_NOT_FOUND, or the common code when all failed alike) or when the
+// policy, protection snapshot or baseline file is unusable.
+Result<AnalysisRun> run_analysis(const AnalysisRequest& request, const Workspace& ws, const AnalyzerOptions& options);
+
+// `analysis` object of the tool payload (engine.md §6.2 keys, then fileErrors,
+// suppressed, binaryFiles and degradedReason).
+Json analysis_json(const AnalysisRun& run);
+
+}  // namespace pm::engine

@@ -1,0 +1,31 @@
+#pragma once
+// What a client reads: the summary text (reference format, engine.md §3.4),
+// the report counters and the JSON of findings.
+#include <string>
+#include <vector>
+
+#include "engine/decision.hpp"
+#include "engine/rule.hpp"
+
+namespace pm::engine {
+
+struct Report {
+  int rules_checked = 0;
+  int violations_found = 0;
+  int critical_issues = 0;
+};
+
+Report make_report(int rules_checked, const std::vector<Finding>& findings);
+Json to_json(const Report& r);
+
+// Multi-line text, lines joined by '\n', no trailing newline.
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings);
+
+// {ruleId, severity, message, file, line, evidence, remediation, findingId,
+// adrRefs[, context]}.
+Json to_json(const Finding& f);
+
+// ADR-### ids named by the findings (adr_refs and messages), distinct, sorted.
+std::vector<std::string> adr_references(const std::vector<Finding>& findings);
+
+}  // namespace pm::engine

@@ -1,0 +1,126 @@
+// MD-102: the branch protection actually configured (snapshot) breaks the
+// trust chain the repository's merge queue policy (policy file) asks for.
+// Exactly the five checks of the reference, in its order; the job names come
+// from the workflows among the analysed files.
+#include <algorithm>
+
+#include "engine/policy.hpp"
+#include "engine/rules/rules.hpp"
+
+namespace pm::engine::rules {
+
+namespace {
+
+std::string yes_no(bool b) {
+  return b ? "true" : "false";
+}
+
+// The check context GitHub reports for a job: its name, else its id. A name
+// with an expression (matrix jobs) matches any context with the literal prefix.
+bool context_matches(const std::string& required, const std::string& job_context) {
+  const auto expr = job_context.find("${{");
+  if (expr == std::string::npos) return required == job_context;
+  return expr > 0 && required.compare(0, expr, job_context, 0, expr) == 0;
+}
+
+class MergeQueueTrustChain final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo i{
+        "MD-102",
+        "Merge queue trust chain break",
+        "high",
+        "Runs when both the policy file and a branch protection snapshot are available. Five checks: admins can "
+        "bypass protection although mergeQueue.allowBypassForAdmins is false (high); direct pushes possible "
+        "although mergeQueue.allowDirectPushes is false (high); linear history not enforced although "
+        "mergeQueue.requireLinearHistory is true (medium); required status checks that no job of the analysed "
+        "workflows produces (medium; pass all workflow files); protection disabled although "
+        "mergeQueue.requiredForDefaultBranch is true (high).",
+        "Align the branch protection with the policy file: enforce for admins, require pull requests, require "
+        "linear history, and make every required status check the name of a job in a workflow.",
+        {}};
+    return i;
+  }
+
+  void evaluate(const AnalysisInput& in, std::vector<Finding>& out) const override {
+    if (!in.policy.loaded || !in.branch_protection_given) return;
+    const Policy& pol = in.policy;
+    const BranchProtection bp = map_branch_protection(in.branch_protection);
+    const std::string& file = in.branch_protection_path;
+    auto add = [&](const std::string& severity, const std::string& message, const std::string& evidence, Json ctx) {
+      Finding f = make_finding(info(), severity, message, file, 0, evidence);
+      ctx["policyFile"] = pol.path;
+      f.context = std::move(ctx);
+      out.push_back(std::move(f));
+    };
+
+    if (!pol.allow_bypass_for_admins && bp.allow_admins_bypass) {
+      add("high",
+          "Admins can bypass merge queue protections, but the repo policy forbids admin bypass. This allows trusted "
+          "insiders to circumvent the trust chain.",
+          "enforce_admins.enabled: false; mergeQueue.allowBypassForAdmins: false",
+          Json{{"check", "admin-bypass"}, {"policyAllowBypass", false}, {"actualAllowBypass", true}});
+    }
+    if (!pol.allow_direct_pushes && (bp.allow_direct_pushes || !bp.require_pull_request)) {
+      add("high",
+          "Direct pushes to the default branch are possible, but the merge queue policy forbids them. Changes can "
+          "enter the branch without passing through the merge queue.",
+          "required_pull_request_reviews: " + std::string(bp.require_pull_request ? "present" : "absent") +
+              "; mergeQueue.allowDirectPushes: false",
+          Json{{"check", "direct-push"},
+               {"policyAllowDirectPushes", false},
+               {"requirePullRequest", bp.require_pull_request},
+               {"allowDirectPushes", bp.allow_direct_pushes}});
+    }
+    if (pol.require_linear_history && !bp.require_linear_history) {
+      add("medium",
+          "Linear history is not enforced on the default branch, but the merge queue policy requires it. Merge "
+          "commits can obscure the trust chain provenance.",
+          "required_linear_history.enabled: false; mergeQueue.requireLinearHistory: true",
+          Json{{"check", "linear-history"}, {"policyRequireLinear", true}, {"actualRequireLinear", false}});
+    }
+    if (!in.workflows.empty() && bp.has_status_checks) {
+      std::vector<std::string> known;
+      for (const auto& wf : in.workflows) {
+        if (wf.parse_error) continue;
+        for (const auto& job : wf.jobs) {
+          std::string ctx = job.name ? job.name->value : job.id;
+          if (std::find(known.begin(), known.end(), ctx) == known.end()) known.push_back(ctx);
+        }
+      }
+      std::vector<std::string> missing;
+      for (const auto& c : bp.contexts) {
+        const bool wired =
+            std::any_of(known.begin(), known.end(), [&](const auto& k) { return context_matches(c, k); });
+        if (!wired) missing.push_back(c);
+      }
+      if (!missing.empty()) {
+        std::string joined;
+        for (std::size_t i = 0; i < missing.size(); ++i) joined += (i ? ", " : "") + missing[i];
+        add("medium",
+            "Required status checks [" + joined +
+                "] are not wired to any stable workflow job. These checks will never pass, stalling the merge queue "
+                "\u2014 or if made non-required, silently bypassing protection.",
+            "required_status_checks: [" + joined + "]",
+            Json{{"check", "orphaned-status-checks"}, {"missingContexts", missing}, {"knownJobs", known}});
+      }
+    }
+    if (pol.required_for_default_branch && !bp.enabled) {
+      add("high",
+          "The merge queue policy requires branch protection on the default branch, but branch protection is not "
+          "enabled. The merge queue cannot function without underlying branch protection.",
+          "branch protection: disabled; mergeQueue.requiredForDefaultBranch: " + yes_no(true),
+          Json{{"check", "protection-disabled"},
+               {"policyRequiresMergeQueue", true},
+               {"branchProtectionEnabled", false}});
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_md_102() {
+  return std::make_unique<MergeQueueTrustChain>();
+}
+
+}  // namespace pm::engine::rules
