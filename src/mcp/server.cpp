@@ -175,8 +175,10 @@ void Server::watchdog_loop() {
       if (state->deadline <= now && !state->answered.exchange(true)) {
         state->cancelled = true;  // the handler stops at its next check; its result is dropped
         const Error e = Error::timeout(state->tool->name, config_.call_timeout_ms);
-        Json result = error_result(*state->tool, e, governance::make_request_id(), now_iso8601_ms());
-        send_result(state->id, std::move(result));
+        const std::string request_id = governance::make_request_id();
+        record_call({request_id, state->tool->name, nullptr, static_cast<double>(config_.call_timeout_ms), "timeout",
+                     e.code, nullptr});
+        send_result(state->id, error_result(*state->tool, e, request_id, now_iso8601_ms()));
       } else if (!state->answered) {
         next = std::min(next, state->deadline);
       }
@@ -487,8 +489,7 @@ void Server::on_tools_call(const Json& id, const Json& params) {
     e.details = Json{{"tool", name}, {"retryAfterMs", *retry_after}};
     e.suggestions = {"Retry after " + std::to_string(*retry_after) + " ms"};
     const std::string request_id = governance::make_request_id();
-    metrics_.record(name, 0, true);
-    log::warn("tool call rate limited", {{"requestId", request_id}, {"tool", name}, {"retryAfterMs", *retry_after}});
+    record_call({request_id, name, params.value("arguments", Json::object()), 0, "rate_limited", e.code, nullptr});
     send_result(id, error_result(*tool, e, request_id, now_iso8601_ms()));
     return;
   }
@@ -517,14 +518,21 @@ void Server::on_tools_call(const Json& id, const Json& params) {
   auto job = [this, id, key, state, def, args = std::move(args)]() {
     Context ctx(*this, state);
     Json result;
-    if (!state->cancelled) result = run_tool(*def, args, ctx);
+    CallRecord rec{ctx.request_id(), def->name, args, 0, "cancelled", std::nullopt, nullptr};
+    if (!state->cancelled) result = run_tool(*def, args, ctx, rec);
     state->done = true;
     {
       std::lock_guard lock(calls_mu_);
       calls_.erase(key);
     }
-    if (state->cancelled) return;                // cancelled calls get no response
-    if (state->answered.exchange(true)) return;  // the watchdog already answered TIMEOUT
+    if (state->answered.exchange(true)) return;  // the watchdog answered TIMEOUT and recorded it
+    if (state->cancelled) {                      // cancelled calls get no response
+      rec.outcome = "cancelled";
+      rec.error_code.reset();
+      record_call(rec);
+      return;
+    }
+    record_call(rec);
     send_result(id, std::move(result));
   };
   {
@@ -539,7 +547,10 @@ Json Server::call_tool_now(const std::string& name, const Json& arguments) {
   auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDef& t) { return t.name == name; });
   if (tool == tools_.end()) return nullptr;
   Context ctx(*this, std::make_shared<CallState>());
-  return run_tool(*tool, arguments, ctx);
+  CallRecord rec{ctx.request_id(), tool->name, arguments, 0, "ok", std::nullopt, nullptr};
+  Json result = run_tool(*tool, arguments, ctx, rec);
+  record_call(rec);
+  return result;
 }
 
 Json Server::error_result(const ToolDef& tool, const Error& e, const std::string& request_id,
@@ -567,7 +578,42 @@ Json Server::error_result(const ToolDef& tool, const Error& e, const std::string
   return result;
 }
 
-Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx) {
+void Server::record_call(const CallRecord& r) {
+  const bool is_error = r.outcome == "error" || r.outcome == "timeout" || r.outcome == "rate_limited";
+  metrics_.record(r.tool, r.duration_ms, is_error);
+  const double ms = std::round(r.duration_ms * 1000) / 1000;
+  Json fields = {{"requestId", r.request_id},
+                 {"tool", r.tool},
+                 {"args", sanitize_args(r.args)},
+                 {"durationMs", ms},
+                 {"outcome", r.outcome}};
+  if (r.error_code) fields["errorCode"] = *r.error_code;
+  if (!r.decision.is_null()) fields["decision"] = r.decision;
+  if (is_error && r.outcome != "error") {
+    log::warn("tool call", fields);
+  } else {
+    log::info("tool call", fields);
+  }
+  if (config_.metrics_emf) {
+    // CloudWatch Embedded Metric Format: one record per call, with a ToolName
+    // dimension and a dimensionless roll-up (so alarms without dimensions see it).
+    Json emf = {{"_aws",
+                 {{"Timestamp", to_epoch_ms(std::chrono::system_clock::now())},
+                  {"CloudWatchMetrics",
+                   Json::array({{{"Namespace", "MCP/Server"},
+                                 {"Dimensions", Json::array({Json::array({"ToolName"}), Json::array()})},
+                                 {"Metrics", Json::array({{{"Name", "Duration"}, {"Unit", "Milliseconds"}},
+                                                          {{"Name", "ErrorCount"}, {"Unit", "Count"}}})}}})}}},
+                {"ToolName", r.tool},
+                {"Duration", ms},
+                {"ErrorCount", is_error ? 1 : 0},
+                {"requestId", r.request_id},
+                {"outcome", r.outcome}};
+    log::raw_line(dump_line(emf));
+  }
+}
+
+Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx, CallRecord& record) {
   const auto start = std::chrono::steady_clock::now();
   ToolResult outcome = Error::execution_failed("Tool produced no result");
   auto issues = validate(tool.input_schema, args);
@@ -636,31 +682,10 @@ Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx) {
     is_error = structured.value("isError", false);
   }
 
-  metrics_.record(tool.name, ms, is_error);
-  Json fields = {{"requestId", ctx.request_id()},
-                 {"tool", tool.name},
-                 {"args", sanitize_args(args)},
-                 {"durationMs", std::round(ms * 1000) / 1000},
-                 {"outcome", ctx.cancelled() ? "cancelled" : (is_error ? "error" : "ok")}};
-  if (error_code) fields["errorCode"] = *error_code;
-  if (structured.contains("decision")) fields["decision"] = structured["decision"];
-  log::info("tool call", fields);
-  if (config_.metrics_emf) {
-    // CloudWatch Embedded Metric Format: one record per call, with a ToolName
-    // dimension and a dimensionless roll-up.
-    Json emf = {{"_aws",
-                 {{"Timestamp", to_epoch_ms(std::chrono::system_clock::now())},
-                  {"CloudWatchMetrics",
-                   Json::array({{{"Namespace", "MCP/Server"},
-                                 {"Dimensions", Json::array({Json::array({"ToolName"}), Json::array()})},
-                                 {"Metrics", Json::array({{{"Name", "Duration"}, {"Unit", "Milliseconds"}},
-                                                          {{"Name", "ErrorCount"}, {"Unit", "Count"}}})}}})}}},
-                {"ToolName", tool.name},
-                {"Duration", std::round(ms * 1000) / 1000},
-                {"ErrorCount", is_error ? 1 : 0},
-                {"requestId", ctx.request_id()}};
-    log::raw_line(dump_line(emf));
-  }
+  record.duration_ms = ms;
+  record.outcome = is_error ? "error" : "ok";
+  record.error_code = error_code;
+  if (structured.contains("decision")) record.decision = structured["decision"];
 
   Json result = Json::object();
   result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});

@@ -75,7 +75,18 @@ class Server {
 
   Json on_initialize(const Json& params);
   void on_tools_call(const Json& id, const Json& params);
-  Json run_tool(const ToolDef& tool, const Json& args, Context& ctx);
+  // What one call did, for metrics, the per-call log line and EMF records.
+  struct CallRecord {
+    std::string request_id;
+    std::string tool;
+    Json args;
+    double duration_ms = 0;
+    std::string outcome;  // ok | error | cancelled | timeout | rate_limited
+    std::optional<std::string> error_code;
+    Json decision;  // null when none
+  };
+  Json run_tool(const ToolDef& tool, const Json& args, Context& ctx, CallRecord& record);
+  void record_call(const CallRecord& r);
 
   void send_result(const Json& id, Json result);
   void send_error(const Json& id, int code, const std::string& message, Json data = nullptr);
