@@ -2,6 +2,7 @@
 // versions, storage backends and live metrics. Not enveloped (as the reference).
 #include <chrono>
 
+#include "engine/rule.hpp"
 #include "mcp/server.hpp"
 #include "tools/registry.hpp"
 #include "version.hpp"
@@ -75,7 +76,10 @@ mcp::ToolDef make_get_server_info(Runtime& rt) {
     out.payload["config"] = std::move(config);
     out.payload["governanceTiers"] = std::move(tiers);
     out.payload["protocolVersions"] = mcp::supported_protocol_versions();
-    out.payload["capabilities"] = Json{{"tools", tool_names}, {"protocolVersions", mcp::supported_protocol_versions()}};
+    Json rules = Json::array();
+    for (const auto& r : engine::all_rules()) rules.push_back(r->info().id);
+    out.payload["capabilities"] = Json{
+        {"tools", tool_names}, {"rules", std::move(rules)}, {"protocolVersions", mcp::supported_protocol_versions()}};
     out.payload["storage"] = storage_info(c);
     out.payload["metrics"] = rt.metrics.snapshot();
     out.payload["uptimeSeconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
