@@ -1,0 +1,454 @@
+#include "adr/checks.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "adr/imports.hpp"
+#include "engine/workflow.hpp"
+#include "engine/yaml.hpp"
+
+namespace pm::adr {
+namespace {
+
+using engine::yaml::Node;
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+std::optional<Severity> parse_severity(const std::string& s) {
+  const std::string l = lower(trim(s));
+  if (l == "critical") return Severity::kCritical;
+  if (l == "high") return Severity::kHigh;
+  if (l == "medium") return Severity::kMedium;
+  if (l == "low") return Severity::kLow;
+  return std::nullopt;
+}
+
+std::optional<PermLevel> parse_level(const std::string& s) {
+  const std::string l = lower(trim(s));
+  if (l == "none") return PermLevel::kNone;
+  if (l == "read") return PermLevel::kRead;
+  if (l == "write") return PermLevel::kWrite;
+  return std::nullopt;
+}
+
+const char* level_name(PermLevel l) {
+  switch (l) {
+    case PermLevel::kNone: return "none";
+    case PermLevel::kRead: return "read";
+    case PermLevel::kWrite: return "write";
+  }
+  return "none";
+}
+
+// Reads a glob or a list of globs; false when the node has another shape.
+bool read_globs(const Node* n, std::vector<Glob>& out) {
+  if (n == nullptr) return true;
+  if (n->is_scalar() && !n->is_null()) {
+    out.emplace_back(trim(n->value));
+    return true;
+  }
+  if (n->is_sequence()) {
+    for (const auto& item : n->items) {
+      if (!item.is_scalar() || item.is_null()) return false;
+      out.emplace_back(trim(item.value));
+    }
+    return true;
+  }
+  return false;
+}
+
+constexpr const char* kKinds[] = {"forbid", "require", "forbid-import", "max-permissions"};
+constexpr const char* kCommonKeys[] = {"id", "severity", "message", "remediation", "description", "title"};
+
+class BlockReader {
+ public:
+  BlockReader(const std::string& adr_id, const std::string& adr_file, int first_line,
+              std::vector<ParseWarning>& warnings)
+      : adr_id_(adr_id), adr_file_(adr_file), first_line_(first_line), warnings_(warnings) {}
+
+  int line_of(const Node& n) const { return first_line_ + std::max(n.line, 1) - 1; }
+
+  void warn(int line, const std::string& message) {
+    warnings_.push_back(ParseWarning{adr_id_, adr_file_, line, message});
+  }
+
+  std::optional<CheckRule> read_rule(const Node& n) {
+    const int line = line_of(n);
+    if (!n.is_mapping()) {
+      warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " is not a mapping; ignored");
+      return std::nullopt;
+    }
+    CheckRule r;
+    r.line = line;
+    const Node* id = n.get("id");
+    if (id == nullptr || !id->is_scalar() || trim(id->value).empty()) {
+      warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " has no 'id'; ignored");
+      return std::nullopt;
+    }
+    r.id = trim(id->value);
+    const std::string where = "rule '" + r.id + "' of " + adr_id_ + " (line " + std::to_string(line) + ")";
+
+    const Node* kind_node = nullptr;
+    std::string kind;
+    std::vector<std::string> unknown;
+    for (const auto& [k, v] : n.entries) {
+      const std::string key = k.is_scalar() ? k.value : "";
+      if (std::find(std::begin(kKinds), std::end(kKinds), key) != std::end(kKinds)) {
+        if (kind_node != nullptr) {
+          warn(line, "Two rule kinds ('" + kind + "', '" + key + "') in " + where + "; ignored");
+          return std::nullopt;
+        }
+        kind_node = &v;
+        kind = key;
+      } else if (std::find(std::begin(kCommonKeys), std::end(kCommonKeys), key) == std::end(kCommonKeys)) {
+        unknown.push_back(key);
+      }
+    }
+    if (kind_node == nullptr) {
+      std::string msg = "Unknown rule kind in " + where;
+      if (!unknown.empty()) msg += ": '" + unknown.front() + "'";
+      warn(line, msg + " (expected forbid, require, forbid-import or max-permissions); ignored");
+      return std::nullopt;
+    }
+    for (const auto& u : unknown) warn(line, "Unknown key '" + u + "' in " + where + " was ignored");
+
+    if (const Node* s = n.get("severity")) {
+      auto sev = s->is_scalar() ? parse_severity(s->value) : std::nullopt;
+      if (sev) {
+        r.severity = *sev;
+      } else {
+        warn(line_of(*s), "Invalid severity in " + where + " (expected critical, high, medium or low); medium used");
+      }
+    }
+    if (const Node* m = n.get("message"); m && m->is_scalar()) r.message = trim(m->value);
+    if (const Node* m = n.get("remediation"); m && m->is_scalar()) r.remediation = trim(m->value);
+
+    bool ok = false;
+    if (kind == "forbid" || kind == "require") {
+      r.kind = kind == "forbid" ? CheckKind::kForbid : CheckKind::kRequire;
+      ok = read_pattern_rule(*kind_node, r, where);
+    } else if (kind == "forbid-import") {
+      r.kind = CheckKind::kForbidImport;
+      ok = read_import_rule(*kind_node, r, where);
+    } else {
+      r.kind = CheckKind::kMaxPermissions;
+      ok = read_permissions_rule(*kind_node, r, where);
+    }
+    if (!ok) return std::nullopt;
+    return r;
+  }
+
+ private:
+  bool read_pattern_rule(const Node& k, CheckRule& r, const std::string& where) {
+    const Node* pattern = k.is_mapping() ? k.get("pattern") : &k;
+    if (pattern == nullptr || !pattern->is_scalar() || pattern->is_null()) {
+      warn(r.line, "Missing 'pattern' in " + where + "; ignored");
+      return false;
+    }
+    r.pattern_text = pattern->value;
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    auto re = std::make_shared<RE2>(r.pattern_text, opts);
+    if (!re->ok()) {
+      warn(line_of(*pattern), "Invalid regex in " + where + ": " + re->error());
+      return false;
+    }
+    r.pattern = std::move(re);
+    if (k.is_mapping() && !read_file_globs(k, "in", r, where)) return false;
+    return true;
+  }
+
+  bool read_import_rule(const Node& k, CheckRule& r, const std::string& where) {
+    if (!k.is_mapping()) {
+      warn(r.line, "'forbid-import' in " + where + " must be a mapping with 'from' and 'to'; ignored");
+      return false;
+    }
+    if (!read_globs(k.get("to"), r.to) || r.to.empty()) {
+      warn(r.line, "Missing or invalid 'to' (a glob or a list of globs) in " + where + "; ignored");
+      return false;
+    }
+    return read_file_globs(k, "from", r, where);
+  }
+
+  bool read_permissions_rule(const Node& k, CheckRule& r, const std::string& where) {
+    if (!k.is_mapping()) {
+      warn(r.line, "'max-permissions' in " + where + " must map scopes to read, write or none; ignored");
+      return false;
+    }
+    for (const auto& [key, v] : k.entries) {
+      const std::string scope = key.is_scalar() ? trim(key.value) : "";
+      if (scope == "in" || scope == "exclude") continue;
+      auto level = v.is_scalar() ? parse_level(v.value) : std::nullopt;
+      if (!level) {
+        warn(line_of(v), "Invalid level for '" + scope + "' in " + where + " (expected read, write or none); ignored");
+        return false;
+      }
+      if (scope == "default" || scope == "*") {
+        r.fallback = *level;
+      } else {
+        r.ceiling.emplace_back(scope, *level);
+      }
+    }
+    if (r.ceiling.empty() && !r.fallback) {
+      warn(r.line, "'max-permissions' in " + where + " names no scope; ignored");
+      return false;
+    }
+    if (!read_file_globs(k, "in", r, where)) return false;
+    if (k.get("in") == nullptr) {
+      r.in.clear();
+      r.in.emplace_back(".github/workflows/*.{yml,yaml}");
+    }
+    return true;
+  }
+
+  bool read_file_globs(const Node& k, const char* key, CheckRule& r, const std::string& where) {
+    if (!read_globs(k.get(key), r.in)) {
+      warn(r.line, std::string("Invalid '") + key + "' in " + where + " (a glob or a list of globs); ignored");
+      return false;
+    }
+    if (!read_globs(k.get("exclude"), r.exclude)) {
+      warn(r.line, "Invalid 'exclude' in " + where + " (a glob or a list of globs); ignored");
+      return false;
+    }
+    if (r.in.empty()) r.in.emplace_back("**");
+    return true;
+  }
+
+  const std::string& adr_id_;
+  const std::string& adr_file_;
+  int first_line_;
+  std::vector<ParseWarning>& warnings_;
+};
+
+// Calls fn(line_no, line) for each line.
+template <class Fn>
+void for_each_line(std::string_view content, Fn&& fn) {
+  int n = 0;
+  std::size_t pos = 0;
+  while (pos <= content.size()) {
+    auto nl = content.find('\n', pos);
+    if (nl == std::string_view::npos) nl = content.size();
+    std::string_view line = content.substr(pos, nl - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!fn(++n, line)) return;
+    if (nl == content.size()) return;
+    pos = nl + 1;
+  }
+}
+
+std::string default_remediation(const CheckRule& r) {
+  switch (r.kind) {
+    case CheckKind::kForbid: return "Remove the forbidden pattern, as the ADR decides";
+    case CheckKind::kRequire: return "Add the required pattern, as the ADR decides";
+    case CheckKind::kForbidImport: return "Remove the import; depend on the allowed module instead, as the ADR decides";
+    case CheckKind::kMaxPermissions: return "Lower the permission to the ceiling set by the ADR";
+  }
+  return "";
+}
+
+Violation make(const Adr& adr, const CheckRule& r, const SourceFile& f, int line, std::string detail,
+               std::string_view evidence) {
+  Violation v;
+  v.adr_id = adr.id;
+  v.rule_id = r.id;
+  v.file = f.given;
+  v.line = line;
+  v.message = r.message.empty() ? adr.id + ": " + detail : adr.id + ": " + r.message + " (" + detail + ")";
+  v.severity = r.severity;
+  v.remediation = r.remediation.empty() ? default_remediation(r) : r.remediation;
+  v.evidence = evidence_of(evidence);
+  return v;
+}
+
+PermLevel level_of(const std::string& s) {
+  return parse_level(s).value_or(PermLevel::kWrite);  // an unknown level is treated as the broadest
+}
+
+std::optional<PermLevel> ceiling_for(const CheckRule& r, const std::string& scope) {
+  for (const auto& [s, l] : r.ceiling) {
+    if (s == scope) return l;
+  }
+  return r.fallback;
+}
+
+void check_permissions(const Adr& adr, const CheckRule& r, const SourceFile& f, const engine::WorkflowFile& wf,
+                       const engine::Permissions& p, const std::string& where, std::vector<Violation>& out) {
+  if (!p.present) return;
+  if (!p.shorthand.empty()) {
+    const PermLevel granted = p.shorthand == "write-all" ? PermLevel::kWrite : PermLevel::kRead;
+    std::vector<std::string> exceeded;
+    for (const auto& [scope, l] : r.ceiling) {
+      if (granted > l) exceeded.push_back(scope + ": " + level_name(l));
+    }
+    if (r.fallback && granted > *r.fallback)
+      exceeded.push_back(std::string("other scopes: ") + level_name(*r.fallback));
+    if (!exceeded.empty()) {
+      std::string list;
+      for (const auto& e : exceeded) list += (list.empty() ? "" : ", ") + e;
+      out.push_back(make(adr, r, f, p.line,
+                         where + " 'permissions: " + p.shorthand + "' exceeds the ceiling (" + list + ")",
+                         wf.line_text(p.line)));
+    }
+    return;
+  }
+  for (const auto& [scope, loc] : p.scopes) {
+    auto ceiling = ceiling_for(r, scope);
+    if (!ceiling) continue;
+    const PermLevel granted = level_of(loc.value);
+    if (granted > *ceiling) {
+      out.push_back(
+          make(adr, r, f, loc.line,
+               where + " grants '" + scope + ": " + loc.value + "' above the ceiling '" + level_name(*ceiling) + "'",
+               wf.line_text(loc.line)));
+    }
+  }
+}
+
+}  // namespace
+
+std::string evidence_of(std::string_view line) {
+  std::string t = trim(line);
+  if (t.size() <= 200) return t;
+  std::size_t cut = 200;
+  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+  return t.substr(0, cut);
+}
+
+std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::string& adr_file,
+                                         std::string_view yaml_text, int first_line,
+                                         std::vector<ParseWarning>& warnings) {
+  BlockReader reader(adr_id, adr_file, first_line, warnings);
+  std::vector<CheckRule> rules;
+  auto parsed = engine::yaml::parse(yaml_text);
+  if (parsed.error) {
+    const int line = first_line + std::max(parsed.error->line, 1) - 1;
+    reader.warn(line, "Invalid YAML in the ```phase-mirror block of " + adr_id + " (line " + std::to_string(line) +
+                          "): " + parsed.error->message);
+    return rules;
+  }
+  if (parsed.documents.empty() || !parsed.documents[0].root) return rules;
+  const Node& root = *parsed.documents[0].root;
+  const Node* list = &root;
+  if (root.is_mapping()) {
+    if (const Node* r = root.get("rules")) {
+      list = r;
+    } else if (root.get("id") != nullptr) {
+      if (auto rule = reader.read_rule(root)) rules.push_back(std::move(*rule));
+      return rules;
+    }
+  }
+  if (!list->is_sequence()) {
+    reader.warn(first_line, "The ```phase-mirror block of " + adr_id + " (line " + std::to_string(first_line) +
+                                ") must be a list of rules or a mapping with 'rules:'; ignored");
+    return rules;
+  }
+  for (const auto& item : list->items) {
+    if (auto rule = reader.read_rule(item)) rules.push_back(std::move(*rule));
+  }
+  return rules;
+}
+
+bool rule_applies(const CheckRule& rule, std::string_view relative) {
+  return matches_any(rule.in, relative) && !matches_any(rule.exclude, relative);
+}
+
+void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& file, std::vector<Violation>& out) {
+  switch (rule.kind) {
+    case CheckKind::kForbid:
+      for_each_line(file.content, [&](int n, std::string_view line) {
+        if (RE2::PartialMatch(line, *rule.pattern)) {
+          out.push_back(make(adr, rule, file, n, "forbidden pattern /" + rule.pattern_text + "/ found", line));
+        }
+        return true;
+      });
+      return;
+    case CheckKind::kRequire: {
+      bool found = false;
+      for_each_line(file.content, [&](int, std::string_view line) {
+        found = RE2::PartialMatch(line, *rule.pattern);
+        return !found;
+      });
+      if (!found) {
+        out.push_back(
+            make(adr, rule, file, 1, "required pattern /" + rule.pattern_text + "/ not found in the file", ""));
+      }
+      return;
+    }
+    case CheckKind::kForbidImport:
+      for (const auto& imp : extract_imports(file.relative, file.content)) {
+        for (const auto& c : imp.candidates) {
+          if (matches_any(rule.to, c)) {
+            out.push_back(make(adr, rule, file, imp.line, "forbidden import of '" + imp.spec + "'", imp.line_text));
+            break;
+          }
+        }
+      }
+      return;
+    case CheckKind::kMaxPermissions: {
+      const auto wf = engine::parse_workflow(file.relative, file.content);
+      if (wf.parse_error || wf.is_composite_action) return;
+      check_permissions(adr, rule, file, wf, wf.permissions, "workflow", out);
+      for (const auto& job : wf.jobs) {
+        check_permissions(adr, rule, file, wf, job.permissions, "job '" + job.id + "'", out);
+        if (!wf.permissions.present && !job.permissions.present && !job.uses) {
+          out.push_back(make(
+              adr, rule, file, job.line,
+              "job '" + job.id + "' has no permissions block and inherits the repository default token permissions",
+              wf.line_text(job.line)));
+        }
+      }
+      return;
+    }
+  }
+}
+
+bool prose_rule_is_checkable(const DecisionRule& rule) {
+  if (rule.keyword != "MUST NOT" && rule.keyword != "SHALL NOT") return false;
+  if (lower(rule.text).find("write-all") != std::string::npos) return true;
+  return std::any_of(rule.literals.begin(), rule.literals.end(), [](const std::string& l) { return l.size() >= 2; });
+}
+
+void evaluate_prose(const Adr& adr, const DecisionRule& rule, const SourceFile& file, std::vector<Violation>& out) {
+  if (!prose_rule_is_checkable(rule)) return;
+  std::vector<std::string> literals;
+  for (const auto& l : rule.literals) {
+    if (l.size() >= 2) literals.push_back(l);
+  }
+  // The reference's one prose check: a rule mentioning write-all.
+  if (lower(rule.text).find("write-all") != std::string::npos &&
+      std::find(literals.begin(), literals.end(), "write-all") == literals.end()) {
+    literals.emplace_back("write-all");
+  }
+  for_each_line(file.content, [&](int n, std::string_view line) {
+    for (const auto& l : literals) {
+      if (line.find(l) == std::string_view::npos) continue;
+      Violation v;
+      v.adr_id = adr.id;
+      v.rule_id = rule.id;
+      v.file = file.given;
+      v.line = n;
+      v.message = "Violation of " + adr.id + ": " + rule.text;
+      v.severity = Severity::kHigh;
+      v.remediation = "Remove prohibited pattern as specified in ADR";
+      v.evidence = evidence_of(line);
+      out.push_back(std::move(v));
+      return false;
+    }
+    return true;
+  });
+}
+
+}  // namespace pm::adr
