@@ -2,10 +2,14 @@
 # make bench: Release build, Google Benchmark micro-benchmarks, then the
 # end-to-end stdio harness (bench/e2e). Results land in build/bench-results/.
 # --smoke runs everything briefly (CI, via make test) to prove it executes.
+# --valgrind runs a short session of mixed calls under valgrind memcheck
+# (--leak-check=full); the summary lands in build/bench-results/valgrind.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0
+grind=0
 [[ ${1:-} == --smoke ]] && smoke=1
+[[ ${1:-} == --valgrind ]] && grind=1
 jobs=${JOBS:-$(nproc)}
 out=build/bench-results
 mkdir -p "$out"
@@ -19,6 +23,20 @@ cmake --build --preset release -j "$jobs" --target "${targets[@]}"
 micro=build/release/bench/pm_bench
 stdio=build/release/bench/pm_stdio_bench
 server=build/release/phase-mirror-mcp
+
+if ((grind)); then
+  # The harness execs the wrapper, so every server it starts runs under memcheck.
+  wrapper=$out/phase-mirror-mcp-memcheck
+  printf '#!/bin/sh\nexec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \\\n  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file=%s/valgrind.%%p.log %s "$@"\n' \
+    "$PWD/$out" "$PWD/$server" >"$wrapper"
+  chmod +x "$wrapper"
+  rm -f "$out"/valgrind.*.log
+  "$stdio" --binary "$wrapper" --calls 20 --heavy-calls 3 --startups 1 --throughput-calls 40 \
+    --growth-calls 100 --warmup-calls 20 >/dev/null
+  cat "$out"/valgrind.*.log >"$out/valgrind.log"
+  grep -E "ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable|total heap usage" "$out/valgrind.log"
+  exit 0
+fi
 
 if ((smoke)); then
   if [[ -x $micro ]]; then

@@ -141,7 +141,11 @@ SpawnOptions spawn_options(const Options& opt, const Inputs& in) {
   SpawnOptions so;
   so.binary = opt.binary;
   so.cwd = in.workspace;
-  so.env = {{"PHASE_MIRROR_WORKSPACE", in.workspace}, {"PHASE_MIRROR_DATA_DIR", in.data_dir}};
+  // The per-tool rate limiter (20 calls/s by default) protects against a runaway
+  // agent; a benchmark measures the calls themselves, so it is switched off.
+  so.env = {{"PHASE_MIRROR_WORKSPACE", in.workspace},
+            {"PHASE_MIRROR_DATA_DIR", in.data_dir},
+            {"PHASE_MIRROR_RATE_LIMIT", "0"}};
   so.stderr_path = opt.server_log;
   return so;
 }
