@@ -208,5 +208,64 @@ TEST(Md104, FoldedScriptLineIsFoundInTheSource) {
   EXPECT_EQ(fs[0].line, 7);
 }
 
+// ---------------------------------------------------------------- MD-105
+
+TEST(Md105, TagPinsAreFlaggedAndShaPinsAreNot) {
+  auto fs = run_fixture(rules::make_md_105(), "release.yml");
+  // container (16), postgres service (21), checkout@v4 (23), gh-release@v2 (25),
+  // docker://alpine (26), reusable deploy@main (36).
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{16, 21, 23, 25, 26, 36}));
+  ASSERT_EQ(fs.size(), 6u);
+  EXPECT_EQ(fs[0].severity, "medium");
+  EXPECT_EQ(fs[0].evidence, "image: node:20-bookworm");
+  EXPECT_EQ(fs[2].severity, "low");  // actions/checkout: first party
+  EXPECT_EQ(fs[2].evidence, "- uses: actions/checkout@v4");
+  EXPECT_NE(fs[2].message.find("`v4`"), std::string::npos);
+  EXPECT_EQ(fs[3].severity, "medium");
+  EXPECT_EQ(fs[4].context["reference"], "docker://alpine:3.19");
+  EXPECT_NE(fs[5].message.find("reusable workflow"), std::string::npos);
+}
+
+TEST(Md105, CompositeActionStepsAreChecked) {
+  AnalysisInput in;
+  in.workflows.push_back(parse_workflow(".github/actions/setup/action.yml",
+                                        "name: setup\nruns:\n  using: composite\n  steps:\n"
+                                        "    - uses: pnpm/action-setup@v4\n"
+                                        "    - uses: pnpm/action-setup@a3252b78c470c02df07e9d59298aecedc3ccdd6d\n"));
+  auto fs = run(*rules::make_md_105(), in);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 5);
+  EXPECT_EQ(fs[0].file, ".github/actions/setup/action.yml");
+}
+
+TEST(Md105, PinnedWorkflowIsClean) {
+  EXPECT_TRUE(run_fixture(rules::make_md_105(), "clean_ci.yml").empty());
+}
+
+// ---------------------------------------------------------------- MD-106
+
+TEST(Md106, SecretsInheritAndSerialisedSecrets) {
+  auto fs = run_fixture(rules::make_md_106(), "release.yml");
+  // env toJSON(secrets) (10), run toJson( secrets ) (31), deploy inherit (37), local inherit (45).
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{10, 31, 37, 45}));
+  ASSERT_EQ(fs.size(), 4u);
+  EXPECT_EQ(fs[0].evidence, "ALL_SECRETS: ${{ toJSON(secrets) }}");
+  EXPECT_EQ(fs[2].evidence, "secrets: inherit");
+  EXPECT_EQ(fs[2].severity, "medium");
+  EXPECT_NE(fs[2].message.find("acme/shared-workflows/.github/workflows/deploy.yml@main"), std::string::npos);
+}
+
+TEST(Md106, NamedSecretsAreFine) {
+  auto fs = run_text(rules::make_md_106(),
+                     "on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ secrets.TOKEN }} ${{ secrets['X'] }}\n"
+                     "        env:\n          A: ${{ secrets.A }}\n          B: ${{ github.secrets_dir }}\n");
+  EXPECT_TRUE(fs.empty());
+  auto bare = run_text(rules::make_md_106(),
+                       "on: push\njobs:\n  a:\n    steps:\n      - uses: x/y@v1\n"
+                       "        with:\n          all: ${{ secrets }}\n");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0].line, 7);
+}
+
 }  // namespace
 }  // namespace pm::engine
