@@ -267,5 +267,46 @@ TEST(Md106, NamedSecretsAreFine) {
   EXPECT_EQ(bare[0].line, 7);
 }
 
+// ---------------------------------------------------------------- MD-103
+
+TEST(Md103, PullRequestTargetCheckingOutHeadShaThenBuilding) {
+  auto fs = run_fixture(rules::make_md_103(), "pr_target_checkout.yml");
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].severity, "critical");
+  EXPECT_EQ(fs[0].line, 17);
+  EXPECT_EQ(fs[0].evidence, "ref: ${{ github.event.pull_request.head.sha }}");
+  EXPECT_EQ(fs[0].context["executedAt"], 22);
+  EXPECT_NE(fs[0].message.find("npm ci"), std::string::npos) << fs[0].message;
+  EXPECT_EQ(fs[1].line, 33);
+  EXPECT_EQ(fs[1].evidence, "gh pr checkout ${{ github.event.pull_request.number }}");
+  EXPECT_FALSE(fs[1].context.contains("executedAt"));
+}
+
+TEST(Md103, WorkflowRunWithDefaultCheckoutIsSafe) {
+  EXPECT_TRUE(run_fixture(rules::make_md_103(), "workflow_run_safe.yml").empty());
+}
+
+TEST(Md103, WorkflowRunHeadBranchAndGitFetchOfPullRef) {
+  auto fs = run_text(rules::make_md_103(),
+                     "on: [push, workflow_run]\n"
+                     "jobs:\n"
+                     "  a:\n"
+                     "    steps:\n"
+                     "      - uses: actions/checkout@v4\n"
+                     "        with:\n"
+                     "          ref: ${{ github.event.workflow_run.head_branch }}\n"
+                     "      - run: |\n"
+                     "          git fetch origin refs/pull/42/merge\n"
+                     "          make\n");
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{7, 9}));
+}
+
+TEST(Md103, SameCheckoutOnPullRequestTriggerIsNotThisRule) {
+  auto fs = run_text(rules::make_md_103(),
+                     "on: pull_request\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n"
+                     "          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci\n");
+  EXPECT_TRUE(fs.empty());
+}
+
 }  // namespace
 }  // namespace pm::engine
