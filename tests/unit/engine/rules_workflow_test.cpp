@@ -308,5 +308,48 @@ TEST(Md103, SameCheckoutOnPullRequestTriggerIsNotThisRule) {
   EXPECT_TRUE(fs.empty());
 }
 
+// ---------------------------------------------------------------- MD-003
+
+TEST(Md003, AiActionOutputPipedIntoRunAndWriteScopedStep) {
+  auto fs = run_fixture(rules::make_md_003(), "ai_review.yml");
+  // run script (23), comment input with write token (30), env of a run step (43);
+  // the confidence-gated step and the job behind an environment are fine.
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{23, 30, 43}));
+  ASSERT_EQ(fs.size(), 3u);
+  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].evidence, "if [ \"${{ steps.verdict.outputs.response }}\" = \"APPROVE\" ]; then");
+  EXPECT_NE(fs[0].message.find("actions/ai-inference"), std::string::npos);
+  EXPECT_NE(fs[2].message.find("api.openai.com"), std::string::npos);
+}
+
+TEST(Md003, ReadOnlyTokenMakesActionInputsSafe) {
+  auto fs = run_text(rules::make_md_003(),
+                     "on: pull_request\n"
+                     "permissions:\n"
+                     "  contents: read\n"
+                     "jobs:\n"
+                     "  a:\n"
+                     "    steps:\n"
+                     "      - id: gpt\n"
+                     "        uses: some-org/gpt-review-action@v1\n"
+                     "      - uses: actions/upload-artifact@v4\n"
+                     "        with:\n"
+                     "          name: ${{ steps.gpt.outputs.file }}\n"
+                     "      - run: llm 'summarise' < diff.txt\n"
+                     "        id: cli\n"
+                     "      - run: echo ${{ steps.cli.outputs.text }}\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 14);
+  EXPECT_NE(fs[0].message.find("llm CLI"), std::string::npos);
+}
+
+TEST(Md003, NonAiStepsAreIgnored) {
+  auto fs = run_text(rules::make_md_003(),
+                     "on: push\njobs:\n  a:\n    steps:\n      - id: meta\n        uses: docker/metadata-action@v5\n"
+                     "      - id: mail\n        uses: dawidd6/action-send-mail@v3\n"
+                     "      - run: echo ${{ steps.meta.outputs.tags }} ${{ steps.mail.outputs.x }}\n");
+  EXPECT_TRUE(fs.empty());
+}
+
 }  // namespace
 }  // namespace pm::engine

@@ -1,0 +1,213 @@
+// MD-003: output of an AI/LLM step acted upon without a gate.
+#include <array>
+#include <string_view>
+
+#include "engine/rules/rules.hpp"
+
+namespace pm::engine::rules {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+constexpr std::array<std::string_view, 6> kKnownAiActions = {"anthropics/claude-code-action",
+                                                             "anthropics/claude-code-base-action",
+                                                             "openai/",
+                                                             "actions/ai-inference",
+                                                             "github/copilot",
+                                                             "google-github-actions/run-gemini-cli"};
+
+// Words in an action's owner or name that mark it as a model client.
+constexpr std::array<std::string_view, 11> kAiWords = {"ai",     "llm",    "llms",      "gpt",    "chatgpt", "openai",
+                                                       "claude", "gemini", "anthropic", "ollama", "copilot"};
+
+constexpr std::array<std::string_view, 7> kModelApis = {
+    "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "gh models run", "bedrock-runtime",
+    "ollama run",     "openai.azure.com"};
+
+bool is_ai_action(std::string_view uses) {
+  std::string u = lower(uses.substr(0, uses.find('@')));
+  for (auto k : kKnownAiActions) {
+    if (u.rfind(k, 0) == 0) return true;
+  }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= u.size(); ++i) {
+    if (i < u.size() && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9'))) continue;
+    std::string_view word(u.data() + start, i - start);
+    for (auto w : kAiWords) {
+      if (word == w) return true;
+    }
+    if (word.size() > 3 && word.substr(0, 3) == "gpt" && word[3] >= '0' && word[3] <= '9') return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+// A script that calls a model: a known API host, or the `llm` CLI as a command.
+std::string model_call_in(std::string_view run) {
+  for (auto api : kModelApis) {
+    if (run.find(api) != std::string_view::npos) return std::string(api);
+  }
+  for (std::size_t p = run.find("llm "); p != std::string_view::npos; p = run.find("llm ", p + 1)) {
+    std::size_t b = p;
+    while (b > 0 && (run[b - 1] == ' ' || run[b - 1] == '\t')) --b;
+    if (b == 0 || run[b - 1] == '\n' || run[b - 1] == '|' || run[b - 1] == ';' || run[b - 1] == '(' ||
+        run[b - 1] == '&') {
+      return "llm CLI";
+    }
+  }
+  return {};
+}
+
+// Whether an expression text references `steps.<id>.outputs`.
+bool references_output(const std::string& normalized, const std::string& id) {
+  std::string needle = "steps." + id + ".outputs";
+  for (std::size_t p = normalized.find(needle); p != std::string::npos; p = normalized.find(needle, p + 1)) {
+    char before = p > 0 ? normalized[p - 1] : '\0';
+    if ((before >= 'a' && before <= 'z') || (before >= '0' && before <= '9') || before == '_' || before == '.' ||
+        before == '-') {
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+// The first `${{ }}` of `v` referencing the step output; npos when none.
+std::size_t find_reference(const std::string& v, const std::string& id, std::string* raw) {
+  for (const auto& e : find_expressions(v)) {
+    if (references_output(e.normalized, id)) {
+      if (raw) *raw = e.raw;
+      return e.offset;
+    }
+  }
+  return std::string::npos;
+}
+
+bool is_gate_condition(const std::optional<Located>& cond) {
+  if (!cond) return false;
+  std::string c = lower(cond->value);
+  return c.find("approv") != std::string::npos || c.find("confiden") != std::string::npos;
+}
+
+bool write_scoped(const WorkflowFile& wf, const Job& job) {
+  const Permissions& p = job.permissions.present ? job.permissions : wf.permissions;
+  if (!p.present) return true;  // default token: may be write
+  if (p.shorthand == "write-all") return true;
+  for (const auto& [scope, level] : p.scopes) {
+    if (level.value == "write") return true;
+  }
+  return false;
+}
+
+class Md003 final : public Rule {
+ public:
+  Md003() {
+    info_.id = "MD-003";
+    info_.title = "Unmanaged probabilistic output";
+    info_.default_severity = "high";
+    info_.description =
+        "The output (`steps.<id>.outputs.*`) of an AI/LLM step — an action known to call a model "
+        "(anthropics/claude-code-action, openai/*, actions/ai-inference, github/copilot*, "
+        "google-github-actions/run-gemini-cli, or an action whose name contains ai, llm, gpt, claude, gemini, ...) or "
+        "a `run:` script calling a model API (api.openai.com, api.anthropic.com, generativelanguage.googleapis.com, "
+        "`gh models run`, the `llm` CLI, ...) — consumed by a later step of the same job: expanded into a `run:` "
+        "script or its env (including merges such as `gh pr merge`), or passed as input to a step whose job token "
+        "can write (explicit write scopes, or no permissions declared). Not reported when gated: the job runs in "
+        "an `environment:` (assumed to require reviewers) or the consuming step's `if:` checks an approval or "
+        "confidence value. The finding cites the consuming line.";
+    info_.remediation =
+        "Treat model output as untrusted input: put the consuming job behind an environment with required "
+        "reviewers, or gate the step with an `if:` on an explicit approval or confidence threshold, and never feed "
+        "it directly into shell code or merges.";
+  }
+
+  const RuleInfo& info() const override { return info_; }
+
+  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const override {
+    for (const auto& wf : input.workflows) {
+      if (wf.parse_error) continue;
+      for (const auto& job : wf.jobs) {
+        if (job.environment) continue;  // gated by the environment's reviewers
+        for (std::size_t i = 0; i < job.steps.size(); ++i) {
+          const Step& ai = job.steps[i];
+          if (!ai.id) continue;
+          std::string source;
+          if (ai.uses && is_ai_action(ai.uses->value)) {
+            source = "AI action `" + ai.uses->value + "`";
+          } else if (ai.run) {
+            std::string call = model_call_in(ai.run->value);
+            if (!call.empty()) source = "model call (" + call + ")";
+          }
+          if (source.empty()) continue;
+          consumers(wf, job, i, lower(ai.id->value), source, out);
+        }
+      }
+    }
+  }
+
+ private:
+  void consumers(const WorkflowFile& wf, const Job& job, std::size_t ai_index, const std::string& id,
+                 const std::string& source, std::vector<Finding>& out) const {
+    for (std::size_t j = ai_index + 1; j < job.steps.size(); ++j) {
+      const Step& s = job.steps[j];
+      if (is_gate_condition(s.if_cond)) continue;
+      std::string step_name = s.name ? s.name->value : s.id ? s.id->value : "#" + std::to_string(j + 1);
+      std::string raw;
+      if (s.run) {
+        std::size_t off = find_reference(s.run->value, id, &raw);
+        if (off != std::string::npos) {
+          add(wf, wf.line_of(*s.run, off, raw), id, source, "the run script of step '" + step_name + "'", job, out);
+          continue;
+        }
+        bool reported = false;
+        for (const auto& [k, v] : s.env) {
+          if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
+          add(wf, v.line, id, source, "env `" + k + "` of the run step '" + step_name + "'", job, out);
+          reported = true;
+          break;
+        }
+        if (reported) continue;
+      }
+      if (s.uses && write_scoped(wf, job)) {
+        for (const auto& [k, v] : s.with) {
+          if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
+          add(wf, v.line, id, source,
+              "input `" + k + "` of step '" + step_name + "' (`" + s.uses->value + "`) with a write-capable token", job,
+              out);
+          break;
+        }
+      }
+    }
+  }
+
+  void add(const WorkflowFile& wf, int line, const std::string& id, const std::string& source, const std::string& sink,
+           const Job& job, std::vector<Finding>& out) const {
+    Finding f;
+    f.rule_id = info_.id;
+    f.severity = "high";
+    f.message = "Output of step '" + id + "' (" + source + ") flows into " + sink + " in job '" + job.id +
+                "' without a review or confidence gate";
+    f.file = wf.path;
+    f.line = line;
+    f.evidence = wf.line_text(line);
+    f.remediation = info_.remediation;
+    f.context = Json{{"aiStep", id}, {"job", job.id}};
+    out.push_back(std::move(f));
+  }
+
+  RuleInfo info_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_md_003() {
+  return std::make_unique<Md003>();
+}
+
+}  // namespace pm::engine::rules
