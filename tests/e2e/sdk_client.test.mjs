@@ -197,6 +197,43 @@ test('nothing but JSON-RPC reached the client on stdout', () => {
   assert.match(conn.stderr.text, /Phase Mirror MCP Server running on stdio/);
 });
 
+// Typical arguments per product tool, against the sandbox workspace.
+const SAMPLE_ARGS = {
+  get_server_info: {},
+  analyze_dissonance: { files: ['.github/workflows/ci.yml'], mode: 'pull_request' },
+  validate_l0_invariants: {
+    driftCheck: { currentMetric: { name: 'fp_rate', value: 0.12 }, baselineMetric: { name: 'fp_rate', value: 0.1 } },
+  },
+  check_adr_compliance: { files: ['.github/workflows/ci.yml'] },
+  query_fp_store: { queryType: 'fp_rate', ruleId: 'MD-101', orgId: 'e2e-org' },
+  check_consent_requirements: { orgId: 'e2e-org', checkType: 'summary' },
+};
+
+// Success and error answers of every registered product tool must satisfy the
+// outputSchema the tool advertises: the SDK rejects the call otherwise.
+test('answers of every registered product tool pass the SDK output-schema check', async (t) => {
+  const { tools } = await conn.client.listTools();
+  const listed = new Set(tools.map((x) => x.name));
+  for (const name of PRODUCT_TOOLS) {
+    if (!listed.has(name)) {
+      t.diagnostic(`${name} not registered in this build`);
+      continue;
+    }
+    for (const args of [SAMPLE_ARGS[name], { files: ['does/not/exist.yml'] }, { files: 42 }]) {
+      const result = await conn.client.callTool({ name, arguments: args });
+      assert.equal(typeof result.structuredContent, 'object', `${name}(${JSON.stringify(args)}): structuredContent`);
+      assert.equal(result.content[0].type, 'text');
+      assert.deepEqual(JSON.parse(result.content[0].text), result.structuredContent);
+      if (name !== 'get_server_info') {
+        const env = result.structuredContent;
+        assert.equal(typeof env.success, 'boolean', `${name}: enveloped`);
+        assert.equal(env.isError === true, result.isError === true, `${name}: envelope and MCP isError agree`);
+        assert.match(env.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+    }
+  }
+});
+
 // Last: the complete product surface. Fails until every product tool is registered.
 test('tools/list lists the six product tools in order, fixtures after them', async () => {
   const { tools } = await conn.client.listTools();
