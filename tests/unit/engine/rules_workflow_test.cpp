@@ -351,5 +351,57 @@ TEST(Md003, NonAiStepsAreIgnored) {
   EXPECT_TRUE(fs.empty());
 }
 
+// ---------------------------------------------------------------- MD-002
+
+TEST(Md002, WorkflowApprovingAndMergingOnItsOwn) {
+  auto fs = run_fixture(rules::make_md_002(), "dependabot_automerge.yml");
+  EXPECT_EQ(lines_of(fs), (std::vector<int>{14, 21, 24}));  // the environment-gated job is fine
+  ASSERT_EQ(fs.size(), 3u);
+  EXPECT_EQ(fs[0].severity, "medium");
+  EXPECT_EQ(fs[0].evidence, "run: gh pr review --approve \"$PR_URL\"");
+  EXPECT_EQ(fs[1].evidence, "gh pr merge --auto --squash \"$PR_URL\"");
+  EXPECT_NE(fs[2].message.find("hmarr/auto-approve-action"), std::string::npos);
+}
+
+TEST(Md002, ManualTriggersAndPlainMergesAreNotFlagged) {
+  EXPECT_TRUE(run_text(rules::make_md_002(),
+                       "on: workflow_dispatch\njobs:\n  a:\n    steps:\n      - run: gh pr merge --auto 1\n")
+                  .empty());
+  EXPECT_TRUE(run_text(rules::make_md_002(),
+                       "on: pull_request\njobs:\n  a:\n    steps:\n      - run: gh pr view --json title\n"
+                       "      - run: gh pr merge --squash 1\n")
+                  .empty());
+}
+
+TEST(Md002, AgentBranchWithoutRequiredReview) {
+  AnalysisInput in;
+  in.mode = "pull_request";
+  in.repository.branch = "copilot/fix-login";
+  auto fs = run(*rules::make_md_002(), in);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].line, 0);
+  EXPECT_EQ(fs[0].evidence, "branch: copilot/fix-login");
+
+  in.branch_protection = Json::parse(R"({"required_pull_request_reviews": {"required_approving_review_count": 0}})");
+  EXPECT_EQ(run(*rules::make_md_002(), in).size(), 1u);
+  in.branch_protection = Json::parse(R"({"required_pull_request_reviews": {"required_approving_review_count": 1}})");
+  EXPECT_TRUE(run(*rules::make_md_002(), in).empty());
+}
+
+TEST(Md002, BotAuthorAndOrdinaryBranches) {
+  AnalysisInput in;
+  in.mode = "pull_request";
+  in.repository.branch = "feature/auto-agent";  // not an agent prefix
+  in.author = "alice";
+  EXPECT_TRUE(run(*rules::make_md_002(), in).empty());
+  in.author = "renovate[bot]";
+  in.branch_protection = Json::parse(R"({"required_status_checks": {"strict": true}})");
+  auto fs = run(*rules::make_md_002(), in);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].evidence, "author: renovate[bot]");
+  in.mode = "merge_group";
+  EXPECT_TRUE(run(*rules::make_md_002(), in).empty());
+}
+
 }  // namespace
 }  // namespace pm::engine
