@@ -26,11 +26,16 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
   static const std::vector<std::unique_ptr<Rule>> catalogue = [] {
     std::vector<std::unique_ptr<Rule>> r;
     r.push_back(rules::make_md_001());
+    r.push_back(rules::make_md_002());
+    r.push_back(rules::make_md_003());
     r.push_back(rules::make_md_004());
     r.push_back(rules::make_md_005());
     r.push_back(rules::make_md_101());
     r.push_back(rules::make_md_102());
+    r.push_back(rules::make_md_103());
     r.push_back(rules::make_md_104());
+    r.push_back(rules::make_md_105());
+    r.push_back(rules::make_md_106());
     return r;
   }();
   return catalogue;
