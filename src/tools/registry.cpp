@@ -5,6 +5,7 @@ namespace pm::tools {
 std::vector<mcp::ToolDef> build_tools(Runtime& rt) {
   std::vector<mcp::ToolDef> tools;
   tools.push_back(make_get_server_info(rt));
+  tools.push_back(make_check_adr_compliance(rt));
 
   if (env_var("PHASE_MIRROR_TEST_FIXTURES") == "1") {
     for (auto& t : make_test_fixtures()) tools.push_back(std::move(t));

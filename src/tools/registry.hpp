@@ -22,6 +22,7 @@ std::vector<mcp::ToolDef> build_tools(Runtime& rt);
 
 // One factory per tool (src/tools/<name>.cpp).
 mcp::ToolDef make_get_server_info(Runtime& rt);
+mcp::ToolDef make_check_adr_compliance(Runtime& rt);
 
 // Test-only tools (PHASE_MIRROR_TEST_FIXTURES=1), appended after the six.
 std::vector<mcp::ToolDef> make_test_fixtures();

@@ -1,0 +1,85 @@
+#pragma once
+// ADR compliance of a set of files: loads the ADR directory, decides which
+// ADRs are enforced, matches files to rules and collects violations.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adr/adr.hpp"
+#include "adr/checks.hpp"
+#include "engine/workspace.hpp"
+#include "util/error.hpp"
+
+namespace pm::adr {
+
+// ADR files bigger than this are reported, not parsed (a decision record is
+// a few kilobytes; megabytes mean a wrong file).
+inline constexpr std::uint64_t kMaxAdrBytes = 1024 * 1024;
+
+struct LoadedAdrs {
+  std::vector<Adr> adrs;               // sorted by file name
+  std::vector<ParseWarning> warnings;  // about files that are not usable ADRs
+};
+
+// ADR files (ADR-###*.md, NNNN-title.md) directly inside `adr_path`.
+// PATH_OUTSIDE_WORKSPACE when the directory leaves the workspace;
+// NO_ADRS_FOUND (naming the path) when it is missing or holds no ADR file.
+Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr_path);
+
+struct CheckRequest {
+  std::vector<std::string> files;
+  std::vector<std::string> adrs;  // only these ids (empty: all)
+  std::string adr_path = "./docs/adr";
+  bool include_proposed = false;
+};
+
+struct FileError {
+  std::string path;
+  std::string code;
+  std::string message;
+};
+
+struct SkippedAdr {
+  std::string id;
+  Status status = Status::kUnknown;
+  std::string reason;
+};
+
+struct ComplianceReport {
+  std::vector<Adr> adrs;             // every ADR in the directory
+  std::vector<std::size_t> checked;  // indexes into adrs of the enforced ADRs, by id
+  std::vector<SkippedAdr> skipped;
+  std::map<std::string, int> rules_checked;  // per enforced ADR: checkable + literal prose rules
+  std::vector<Violation> violations;
+  std::vector<FileError> file_errors;
+  std::vector<ParseWarning> warnings;
+  int files_checked = 0;
+
+  const Adr* find(const std::string& id) const {
+    for (const auto& a : adrs) {
+      if (a.id == id) return &a;
+    }
+    return nullptr;
+  }
+  bool compliant() const { return violations.empty() && file_errors.empty(); }
+  // pass / warn / block (high or critical violation of an approved ADR).
+  std::string decision() const;
+};
+
+// Progress callback: (files done, files total); returns false to stop (cancelled).
+using Progress = std::function<bool(std::size_t, std::size_t)>;
+
+// INVALID_INPUT for unknown ids in `adrs` (listing the known ones);
+// FILE_NOT_FOUND when no file can be read (PATH_OUTSIDE_WORKSPACE when every
+// file is outside the workspace); errors of load_adrs.
+Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const CheckRequest& req,
+                                          const Progress& progress = {});
+
+// The reference's prose-rule matcher: ADRs a file is checked against for
+// literal-naming MUST NOT rules (workflows -> ADR-001, package.json ->
+// ADR-002, an ADR id in the path -> that ADR; otherwise every approved ADR).
+std::vector<std::size_t> prose_adrs_for(const std::string& path, const std::vector<Adr>& adrs,
+                                        const std::vector<std::size_t>& enforced);
+
+}  // namespace pm::adr

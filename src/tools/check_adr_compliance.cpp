@@ -1,0 +1,196 @@
+// check_adr_compliance: parses the ADR directory and evaluates each enforced
+// ADR's checkable rules (```phase-mirror blocks) and literal-naming prose
+// MUST NOT rules against the given files.
+#include <chrono>
+#include <cmath>
+
+#include "adr/validator.hpp"
+#include "tools/registry.hpp"
+
+namespace pm::tools {
+namespace {
+
+constexpr std::size_t kMaxReportedViolations = 1000;
+
+Json warning_json(const adr::ParseWarning& w) {
+  Json j = Json::object();
+  j["adrId"] = w.adr_id;
+  j["file"] = w.file;
+  j["line"] = w.line;
+  j["message"] = w.message;
+  return j;
+}
+
+Json adr_detail(const adr::Adr& a, int rules_checked) {
+  Json d = Json::object();
+  d["id"] = a.id;
+  d["title"] = a.title;
+  d["status"] = adr::to_string(a.status);
+  if (!a.superseded_by.empty()) d["supersededBy"] = a.superseded_by;
+  d["date"] = a.date;
+  d["file"] = a.file;
+  d["format"] = a.format;
+  d["deciders"] = a.deciders;
+  d["tags"] = a.tags;
+  d["relatedRules"] = a.related_rules;
+  d["rulesChecked"] = rules_checked;
+  Json checks = Json::array();
+  for (const auto& c : a.checks) {
+    checks.push_back(
+        Json{{"id", c.id}, {"kind", adr::to_string(c.kind)}, {"severity", to_string(c.severity)}, {"line", c.line}});
+  }
+  d["checkableRules"] = std::move(checks);
+  Json rules = Json::array();
+  for (const auto& r : a.rules) {
+    rules.push_back(Json{{"id", r.id}, {"keyword", r.keyword}, {"text", r.text}, {"line", r.line}});
+  }
+  d["decisionRules"] = std::move(rules);
+  Json warnings = Json::array();
+  for (const auto& w : a.warnings) warnings.push_back(warning_json(w));
+  d["parseWarnings"] = std::move(warnings);
+  return d;
+}
+
+Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given) {
+  Json c = Json::object();
+  c["compliant"] = rep.compliant();
+  c["filesChecked"] = static_cast<long long>(files_given);
+  c["adrsChecked"] = static_cast<long long>(rep.checked.size());
+  Json list = Json::array();
+  for (auto i : rep.checked) list.push_back(rep.adrs[i].id);
+  c["adrList"] = list;
+
+  Json violations = Json::array();
+  Json by_adr = Json::object();
+  long long counts[4] = {0, 0, 0, 0};
+  for (const auto& v : rep.violations) {
+    ++counts[static_cast<int>(v.severity)];
+    by_adr[v.adr_id] = by_adr.value(v.adr_id, 0) + 1;
+    if (violations.size() >= kMaxReportedViolations) continue;
+    Json j = Json::object();
+    j["adrId"] = v.adr_id;
+    j["ruleId"] = v.rule_id;
+    j["file"] = v.file;
+    j["line"] = v.line;
+    j["message"] = v.message;
+    j["severity"] = to_string(v.severity);
+    j["remediation"] = v.remediation;
+    j["evidence"] = v.evidence;
+    violations.push_back(std::move(j));
+  }
+  c["violations"] = std::move(violations);
+  if (rep.violations.size() > kMaxReportedViolations) c["violationsTruncated"] = true;
+  Json by_sev = Json{{"critical", counts[3]}, {"high", counts[2]}, {"medium", counts[1]}, {"low", counts[0]}};
+  c["violationSummary"] = Json{{"total", static_cast<long long>(rep.violations.size())},
+                               {"critical", counts[3]},
+                               {"high", counts[2]},
+                               {"medium", counts[1]},
+                               {"low", counts[0]},
+                               {"bySeverity", by_sev},
+                               {"byAdr", by_adr}};
+
+  Json suggestions = Json::array();
+  std::vector<std::string> seen;
+  for (const auto& v : rep.violations) {
+    if (std::find(seen.begin(), seen.end(), v.adr_id) != seen.end()) continue;
+    seen.push_back(v.adr_id);
+    const auto* a = rep.find(v.adr_id);
+    if (a != nullptr && (a->has_compliance_section || !a->checks.empty())) {
+      suggestions.push_back("Review compliance checks in " + v.adr_id);
+    } else {
+      suggestions.push_back("Review " + v.adr_id + (a != nullptr ? " (" + a->title + ")" : "") +
+                            " and change the files it flags");
+    }
+  }
+  if (!rep.file_errors.empty()) {
+    suggestions.push_back("Some files could not be read (see fileErrors): fix the paths and run the check again");
+  }
+  if (!rep.warnings.empty()) {
+    suggestions.push_back("Fix the ADR parse warnings (see parseWarnings) so that every rule is checked");
+  }
+  c["suggestions"] = std::move(suggestions);
+
+  Json details = Json::array();
+  for (auto i : rep.checked) details.push_back(adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id)));
+  c["adrDetails"] = std::move(details);
+  Json skipped = Json::array();
+  for (const auto& s : rep.skipped) {
+    skipped.push_back(Json{{"id", s.id}, {"status", adr::to_string(s.status)}, {"reason", s.reason}});
+  }
+  c["skippedAdrs"] = std::move(skipped);
+  Json warnings = Json::array();
+  for (const auto& w : rep.warnings) warnings.push_back(warning_json(w));
+  c["parseWarnings"] = std::move(warnings);
+  return c;
+}
+
+}  // namespace
+
+mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
+  mcp::ToolDef t;
+  t.name = "check_adr_compliance";
+  t.title = "ADR compliance";
+  t.description =
+      "Check files against the Architecture Decision Records in adrPath (default ./docs/adr). ADRs in the "
+      "reference template or MADR style; each accepted ADR's checkable rules (a ```phase-mirror block: forbid, "
+      "require, forbid-import, max-permissions) and prose MUST NOT rules naming a literal are evaluated. "
+      "Returns violations with file:line, evidence and remediation; block on a high/critical violation.";
+  t.input_schema = Json::parse(R"json({
+    "type": "object",
+    "properties": {
+      "files": {
+        "type": "array", "items": {"type": "string"}, "minItems": 1,
+        "description": "Files to check for ADR compliance",
+        "examples": [[".github/workflows/deploy.yml"], ["src/fp-store/index.ts", "src/fp-store/schema.ts"]]
+      },
+      "adrs": {
+        "type": "array", "items": {"type": "string", "pattern": "^ADR-\\d{3,}$"},
+        "description": "Specific ADRs to check (optional)",
+        "examples": [["ADR-001"], ["ADR-001", "ADR-002", "ADR-003"]]
+      },
+      "adrPath": {"type": "string", "default": "./docs/adr", "description": "Path to ADR directory (default: ./docs/adr)"},
+      "includeProposed": {"type": "boolean", "default": false, "description": "Include proposed ADRs"},
+      "context": {"type": "string", "description": "Context about changes for better ADR matching"}
+    },
+    "required": ["files"]
+  })json");
+  t.annotations =
+      Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+  t.tier = mcp::ToolTier::kAuthoritative;
+  t.handler = [&rt](const Json& args, mcp::ToolContext& ctx) -> mcp::ToolResult {
+    const auto start = std::chrono::steady_clock::now();
+    adr::CheckRequest req;
+    for (const auto& f : args.at("files")) req.files.push_back(f.get<std::string>());
+    if (args.contains("adrs")) {
+      for (const auto& a : args.at("adrs")) req.adrs.push_back(a.get<std::string>());
+    }
+    if (args.contains("adrPath")) req.adr_path = args.at("adrPath").get<std::string>();
+    req.include_proposed = args.value("includeProposed", false);
+
+    const engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
+    auto rep = adr::check_compliance(ws, req, [&ctx](std::size_t done, std::size_t total) {
+      if (total > 1) ctx.progress(static_cast<double>(done), static_cast<double>(total), "checking files");
+      return !ctx.cancelled();
+    });
+    if (!rep) return rep.take_error();
+
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    mcp::ToolOutput out;
+    out.payload["timestamp"] = ctx.timestamp();
+    out.payload["requestId"] = ctx.request_id();
+    out.payload["compliance"] = payload_of(*rep, req.files.size());
+    Json file_errors = Json::array();
+    for (const auto& e : rep->file_errors) {
+      file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
+    }
+    out.payload["fileErrors"] = std::move(file_errors);
+    out.payload["performance"] = Json{{"elapsedMs", std::llround(ms)},
+                                      {"durationMs", std::round(ms * 1000) / 1000},
+                                      {"adrsParsed", static_cast<long long>(rep->adrs.size())}};
+    out.decision = rep->decision();
+    return out;
+  };
+  return t;
+}
+
+}  // namespace pm::tools
