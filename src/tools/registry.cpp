@@ -6,6 +6,8 @@ std::vector<mcp::ToolDef> build_tools(Runtime& rt) {
   std::vector<mcp::ToolDef> tools;
   tools.push_back(make_get_server_info(rt));
   tools.push_back(make_check_adr_compliance(rt));
+  tools.push_back(make_query_fp_store(rt));
+  tools.push_back(make_check_consent_requirements(rt));
 
   if (env_var("PHASE_MIRROR_TEST_FIXTURES") == "1") {
     for (auto& t : make_test_fixtures()) tools.push_back(std::move(t));

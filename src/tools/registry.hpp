@@ -6,6 +6,7 @@
 
 #include "mcp/metrics.hpp"
 #include "mcp/tool.hpp"
+#include "store/services.hpp"
 #include "util/config.hpp"
 
 namespace pm::tools {
@@ -16,6 +17,8 @@ struct Runtime {
   mcp::Metrics& metrics;
   // (tool name, tier) of the enveloped tools, in tools/list order; filled by build_tools.
   std::vector<std::pair<std::string, std::string>> tiers;
+  // The stores, opened lazily on first use; null when the process has none.
+  store::Services* stores = nullptr;
 };
 
 std::vector<mcp::ToolDef> build_tools(Runtime& rt);
@@ -23,6 +26,8 @@ std::vector<mcp::ToolDef> build_tools(Runtime& rt);
 // One factory per tool (src/tools/<name>.cpp).
 mcp::ToolDef make_get_server_info(Runtime& rt);
 mcp::ToolDef make_check_adr_compliance(Runtime& rt);
+mcp::ToolDef make_query_fp_store(Runtime& rt);
+mcp::ToolDef make_check_consent_requirements(Runtime& rt);
 
 // Test-only tools (PHASE_MIRROR_TEST_FIXTURES=1), appended after the six.
 std::vector<mcp::ToolDef> make_test_fixtures();
