@@ -24,7 +24,9 @@ int run_call(const std::vector<std::string>& args, const Config& config) {
     }
   }
   mcp::Metrics metrics;
+  store::Services stores(config);
   tools::Runtime runtime{config, metrics, {}};
+  runtime.stores = &stores;
   mcp::Server server(
       config, metrics, tools::build_tools(runtime), [](const Json&) { return true; }, 1);
   Json result = server.call_tool_now(tool, arguments);

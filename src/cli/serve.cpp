@@ -46,7 +46,9 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
   sigaction(SIGINT, &sa, nullptr);
 
   mcp::Metrics metrics;
+  store::Services stores(config);
   tools::Runtime runtime{config, metrics, {}};
+  runtime.stores = &stores;
   mcp::Server server(
       config, metrics, tools::build_tools(runtime), [&transport](const Json& m) { return transport.send(m); },
       worker_count());
