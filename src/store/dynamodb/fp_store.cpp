@@ -78,6 +78,11 @@ FpEvent from_item(const Json& item) {
   return e;
 }
 
+// Attribute maps compared regardless of key order.
+bool same_item(const Json& a, const Json& b) {
+  return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
+}
+
 void add(FpCounts& c, FpOutcome o) {
   ++c.total;
   if (o == FpOutcome::kFalsePositive) ++c.false_positives;
@@ -118,10 +123,14 @@ class DynamoFpStore final : public FpStore {
     // an existing event id is never overwritten.
     auto put = db_->put_item(table_, to_item(e), Json{{"ConditionExpression", "attribute_not_exists(pk)"}});
     if (!put) {
-      if (aws::failure_reason(put.error()) == aws::reason::kConditionFailed) {
+      if (aws::failure_reason(put.error()) != aws::reason::kConditionFailed) return put.error();
+      // A retried PutItem whose first answer was lost finds its own item: that
+      // is success, not a duplicate.
+      auto existing = db_->get_item(table_, Json{{"pk", S("event#" + e.event_id)}});
+      if (!existing) return existing.take_error();
+      if (!*existing || !same_item(**existing, to_item(e))) {
         return Error::invalid_input("FP event '" + e.event_id + "' is already recorded");
       }
-      return put.error();
     }
     // The set of rules seen, so that cross-rule questions need no Scan. Losing
     // this update only hides the rule from "every rule" listings until its next event.
