@@ -13,6 +13,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> cmds = {
       {"serve", "Run the MCP server on stdio (default)", run_serve},
       {"call", "Run one tool call and print its result: call <tool> --args '<json>'", run_call},
+      {"fp", "False-positive store: fp record|review|list", run_fp},
+      {"consent", "Consent: consent grant|revoke|show --org ORG", run_consent},
+      {"store", "Local database: store init|migrate|check", run_store},
+      {"nonce", "Nonce and org salt: nonce rotate|show", run_nonce},
   };
   return cmds;
 }
