@@ -383,8 +383,17 @@ struct Unit {
   }
 };
 
+bool is_abbreviation(std::string_view word) {
+  if (word.find('.') != std::string_view::npos) return true;  // "e.g", "i.e"
+  const std::string w = lower(word);
+  for (const char* a : {"vs", "cf", "approx", "incl", "fig", "no", "resp"}) {
+    if (w == a) return true;
+  }
+  return false;
+}
+
 // Sentence ends: '.', '!' or '?' followed by whitespace or the end, unless the
-// word before is an abbreviation ("e.g.", "i.e.", one letter).
+// word before is an abbreviation ("e.g.", "i.e.", "vs.").
 std::vector<std::pair<std::size_t, std::size_t>> sentences(const std::string& t) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   std::size_t start = 0;
@@ -396,7 +405,7 @@ std::vector<std::pair<std::size_t, std::size_t>> sentences(const std::string& t)
     std::size_t w = i;
     while (w > start && !std::isspace(static_cast<unsigned char>(t[w - 1]))) --w;
     const std::string_view word(t.data() + w, i - w);
-    if (t[i] == '.' && (word.size() <= 1 || word.find('.') != std::string_view::npos)) continue;
+    if (t[i] == '.' && is_abbreviation(word)) continue;
     out.emplace_back(start, i + 1);
     start = i + 1;
   }

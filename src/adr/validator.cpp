@@ -197,9 +197,8 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
     }
   }
   if (rep.files_checked == 0 && !rep.file_errors.empty()) {
-    const bool all_outside = std::all_of(rep.file_errors.begin(), rep.file_errors.end(), [](const FileError& e) {
-      return e.code == code::kPathOutsideWorkspace;
-    });
+    const bool all_outside = std::all_of(rep.file_errors.begin(), rep.file_errors.end(),
+                                         [](const FileError& e) { return e.code == code::kPathOutsideWorkspace; });
     Error e = all_outside ? Error::path_outside_workspace(rep.file_errors.front().path)
                           : Error{code::kFileNotFound, "None of the files could be read", Severity::kLow};
     Json errs = Json::array();
