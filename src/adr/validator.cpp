@@ -78,6 +78,7 @@ Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr
     }
     out.adrs.push_back(parse_adr(entry, data->bytes, *id));
   }
+  std::stable_sort(out.adrs.begin(), out.adrs.end(), [](const Adr& a, const Adr& b) { return a.id < b.id; });
   if (out.adrs.empty()) {
     Error e{code::kNoAdrsFound, "No ADR files found in " + adr_path, Severity::kMedium};
     e.details = Json{{"adrPath", adr_path}};

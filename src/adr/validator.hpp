@@ -18,7 +18,7 @@ namespace pm::adr {
 inline constexpr std::uint64_t kMaxAdrBytes = 1024 * 1024;
 
 struct LoadedAdrs {
-  std::vector<Adr> adrs;               // sorted by file name
+  std::vector<Adr> adrs;               // sorted by id
   std::vector<ParseWarning> warnings;  // about files that are not usable ADRs
 };
 
