@@ -256,6 +256,7 @@ JsonClient::JsonClient(ServiceSpec service, ClientOptions options, std::shared_p
       http_(std::move(http)) {
   endpoint_ =
       options_.endpoint.empty() ? resolve_endpoint(service_, options_.region, process_env()) : options_.endpoint;
+  if (!http_) http_ = curl_http_client();  // the object only: libcurl loads on the first send
   if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (options_.max_attempts < 1) options_.max_attempts = 1;
 }
@@ -266,7 +267,6 @@ Result<Json> JsonClient::call(std::string_view action, const Json& request) {
     Failure f{reason::kValidation, "", "the endpoint URL is not a valid http(s) URL", 0, false};
     return to_error(service_, action, f, 0, options_.timeout, options_.backoff_cap);
   }
-  if (!http_) http_ = curl_http_client();
   const std::string body = dump_line(request);
   const std::string target = service_.target_prefix + "." + std::string(action);
   bool refreshed_credentials = false;
