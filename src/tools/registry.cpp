@@ -5,6 +5,8 @@ namespace pm::tools {
 std::vector<mcp::ToolDef> build_tools(Runtime& rt) {
   std::vector<mcp::ToolDef> tools;
   tools.push_back(make_get_server_info(rt));
+  tools.push_back(make_analyze_dissonance(rt));
+  tools.push_back(make_validate_l0_invariants(rt));
   tools.push_back(make_check_adr_compliance(rt));
   tools.push_back(make_query_fp_store(rt));
   tools.push_back(make_check_consent_requirements(rt));

@@ -25,6 +25,8 @@ std::vector<mcp::ToolDef> build_tools(Runtime& rt);
 
 // One factory per tool (src/tools/<name>.cpp).
 mcp::ToolDef make_get_server_info(Runtime& rt);
+mcp::ToolDef make_analyze_dissonance(Runtime& rt);
+mcp::ToolDef make_validate_l0_invariants(Runtime& rt);
 mcp::ToolDef make_check_adr_compliance(Runtime& rt);
 mcp::ToolDef make_query_fp_store(Runtime& rt);
 mcp::ToolDef make_check_consent_requirements(Runtime& rt);
