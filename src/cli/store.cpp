@@ -1,6 +1,7 @@
 // phase-mirror-mcp store init|migrate|check: create, upgrade and verify the
 // embedded database.
 #include "cli/store_common.hpp"
+#include "store/dynamodb/backends.hpp"
 #include "store/services.hpp"
 #include "store/sqlite/database.hpp"
 
@@ -60,7 +61,13 @@ int run_store(const std::vector<std::string>& args, const Config& config) {
       text = (*db)->path() + " is up to date (schema version " + std::to_string(to) + ")";
     }
   }
-  if (config.fp_table_name || config.consent_table_name || config.block_counter_table_name) {
+  if ((config.fp_table_name || config.consent_table_name || config.block_counter_table_name) && sub == "init") {
+    // Creates each configured DynamoDB table that does not exist yet (layouts in docs/stores.md).
+    auto tables = store::dynamodb::init_tables(config);
+    if (!tables.ok()) return fail(cmd, tables.error(), json);
+    j["dynamodb"] = *tables;
+    for (const auto& line : *tables) text += "\n" + line;
+  } else if (config.fp_table_name || config.consent_table_name || config.block_counter_table_name) {
     j["note"] = "DynamoDB tables are configured; this command manages the local database only.";
     text += "\nnote: DynamoDB tables are configured; this command manages the local database only.";
   }

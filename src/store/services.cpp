@@ -1,5 +1,6 @@
 #include "store/services.hpp"
 
+#include "store/dynamodb/backends.hpp"
 #include "store/sqlite/backends.hpp"
 #include "store/sqlite/database.hpp"
 #include "util/crypto.hpp"
@@ -13,7 +14,12 @@ OrgKey make_org_key(const std::string& org, const std::vector<SecretVersion>& sa
   return key;
 }
 
-Services::Services(const Config& config, RemoteFactories remote) : config_(config), remote_(std::move(remote)) {}
+Services::Services(const Config& config, RemoteFactories remote) : config_(config), remote_(std::move(remote)) {
+  // Without explicit constructors (tests pass their own), the DynamoDB/SSM backends.
+  if (!remote_.fp_store && !remote_.consent_store && !remote_.block_counter && !remote_.nonce_source) {
+    remote_ = dynamodb::remote_factories();
+  }
+}
 
 Services::~Services() = default;
 
