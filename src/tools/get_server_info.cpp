@@ -81,6 +81,16 @@ mcp::ToolDef make_get_server_info(Runtime& rt) {
     out.payload["capabilities"] = Json{
         {"tools", tool_names}, {"rules", std::move(rules)}, {"protocolVersions", mcp::supported_protocol_versions()}};
     out.payload["storage"] = storage_info(c);
+    if (rt.stores != nullptr) {
+      // Health of each store as last seen; never opens anything ("not opened yet").
+      Json health = rt.stores->status();
+      for (auto& [name, st] : health["stores"].items()) {
+        if (!out.payload["storage"].contains(name)) continue;
+        out.payload["storage"][name]["status"] = st["status"];
+        if (st.contains("reason")) out.payload["storage"][name]["reason"] = st["reason"];
+      }
+      out.payload["storage"]["backend"] = health["backend"];
+    }
     out.payload["metrics"] = rt.metrics.snapshot();
     out.payload["uptimeSeconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
     return out;
