@@ -288,7 +288,11 @@ class ImdsProvider final : public CredentialsProvider {
       return http->send(req);
     };
     // IMDSv2: a session token first. No answer means "not on EC2": the chain ends quietly.
+    // Off EC2 the probe costs a connect timeout: remember a failed one for a while.
+    auto now = std::chrono::steady_clock::now();
+    if (now < unreachable_until_) return std::optional<Credentials>{};
     HttpResult tok = request("PUT", "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
+    if (!tok.ok()) unreachable_until_ = now + std::chrono::minutes(5);
     if (!tok.ok() || tok.response.status != 200 || tok.response.body.empty()) return std::optional<Credentials>{};
     Headers auth = {{"X-aws-ec2-metadata-token", tok.response.body}};
     HttpResult role = request("GET", "/latest/meta-data/iam/security-credentials/", auth);
@@ -310,6 +314,7 @@ class ImdsProvider final : public CredentialsProvider {
 
  private:
   ChainOptions o_;
+  std::chrono::steady_clock::time_point unreachable_until_{};
 };
 
 }  // namespace

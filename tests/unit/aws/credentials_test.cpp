@@ -261,3 +261,23 @@ TEST(Credentials, UnreachableImdsEndsTheChainWithNoCredentials) {
 
 }  // namespace
 }  // namespace pm::aws
+
+namespace pm::aws {
+namespace {
+
+TEST(Credentials, AnImdsThatDoesNotAnswerIsNotProbedOnEveryCall) {
+  FakeHttpServer silent([](const FakeRequest&) {
+    FakeResponse r;
+    r.delay = std::chrono::milliseconds(1500);
+    return r;
+  });
+  auto o = options_with({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", silent.url()}});
+  o.metadata_timeout = std::chrono::milliseconds(100);
+  CredentialsChain chain(o);
+  EXPECT_FALSE(chain.get().ok());
+  EXPECT_FALSE(chain.get().ok());
+  EXPECT_EQ(silent.request_count(), 1u);
+}
+
+}  // namespace
+}  // namespace pm::aws
