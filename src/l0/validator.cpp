@@ -31,6 +31,12 @@ auto timed(const In& in, Check check, long long& ns) {
   return out;
 }
 
+// Numbers in messages as JavaScript prints them: 3600, not 3600.0.
+std::string js_number(double v) {
+  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  return dump_line(Json(v));
+}
+
 std::string sev(Invariant inv) {
   return to_string(info(inv).severity);
 }
@@ -107,7 +113,7 @@ Json drift_result(const DriftCheck& dc, const DriftOutcome& out, std::string& me
   const double threshold = dc.input.threshold;
   Json ev = Json::object();
   if (out.unbounded) {
-    message = "Drift unbounded: baseline is 0 and current is " + dump_line(Json(dc.input.current)) +
+    message = "Drift unbounded: baseline is 0 and current is " + js_number(dc.input.current) +
               " (any change from a zero baseline exceeds threshold " + fixed1(threshold * 100) + "%)";
     ev["drift"] = nullptr;
     ev["unbounded"] = true;
@@ -130,7 +136,7 @@ Json nonce_result(const NonceCheck& nc, const NonceOutcome& out, std::string& me
   switch (out.status) {
     case NonceStatus::kFresh: message = "Nonce fresh (age: " + fixed1(age) + "s)"; break;
     case NonceStatus::kExpired:
-      message = "Nonce expired (age: " + fixed1(age) + "s, max: " + dump_line(Json(nc.max_age_seconds)) + "s)";
+      message = "Nonce expired (age: " + fixed1(age) + "s, max: " + js_number(nc.max_age_seconds) + "s)";
       break;
     case NonceStatus::kFuture:
       message = "Nonce timestamp is in the future (by " + fixed1(-age) + "s; allowed clock skew " +
