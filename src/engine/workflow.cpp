@@ -32,7 +32,11 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
        p = text.value.find(needle, p + needle.size())) {
     ++occurrence;
   }
-  for (std::size_t i = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0; i < lines.size(); ++i) {
+  // A scalar spans at most one source line per character of its value (plus
+  // its indicator and closing lines): the search stays within it.
+  std::size_t first = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0;
+  std::size_t last = std::min(lines.size(), first + text.value.size() + 2);
+  for (std::size_t i = first; i < last; ++i) {
     for (std::size_t p = lines[i].find(needle); p != std::string::npos; p = lines[i].find(needle, p + needle.size())) {
       if (occurrence == 0) return static_cast<int>(i) + 1;
       --occurrence;

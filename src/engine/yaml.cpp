@@ -162,16 +162,22 @@ class Builder {
     return true;
   }
 
-  // Attaches a finished node to its parent (or the document).
-  void attach(Node&& node, std::size_t count, std::size_t height, const std::string& anchor) {
-    if (!anchor.empty()) anchors_[anchor] = Anchored{node, count, height};
+  // Attaches a finished node to its parent (or the document). An anchored
+  // node is snapshotted for later aliases; the snapshot counts against the
+  // expansion budget too, so nested anchors around a large body stay linear.
+  bool attach(ParseResult& r, Node&& node, std::size_t count, std::size_t height, const std::string& anchor,
+              const yaml_mark_t& mark) {
+    if (!anchor.empty()) {
+      if (!charge(r, count, mark)) return false;
+      anchors_[anchor] = Anchored{node, count, height};
+    }
     if (stack_.empty()) {
       if (node.is_null() && node.value.empty()) {
         root_.reset();
       } else {
         root_ = std::move(node);
       }
-      return;
+      return true;
     }
     Frame& parent = stack_.back();
     parent.count += count;
@@ -184,6 +190,14 @@ class Builder {
       parent.node.entries.emplace_back(std::move(*parent.pending_key), std::move(node));
       parent.pending_key.reset();
     }
+    return true;
+  }
+
+  bool charge(ParseResult& r, std::size_t nodes, const yaml_mark_t& mark) {
+    alias_nodes_ += nodes;
+    if (alias_nodes_ <= limits_.max_alias_nodes) return true;
+    return fail(r, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " nodes (possible YAML bomb)",
+                mark);
   }
 
   bool handle(const yaml_event_t& ev, ParseResult& r) {
@@ -206,8 +220,7 @@ class Builder {
         n.column = static_cast<int>(ev.start_mark.column) + 1;
         n.value.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
         n.style = to_style(ev.data.scalar.style);
-        attach(std::move(n), 1, 1, anchor_of(ev.data.scalar.anchor));
-        return true;
+        return attach(r, std::move(n), 1, 1, anchor_of(ev.data.scalar.anchor), ev.start_mark);
       }
       case YAML_SEQUENCE_START_EVENT: return open(r, Kind::kSequence, ev, ev.data.sequence_start.anchor);
       case YAML_MAPPING_START_EVENT: return open(r, Kind::kMapping, ev, ev.data.mapping_start.anchor);
@@ -222,28 +235,21 @@ class Builder {
           }
           resolve_merges(f.node);
         }
-        attach(std::move(f.node), f.count, f.height, f.anchor);
-        return true;
+        return attach(r, std::move(f.node), f.count, f.height, f.anchor, ev.start_mark);
       }
       case YAML_ALIAS_EVENT: {
         std::string name = anchor_of(ev.data.alias.anchor);
         auto it = anchors_.find(name);
         if (it == anchors_.end()) return fail(r, "found undefined alias '" + name + "'", ev.start_mark);
         const Anchored& a = it->second;
-        alias_nodes_ += a.count;
-        if (alias_nodes_ > limits_.max_alias_nodes) {
-          return fail(
-              r, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " nodes (possible YAML bomb)",
-              ev.start_mark);
-        }
+        if (!charge(r, a.count, ev.start_mark)) return false;
         if (stack_.size() + a.height > limits_.max_depth) {
           return fail(
               r, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels through alias '" + name + "'",
               ev.start_mark);
         }
         Node copy = a.node;
-        attach(std::move(copy), a.count, a.height, std::string());
-        return true;
+        return attach(r, std::move(copy), a.count, a.height, std::string(), ev.start_mark);
       }
       default: return true;
     }

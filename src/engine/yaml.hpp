@@ -43,7 +43,7 @@ struct ParseError {
 
 struct Limits {
   std::size_t max_depth = 256;
-  std::size_t max_alias_nodes = 100000;  // total nodes produced by alias expansion
+  std::size_t max_alias_nodes = 100000;  // total nodes produced by alias expansion (and anchor snapshots)
 };
 
 struct Document {
