@@ -114,8 +114,7 @@ class Md002 final : public Rule {
         }
         if (!trigger.empty()) break;
       }
-      // Composite actions run wherever they are used: judge them on their content.
-      if (trigger.empty() && !wf.is_composite_action) continue;
+      if (trigger.empty()) continue;
       for (const auto& job : wf.jobs) {
         if (job.environment) continue;
         for (const auto& step : job.steps) check_step(wf, job, step, trigger, out);
@@ -139,7 +138,7 @@ class Md002 final : public Rule {
 
   void check_step(const WorkflowFile& wf, const Job& job, const Step& step, const std::string& trigger,
                   std::vector<Finding>& out) const {
-    std::string on = trigger.empty() ? std::string("a composite action") : "`" + trigger + "`";
+    std::string on = "`" + trigger + "`";
     if (step.uses && is_auto_merge_action(step.uses->value)) {
       Finding f = make(wf.path, step.uses->line, wf.line_text(step.uses->line),
                        "Job '" + job.id + "' approves or merges pull requests automatically with `" + step.uses->value +
