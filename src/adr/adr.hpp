@@ -55,6 +55,9 @@ struct CheckRule {
   std::vector<Glob> exclude;                // files never checked by this rule
   std::vector<Glob> to;                     // forbid-import: imported files/modules
   std::shared_ptr<const re2::RE2> pattern;  // forbid/require
+  // The pattern in multi-line mode, run once over the whole file: it matches
+  // whenever some line matches, so files without a hit skip the line scan.
+  std::shared_ptr<const re2::RE2> prefilter;
   std::string pattern_text;
   // max-permissions: ceiling per scope; `fallback` applies to unlisted scopes.
   std::vector<std::pair<std::string, PermLevel>> ceiling;

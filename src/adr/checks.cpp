@@ -167,6 +167,12 @@ class BlockReader {
       return false;
     }
     r.pattern = std::move(re);
+    // \A and \z mean the line's ends per line but the file's ends on the
+    // whole text: no prefilter for those.
+    if (r.pattern_text.find("\\A") == std::string::npos && r.pattern_text.find("\\z") == std::string::npos) {
+      auto pre = std::make_shared<RE2>("(?m)" + r.pattern_text, opts);
+      if (pre->ok()) r.prefilter = std::move(pre);
+    }
     if (k.is_mapping() && !read_file_globs(k, "in", r, where)) return false;
     return true;
   }
@@ -368,6 +374,7 @@ bool rule_applies(const CheckRule& rule, std::string_view relative) {
 void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& file, std::vector<Violation>& out) {
   switch (rule.kind) {
     case CheckKind::kForbid:
+      if (rule.prefilter && !RE2::PartialMatch(file.content, *rule.prefilter)) return;
       for_each_line(file.content, [&](int n, std::string_view line) {
         if (RE2::PartialMatch(line, *rule.pattern)) {
           out.push_back(make(adr, rule, file, n, "forbidden pattern /" + rule.pattern_text + "/ found", line));
@@ -377,10 +384,12 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
       return;
     case CheckKind::kRequire: {
       bool found = false;
-      for_each_line(file.content, [&](int, std::string_view line) {
-        found = RE2::PartialMatch(line, *rule.pattern);
-        return !found;
-      });
+      if (!rule.prefilter || RE2::PartialMatch(file.content, *rule.prefilter)) {
+        for_each_line(file.content, [&](int, std::string_view line) {
+          found = RE2::PartialMatch(line, *rule.pattern);
+          return !found;
+        });
+      }
       if (!found) {
         out.push_back(
             make(adr, rule, file, 1, "required pattern /" + rule.pattern_text + "/ not found in the file", ""));
@@ -388,7 +397,8 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
       return;
     }
     case CheckKind::kForbidImport:
-      for (const auto& imp : extract_imports(file.relative, file.content)) {
+      if (!file.imports) file.imports = extract_imports(file.relative, file.content);
+      for (const auto& imp : *file.imports) {
         for (const auto& c : imp.candidates) {
           if (matches_any(rule.to, c)) {
             out.push_back(make(adr, rule, file, imp.line, "forbidden import of '" + imp.spec + "'", imp.line_text));

@@ -1,11 +1,14 @@
 #pragma once
 // Checkable ADR rules: reading them from a ```phase-mirror YAML block and
 // evaluating them (and the literal-naming prose MUST NOT rules) on a file.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adr/adr.hpp"
+#include "adr/imports.hpp"
 
 namespace pm::adr {
 
@@ -22,9 +25,13 @@ struct Violation {
 
 // A file under check.
 struct SourceFile {
+  SourceFile(std::string g, std::string r, std::string_view c)
+      : given(std::move(g)), relative(std::move(r)), content(c) {}
   std::string given;     // path as the client wrote it (reported)
   std::string relative;  // workspace-relative '/' path (matched against globs)
   std::string_view content;
+  // Filled on first use by forbid-import rules.
+  mutable std::optional<std::vector<ImportRef>> imports;
 };
 
 // Rules of one ```phase-mirror block whose body starts at ADR line
