@@ -482,11 +482,11 @@ std::vector<DecisionRule> extract_from(const Document& d, std::size_t b, std::si
       continue;
     }
     std::string item;
-    const bool heading =
-        std::any_of(d.headings.begin(), d.headings.end(), [&](const Heading& h) { return h.index == i; });
-    if (heading || trim(s).front() == '|') {
+    const auto heading =
+        std::find_if(d.headings.begin(), d.headings.end(), [&](const Heading& h) { return h.index == i; });
+    if (heading != d.headings.end() || trim(s).front() == '|') {
       flush();
-      u.add(heading ? std::string_view(s).substr(s.find_first_not_of(" #")) : std::string_view(s), line);
+      u.add(heading != d.headings.end() ? std::string_view(heading->text) : std::string_view(s), line);
       flush();
     } else if (RE2::FullMatch(s, kItem, &item)) {
       flush();

@@ -261,3 +261,25 @@ TEST(ParserChecks, InvalidYamlInBlockIsAWarning) {
 
 }  // namespace
 }  // namespace pm::adr
+
+namespace pm::adr {
+namespace {
+
+// Odd Markdown never crashes the parser: empty headings, stray fences,
+// every prefix of the realistic ADRs above, and lone bytes.
+TEST(ParserRobustness, TruncatedAndOddInputs) {
+  Adr odd = parse_adr("ADR-001.md", "#\n##\n**Status:**\n## Decision\n##\n- \n1.\n> \n|\n```phase-mirror\n```\n~~~\n",
+                      "ADR-001");
+  EXPECT_EQ(odd.id, "ADR-001");
+  for (const char* doc : {kTemplate, kMadr}) {
+    const std::string text(doc);
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+      Adr a = parse_adr("ADR-001.md", text.substr(0, n), "ADR-001");
+      EXPECT_EQ(a.id, "ADR-001");
+    }
+  }
+  for (int c = 1; c < 256; ++c) parse_adr("ADR-001.md", std::string(3, static_cast<char>(c)), "ADR-001");
+}
+
+}  // namespace
+}  // namespace pm::adr
