@@ -256,5 +256,83 @@ TEST(StoreTools, AdminCommandsUsageErrorsExitTwo) {
   EXPECT_EQ(Json::parse(rotate.out)["version"], 2);
 }
 
+TEST(StoreTools, CrossRuleComparisonNeedsTenOrgsForCrossOrgResults) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(
+      cli(data, {"consent", "grant", "--org", "org-0", "--resources", "fp_patterns,cross_org_benchmarks"}).exit_code,
+      0);
+  auto cfg = Config::from_env();
+  ASSERT_TRUE(cfg.ok());
+  Config c = *cfg;
+  c.data_dir = data;
+  auto record_orgs = [&](int from, int to) {
+    store::Services services(c);
+    auto fp = services.fp_store();
+    ASSERT_TRUE(fp.ok());
+    for (int i = from; i < to; ++i) {
+      auto key = services.org_key("org-" + std::to_string(i));
+      ASSERT_TRUE(key.ok());
+      store::FpRecord r;
+      r.rule_id = "MD-105";
+      r.finding_id = "f" + std::to_string(i);
+      r.outcome = i % 2 == 0 ? store::FpOutcome::kFalsePositive : store::FpOutcome::kTruePositive;
+      r.reviewed_by = "alice";
+      ASSERT_TRUE((*fp)->record(*key, r).ok());
+    }
+  };
+  const Json args{{"queryType", "cross_rule_comparison"}, {"orgId", "org-0"}, {"ruleIds", {"MD-105", "MD-101"}}};
+  record_orgs(0, 9);
+  {
+    ServerProcess p({}, env_for(dir));
+    p.initialize();
+    Json r = envelope(p.call("query_fp_store", args))["data"]["result"];
+    EXPECT_EQ(r["scope"], "organization") << r.dump(2);
+    EXPECT_NE(r["note"].get<std::string>().find("at least 10 distinct organisations"), std::string::npos);
+    EXPECT_EQ(r["rules"][0]["ruleId"], "MD-105");
+    EXPECT_EQ(r["rules"][0]["reviewedEvents"], 1) << "only org-0's own event";
+    p.close_stdin();
+    p.wait_exit();
+  }
+  record_orgs(9, 10);
+  ServerProcess p({}, env_for(dir));
+  p.initialize();
+  Json r = envelope(p.call("query_fp_store", args))["data"]["result"];
+  EXPECT_EQ(r["scope"], "cross_org") << r.dump(2);
+  EXPECT_EQ(r["contributingOrganizations"], 10);
+  EXPECT_EQ(r["rules"][0]["ruleId"], "MD-105");
+  EXPECT_EQ(r["rules"][0]["reviewedEvents"], 10);
+  EXPECT_EQ(r["rules"][0]["falsePositives"], 5);
+  EXPECT_EQ(r["rules"][0]["needsCalibration"], true);
+  EXPECT_EQ(r["rules"][1]["totalEvents"], 0);
+  p.close_stdin();
+  p.wait_exit();
+}
+
+TEST(StoreTools, FpStoreDownDegradesTheQueryWhileConsentStillGates) {
+  // The FP store is DynamoDB at a port where nothing listens; consent stays local.
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(cli(data, {"consent", "grant", "--org", "acme", "--resources", "fp_metrics"}).exit_code, 0);
+  std::vector<std::string> env = env_for(dir);
+  for (const char* e :
+       {"FP_TABLE_NAME=phase-mirror-fp", "AWS_ENDPOINT_URL=http://127.0.0.1:1", "AWS_MAX_ATTEMPTS=1",
+        "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true"}) {
+    env.push_back(e);
+  }
+  ServerProcess p({}, env);
+  p.initialize();
+  Json ok = envelope(p.call("query_fp_store", {{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "acme"}}));
+  EXPECT_EQ(ok["success"], true) << ok.dump(2);
+  EXPECT_EQ(ok["data"]["result"]["confidence"], "unavailable");
+  ASSERT_TRUE(ok["data"].contains("degradedMode")) << ok.dump(2);
+  EXPECT_NE(ok["data"]["degradedMode"]["reason"].get<std::string>().find("FP store unavailable"), std::string::npos);
+  Json refused =
+      envelope(p.call("query_fp_store", {{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "globex"}}));
+  EXPECT_EQ(refused["code"], "CONSENT_REQUIRED");
+  p.close_stdin();
+  EXPECT_EQ(p.wait_exit(), 0);
+}
+
 }  // namespace
 }  // namespace pm::test
