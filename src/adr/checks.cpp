@@ -279,6 +279,12 @@ Violation make(const Adr& adr, const CheckRule& r, const SourceFile& f, int line
   return v;
 }
 
+// Lines are matched without their '\r', the whole text is not: CRLF files
+// (where `$` would not match before "\r\n") skip the prefilter.
+bool use_prefilter(const CheckRule& rule, const SourceFile& file) {
+  return rule.prefilter && file.content.find('\r') == std::string_view::npos;
+}
+
 PermLevel level_of(const std::string& s) {
   return parse_level(s).value_or(PermLevel::kWrite);  // an unknown level is treated as the broadest
 }
@@ -374,7 +380,7 @@ bool rule_applies(const CheckRule& rule, std::string_view relative) {
 void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& file, std::vector<Violation>& out) {
   switch (rule.kind) {
     case CheckKind::kForbid:
-      if (rule.prefilter && !RE2::PartialMatch(file.content, *rule.prefilter)) return;
+      if (use_prefilter(rule, file) && !RE2::PartialMatch(file.content, *rule.prefilter)) return;
       for_each_line(file.content, [&](int n, std::string_view line) {
         if (RE2::PartialMatch(line, *rule.pattern)) {
           out.push_back(make(adr, rule, file, n, "forbidden pattern /" + rule.pattern_text + "/ found", line));
@@ -384,7 +390,7 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
       return;
     case CheckKind::kRequire: {
       bool found = false;
-      if (!rule.prefilter || RE2::PartialMatch(file.content, *rule.prefilter)) {
+      if (!use_prefilter(rule, file) || RE2::PartialMatch(file.content, *rule.prefilter)) {
         for_each_line(file.content, [&](int, std::string_view line) {
           found = RE2::PartialMatch(line, *rule.pattern);
           return !found;

@@ -206,3 +206,21 @@ TEST(CheckBlock, MappingWithRulesAndSingleRuleForms) {
 
 }  // namespace
 }  // namespace pm::adr
+
+namespace pm::adr {
+namespace {
+
+TEST(CheckForbid, LineAnchorsWorkOnLfAndCrlfFiles) {
+  Adr a = adr_with("- id: trailing\n  forbid: {pattern: 'TODO$'}\n- id: first\n  forbid: {pattern: '^#pragma once'}\n");
+  auto lf = run(a, "a.hpp", "int x;\n#pragma once\n// TODO\n");
+  ASSERT_EQ(lf.size(), 2u);
+  EXPECT_EQ(lf[0].line, 3);
+  EXPECT_EQ(lf[1].line, 2);
+  auto crlf = run(a, "a.hpp", "int x;\r\n#pragma once\r\n// TODO\r\n");
+  ASSERT_EQ(crlf.size(), 2u);
+  EXPECT_EQ(crlf[0].line, 3);
+  EXPECT_TRUE(run(a, "a.hpp", "  #pragma once // TODO later\n").empty());
+}
+
+}  // namespace
+}  // namespace pm::adr
