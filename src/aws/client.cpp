@@ -96,7 +96,7 @@ Error to_error(const ServiceSpec& svc, std::string_view action, const Failure& f
     msg = what + " is unavailable";
   }
   if (!f.type.empty()) msg += " (" + f.type + ")";
-  if (!f.message.empty() && f.reason != reason::kUnavailable) msg += ": " + sanitize_aws_message(f.message);
+  if (!f.message.empty()) msg += ": " + sanitize_aws_message(f.message);
   if (f.status > 0 && f.type.empty()) msg += " [HTTP " + std::to_string(f.status) + "]";
   if (attempts > 1) msg += " after " + std::to_string(attempts) + " attempts";
 

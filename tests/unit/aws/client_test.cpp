@@ -267,3 +267,56 @@ TEST(Url, ParsesAuthorityAndDefaultPorts) {
 
 }  // namespace
 }  // namespace pm::aws
+
+namespace pm::aws {
+namespace {
+
+class CountingProvider final : public CredentialsProvider {
+ public:
+  explicit CountingProvider(int* loads) : loads_(loads) {}
+  const char* name() const override { return "counting"; }
+  Result<std::optional<Credentials>> load() override {
+    ++*loads_;
+    Credentials c{"ASIACOUNT" + std::to_string(*loads_), "s", "t",
+                  std::chrono::system_clock::now() + std::chrono::hours(1), name()};
+    return std::optional<Credentials>{c};
+  }
+
+ private:
+  int* loads_;
+};
+
+TEST(JsonClient, ExpiredTokenRefreshesTheCredentialsAndRetriesOnce) {
+  std::atomic<int> n{0};
+  FakeHttpServer server([&](const FakeRequest&) {
+    if (n++ == 0) return test::aws_json_error(400, "ExpiredTokenException", "The security token included has expired");
+    return FakeResponse{200, {}, "{}", {}, false};
+  });
+  int loads = 0;
+  std::vector<std::unique_ptr<CredentialsProvider>> providers;
+  providers.push_back(std::make_unique<CountingProvider>(&loads));
+  ClientOptions o;
+  o.endpoint = server.url();
+  o.sleep = [](std::chrono::milliseconds) {};
+  JsonClient client(dynamodb_service(), o, std::make_shared<CredentialsChain>(std::move(providers), ChainOptions{}));
+  auto r = client.call("GetItem", Json::object());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(loads, 2);
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_NE(reqs[1].header("authorization").find("ASIACOUNT2/"), std::string::npos);
+}
+
+TEST(JsonClient, InvalidEndpointIsAConfigurationError) {
+  ClientOptions o;
+  o.endpoint = "not a url";
+  JsonClient client(dynamodb_service(), o, static_chain());
+  auto r = client.call("GetItem", Json::object());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "STORE_UNAVAILABLE");
+  EXPECT_FALSE(r.error().retryable);
+  EXPECT_NE(r.error().message.find("endpoint"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pm::aws
