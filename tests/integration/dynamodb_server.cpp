@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 
 namespace pm::test {
@@ -19,6 +20,26 @@ Dynalite::Dynalite() {
     error_ = "dynalite is not installed in tests/e2e/node_modules: run `make e2e-deps` (or `cd tests/e2e && npm ci`)";
     return;
   }
+  // Resolved before fork: the child only calls async-signal-safe functions.
+  std::string node;
+  if (const char* path = std::getenv("PATH")) {
+    std::string dirs = path;
+    for (std::size_t start = 0; start <= dirs.size();) {
+      std::size_t end = dirs.find(':', start);
+      if (end == std::string::npos) end = dirs.size();
+      std::string candidate = dirs.substr(start, end - start) + "/node";
+      if (access(candidate.c_str(), X_OK) == 0) {
+        node = candidate;
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  if (node.empty()) {
+    error_ = "node is not on PATH: the DynamoDB tests run dynalite with Node.js (see scripts/setup.sh)";
+    return;
+  }
+  char* const argv[] = {const_cast<char*>("node"), const_cast<char*>(script.c_str()), const_cast<char*>("0"), nullptr};
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
     error_ = "pipe failed";
@@ -34,7 +55,7 @@ Dynalite::Dynalite() {
     dup2(out[1], 1);
     int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, 2);
-    execlp("node", "node", script.c_str(), "0", static_cast<char*>(nullptr));
+    execv(node.c_str(), argv);
     _exit(127);
   }
   close(in[0]);
