@@ -281,3 +281,30 @@ TEST(Credentials, AnImdsThatDoesNotAnswerIsNotProbedOnEveryCall) {
 
 }  // namespace
 }  // namespace pm::aws
+
+namespace pm::aws {
+namespace {
+
+TEST(Credentials, ContainerAuthorizationTokenFromTheVariable) {
+  FakeHttpServer ecs([](const FakeRequest& r) {
+    if (r.header("authorization") != "plain-token") return FakeResponse{401, {}, "", {}, false};
+    return json_creds("ASIAECSPLAIN", 60);
+  });
+  CredentialsChain chain(options_with({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds"},
+                                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "plain-token"}}));
+  auto c = chain.get();
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->access_key_id, "ASIAECSPLAIN");
+}
+
+TEST(Credentials, ContainerEndpointRejectionIsAnError) {
+  FakeHttpServer ecs([](const FakeRequest&) { return FakeResponse{403, {}, "denied", {}, false}; });
+  CredentialsChain chain(options_with({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds"}}));
+  auto c = chain.get();
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("HTTP 403"), std::string::npos);
+  EXPECT_FALSE(c.error().retryable);
+}
+
+}  // namespace
+}  // namespace pm::aws
