@@ -128,11 +128,11 @@ Json ServerUnderTest::request(const std::string& method, Json params) {
   }
 }
 
-long ServerUnderTest::rss_kb() const {
+long ServerUnderTest::status_kb(const std::string& wanted) const {
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
   std::string key;
   while (status >> key) {
-    if (key == "VmRSS:") {
+    if (key == wanted) {
       long kb = 0;
       status >> kb;
       return kb;

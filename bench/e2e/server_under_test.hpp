@@ -39,10 +39,14 @@ class ServerUnderTest {
   Json request(const std::string& method, Json params);
   long long next_id() { return next_id_++; }
 
-  // VmRSS of the server process in KiB, from /proc/<pid>/status.
-  long rss_kb() const;
+  // VmRSS (resident now) and VmHWM (peak resident) of the server process in
+  // KiB, from /proc/<pid>/status; -1 when unavailable.
+  long rss_kb() const { return status_kb("VmRSS:"); }
+  long peak_rss_kb() const { return status_kb("VmHWM:"); }
 
  private:
+  long status_kb(const std::string& key) const;
+
   pid_t pid_ = -1;
   int in_ = -1;
   int out_ = -1;
