@@ -9,6 +9,7 @@
 #include "l0/load.hpp"
 #include "l0/request.hpp"
 #include "l0/validator.hpp"
+#include "store/fp_store.hpp"
 #include "tools/registry.hpp"
 #include "util/time.hpp"
 
@@ -118,6 +119,23 @@ const char* kDescription =
     "drift magnitude, nonce freshness, and FPR contraction witness. performanceNs times the checks themselves "
     "(file reading and parsing excluded).";
 
+// L0-005's witness: reviewed false-positive events of (org, rule) in the FP
+// store, over all time. A bare count needs no consent (the consent policy
+// lists no resource for validate_l0_invariants). Store failures come back as
+// errors; the loader then falls back to witnessEventCount and degrades.
+l0::WitnessCountProvider fp_store_witness(Runtime& rt) {
+  if (rt.stores == nullptr) return {};
+  return [&rt](const std::string& org, const std::string& rule) -> Result<long long> {
+    auto fp = rt.stores->fp_store();
+    if (!fp) return fp.take_error();
+    auto key = rt.stores->org_key(org);
+    if (!key) return key.take_error();
+    auto counts = (*fp)->counts(*key, rule, store::TimeWindow{});
+    if (!counts) return counts.take_error();
+    return static_cast<long long>(counts->false_positives);
+  };
+}
+
 }  // namespace
 
 mcp::ToolDef make_validate_l0_invariants(Runtime& rt) {
@@ -143,7 +161,7 @@ mcp::ToolDef make_validate_l0_invariants(Runtime& rt) {
       policy = std::move(*loaded);
     }
 
-    const l0::LoadEnv env{ws, policy, l0::WitnessCountProvider{}, to_epoch_ms(std::chrono::system_clock::now())};
+    const l0::LoadEnv env{ws, policy, fp_store_witness(rt), to_epoch_ms(std::chrono::system_clock::now())};
     auto inputs = l0::load(*req, env);
     if (!inputs) return inputs.take_error();
 

@@ -161,5 +161,35 @@ TEST_F(ValidateL0, UnknownCheckNameIsInvalidInput) {
   EXPECT_EQ(env["code"], "INVALID_INPUT");
 }
 
+TEST_F(ValidateL0, WitnessCountComesFromTheFpStore) {
+  // Three reviewed false positives and one pending event, recorded with the admin command.
+  const std::vector<std::vector<std::string>> records = {
+      {"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--outcome", "false_positive",
+       "--reviewed-by", "alice"},
+      {"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f2", "--outcome", "false_positive",
+       "--reviewed-by", "alice"},
+      {"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f3", "--outcome", "false_positive",
+       "--reviewed-by", "bob"},
+      {"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f4"}};
+  for (const auto& args : records) {
+    ServerProcess cli(args, env());
+    ASSERT_EQ(cli.wait_exit(), 0) << cli.stderr_text();
+  }
+  const Json enough = call(Json::parse(
+      R"({"orgId":"acme","ruleId":"MD-101","contractionCheck":{"previousFPR":0.3,"currentFPR":0.1,"minRequiredEvents":3}})"));
+  const Json& r = enough["data"]["validation"]["results"][0];
+  EXPECT_EQ(r["passed"], true) << dump_line(r);
+  EXPECT_EQ(r["evidence"]["eventSource"], "fpStore");
+  EXPECT_EQ(r["evidence"]["reviewedCount"], 3);
+  EXPECT_EQ(enough["decision"], "pass");
+
+  // The store's count wins over witnessEventCount.
+  const Json short_by_one = call(Json::parse(
+      R"({"orgId":"acme","ruleId":"MD-101","contractionCheck":{"previousFPR":0.3,"currentFPR":0.1,"witnessEventCount":50,"minRequiredEvents":4}})"));
+  EXPECT_EQ(short_by_one["data"]["validation"]["results"][0]["message"],
+            "Insufficient evidence: 3 events (minimum: 4)");
+  EXPECT_EQ(short_by_one["decision"], "warn");
+}
+
 }  // namespace
 }  // namespace pm::test
