@@ -191,5 +191,58 @@ TEST_F(ValidateL0, WitnessCountComesFromTheFpStore) {
   EXPECT_EQ(short_by_one["decision"], "warn");
 }
 
+// Every property documented, and only keywords the dispatcher's validator
+// enforces (src/mcp/schema.hpp), so the advertised schema is the enforced one.
+void check_schema_node(const Json& node, const std::string& path) {
+  static const std::set<std::string> kKeywords = {"type",
+                                                  "properties",
+                                                  "required",
+                                                  "additionalProperties",
+                                                  "items",
+                                                  "enum",
+                                                  "const",
+                                                  "minimum",
+                                                  "maximum",
+                                                  "exclusiveMinimum",
+                                                  "exclusiveMaximum",
+                                                  "minLength",
+                                                  "maxLength",
+                                                  "pattern",
+                                                  "minItems",
+                                                  "maxItems",
+                                                  "uniqueItems",
+                                                  "format",
+                                                  "description",
+                                                  "title",
+                                                  "default",
+                                                  "examples"};
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    EXPECT_TRUE(kKeywords.count(it.key())) << path << "/" << it.key();
+  }
+  if (auto props = node.find("properties"); props != node.end()) {
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      EXPECT_TRUE(it.value().contains("description")) << path << "/properties/" << it.key() << " has no description";
+      check_schema_node(it.value(), path + "/properties/" + it.key());
+    }
+  }
+  if (auto items = node.find("items"); items != node.end()) check_schema_node(*items, path + "/items");
+}
+
+TEST_F(ValidateL0, AdvertisedSchemaIsDocumentedAndEnforceable) {
+  ServerProcess server({}, env());
+  server.initialize();
+  const Json list = server.request("tools/list", Json::object(), 7);
+  const Json* schema = nullptr;
+  for (const auto& t : list["result"]["tools"]) {
+    if (t["name"] == "validate_l0_invariants") schema = &t["inputSchema"];
+  }
+  ASSERT_NE(schema, nullptr);
+  check_schema_node(*schema, "");
+  for (const char* p : {"checks", "schemaFile", "expectedSchemaHash", "workflowFiles", "driftCheck", "nonceValidation",
+                        "contractionCheck", "orgId", "ruleId", "files", "context", "policyFile"}) {
+    EXPECT_TRUE((*schema)["properties"].contains(p)) << p;
+  }
+}
+
 }  // namespace
 }  // namespace pm::test
