@@ -7,6 +7,7 @@
 //                  [--calls N] [--heavy-calls N] [--startups N] [--throughput-calls N]
 //                  [--growth-calls N] [--warmup-calls N] [--json FILE] [--markdown FILE]
 //                  [--server-log FILE]   (server stderr; default /dev/null)
+//                  [--only TEXT]         (latency scenarios whose name contains TEXT)
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -47,6 +48,7 @@ struct Options {
   std::string json_out;
   std::string markdown_out;
   std::string server_log = "/dev/null";
+  std::string only;  // run only the latency scenarios whose name contains this
 };
 
 struct Scenario {
@@ -403,6 +405,8 @@ Options parse(int argc, char** argv) {
       o.markdown_out = value();
     else if (a[i] == "--server-log")
       o.server_log = value();
+    else if (a[i] == "--only")
+      o.only = value();
     else
       throw std::invalid_argument("unknown option " + a[i]);
   }
@@ -444,6 +448,7 @@ int run(int argc, char** argv) {
   report["startup"] = measure_startup(opt, in);
   report["scenarios"] = Json::array();
   for (const auto& s : available) {
+    if (!opt.only.empty() && s.name.find(opt.only) == std::string::npos) continue;
     std::cerr << "latency: " << s.name << "...\n";
     report["scenarios"].push_back(measure_scenario(opt, in, s));
   }
