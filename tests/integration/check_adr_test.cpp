@@ -222,7 +222,8 @@ TEST(CheckAdrCompliance, ThisRepositoryCompliesWithItsOwnAdrs) {
       files.push_back(fs::relative(f.path(), PM_SOURCE_DIR).generic_string());
     }
   }
-  ServerProcess p({}, {"PHASE_MIRROR_WORKSPACE=" + std::string(PM_SOURCE_DIR)});
+  TempDir data;
+  ServerProcess p({}, {"PHASE_MIRROR_WORKSPACE=" + std::string(PM_SOURCE_DIR), "PHASE_MIRROR_DATA_DIR=" + data.path()});
   p.initialize();
   Json e = envelope(p.call("check_adr_compliance", {{"files", files}}));
   ASSERT_EQ(e["success"], true) << dump_pretty(e);
