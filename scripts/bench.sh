@@ -47,7 +47,8 @@ fi
 
 if ((smoke)); then
   if [[ -x $micro ]]; then
-    "$micro" --benchmark_min_time=0.001 >/dev/null
+    # The 100k/1M-event store sizes take minutes to populate: the full run covers them.
+    "$micro" --benchmark_min_time=0.001 --benchmark_filter='-/(100000|1000000)$' >/dev/null
     echo "micro-benchmarks: smoke run OK"
   fi
   "$stdio" --binary "$server" --smoke --json "$out/stdio-smoke.json" >/dev/null
