@@ -108,7 +108,9 @@ class BlockReader {
       const std::string key = k.is_scalar() ? k.value : "";
       if (std::find(std::begin(kKinds), std::end(kKinds), key) != std::end(kKinds)) {
         if (kind_node != nullptr) {
-          warn(line, "Two rule kinds ('" + kind + "', '" + key + "') in " + where + "; ignored");
+          std::string msg = "Two rule kinds ('";
+          msg.append(kind).append("', '").append(key).append("') in ").append(where).append("; ignored");
+          warn(line, msg);
           return std::nullopt;
         }
         kind_node = &v;
@@ -123,7 +125,11 @@ class BlockReader {
       warn(line, msg + " (expected forbid, require, forbid-import or max-permissions); ignored");
       return std::nullopt;
     }
-    for (const auto& u : unknown) warn(line, "Unknown key '" + u + "' in " + where + " was ignored");
+    for (const auto& u : unknown) {
+      std::string msg = "Unknown key '";
+      msg.append(u).append("' in ").append(where).append(" was ignored");
+      warn(line, msg);
+    }
 
     if (const Node* s = n.get("severity")) {
       auto sev = s->is_scalar() ? parse_severity(s->value) : std::nullopt;
@@ -199,7 +205,9 @@ class BlockReader {
       if (scope == "in" || scope == "exclude") continue;
       auto level = v.is_scalar() ? parse_level(v.value) : std::nullopt;
       if (!level) {
-        warn(line_of(v), "Invalid level for '" + scope + "' in " + where + " (expected read, write or none); ignored");
+        std::string msg = "Invalid level for '";
+        msg.append(scope).append("' in ").append(where).append(" (expected read, write or none); ignored");
+        warn(line_of(v), msg);
         return false;
       }
       if (scope == "default" || scope == "*") {
@@ -265,7 +273,7 @@ std::string default_remediation(const CheckRule& r) {
   return "";
 }
 
-Violation make(const Adr& adr, const CheckRule& r, const SourceFile& f, int line, std::string detail,
+Violation make(const Adr& adr, const CheckRule& r, const SourceFile& f, int line, const std::string& detail,
                std::string_view evidence) {
   Violation v;
   v.adr_id = adr.id;
@@ -321,10 +329,16 @@ void check_permissions(const Adr& adr, const CheckRule& r, const SourceFile& f, 
     if (!ceiling) continue;
     const PermLevel granted = level_of(loc.value);
     if (granted > *ceiling) {
-      out.push_back(
-          make(adr, r, f, loc.line,
-               where + " grants '" + scope + ": " + loc.value + "' above the ceiling '" + level_name(*ceiling) + "'",
-               wf.line_text(loc.line)));
+      out.push_back(make(adr, r, f, loc.line,
+                         std::string(where)
+                             .append(" grants '")
+                             .append(scope)
+                             .append(": ")
+                             .append(loc.value)
+                             .append("' above the ceiling '")
+                             .append(level_name(*ceiling))
+                             .append("'"),
+                         wf.line_text(loc.line)));
     }
   }
 }

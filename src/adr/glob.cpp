@@ -36,7 +36,9 @@ void expand_braces(const std::string& p, std::vector<std::string>& out, int budg
         const std::string tail = p.substr(i + 1);
         for (const auto& part : parts) {
           if (static_cast<int>(out.size()) >= budget) return;
-          expand_braces(head + part + tail, out, budget);
+          std::string next = head;
+          next.append(part).append(tail);
+          expand_braces(next, out, budget);
         }
         return;
       }

@@ -114,7 +114,7 @@ std::vector<ImportRef> extract_imports(std::string_view relative_path, std::stri
         out.push_back(std::move(r));
       }
     } else if (lang == Lang::kJs) {
-      if (text.rfind("//", 0) == 0 || text.rfind("*", 0) == 0) continue;
+      if (text.rfind("//", 0) == 0 || text.rfind('*', 0) == 0) continue;
       std::string spec;
       if (RE2::PartialMatch(line, kFrom, &spec) || RE2::PartialMatch(line, kBareImport, &spec)) {
         add_js(out, spec, line_no, text, dir);

@@ -1,6 +1,7 @@
 #pragma once
 // ADR compliance of a set of files: loads the ADR directory, decides which
 // ADRs are enforced, matches files to rules and collects violations.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,7 +16,7 @@ namespace pm::adr {
 
 // ADR files bigger than this are reported, not parsed (a decision record is
 // a few kilobytes; megabytes mean a wrong file).
-inline constexpr std::uint64_t kMaxAdrBytes = 1024 * 1024;
+inline constexpr std::uint64_t kMaxAdrBytes = std::uint64_t{1024} * 1024;
 
 struct LoadedAdrs {
   std::vector<Adr> adrs;               // sorted by id
