@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 
 #include "store/consent_policy.hpp"
 #include "store/services.hpp"
@@ -332,6 +333,35 @@ TEST(StoreTools, FpStoreDownDegradesTheQueryWhileConsentStillGates) {
   EXPECT_EQ(refused["code"], "CONSENT_REQUIRED");
   p.close_stdin();
   EXPECT_EQ(p.wait_exit(), 0);
+}
+
+TEST(StoreTools, ServerInfoShowsEachStoreWithoutOpeningIt) {
+  TempDir dir;
+  ServerProcess p({}, env_for(dir));
+  p.initialize();
+  Json info = p.call("get_server_info", Json::object())["result"]["structuredContent"];
+  EXPECT_EQ(info["storage"]["backend"], "sqlite");
+  EXPECT_EQ(info["storage"]["consentStore"]["backend"], "sqlite");
+  EXPECT_EQ(info["storage"]["consentStore"]["status"], "not opened yet");
+  EXPECT_EQ(info["storage"]["nonceSource"]["status"], "not opened yet");
+  EXPECT_FALSE(std::ifstream(dir.path() + "/data/phase-mirror.db").good()) << "nothing is created before first use";
+  p.call("check_consent_requirements", {{"orgId", "acme"}, {"checkType", "summary"}});
+  info = p.call("get_server_info", Json::object())["result"]["structuredContent"];
+  EXPECT_EQ(info["storage"]["consentStore"]["status"], "ok");
+  EXPECT_EQ(info["storage"]["nonceSource"]["status"], "ok");
+  EXPECT_EQ(info["storage"]["fpStore"]["status"], "not opened yet");
+  p.close_stdin();
+  EXPECT_EQ(p.wait_exit(), 0);
+
+  const std::string file = dir.write("plain", "x");
+  ServerProcess broken({}, {"PHASE_MIRROR_DATA_DIR=" + file + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path()});
+  broken.initialize();
+  broken.call("check_consent_requirements", {{"orgId", "acme"}, {"checkType", "summary"}});
+  info = broken.call("get_server_info", Json::object())["result"]["structuredContent"];
+  EXPECT_EQ(info["storage"]["nonceSource"]["status"], "unavailable");
+  EXPECT_FALSE(info["storage"]["nonceSource"]["reason"].get<std::string>().empty());
+  broken.close_stdin();
+  EXPECT_EQ(broken.wait_exit(), 0);
 }
 
 }  // namespace
