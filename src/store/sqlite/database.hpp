@@ -94,6 +94,9 @@ class Database {
         last = failure(what, e);
         if (!is_busy(e.code)) return last;
         backoff(attempt);
+      } catch (...) {
+        rollback();  // never leave the connection inside a transaction
+        throw;
       }
     }
     return last;
