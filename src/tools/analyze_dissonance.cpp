@@ -1,0 +1,147 @@
+// analyze_dissonance: the rule catalogue over the files' contents. Argument
+// mapping and payload only; the work is in engine/analyzer.
+#include "engine/analyzer.hpp"
+#include "engine/policy.hpp"
+#include "tools/registry.hpp"
+#include "tools/store_hooks.hpp"
+
+namespace pm::tools {
+
+namespace {
+
+Json input_schema() {
+  return Json::parse(R"({
+    "type": "object",
+    "properties": {
+      "files": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "minItems": 1,
+        "description": "List of file paths to analyze for dissonance (relative to repo root). At least one: an empty list would check nothing and must not read as a pass."
+      },
+      "context": {
+        "type": "string",
+        "description": "Optional issue description or PR context to inform analysis. \"owner/repo\" names the repository when `repository` is not given."
+      },
+      "mode": {
+        "type": "string",
+        "enum": ["pull_request", "issue", "merge_group", "drift"],
+        "default": "issue",
+        "description": "Analysis mode: pull_request for PR checks, issue for planning, merge_group for merge queue checks, drift for baseline comparison"
+      },
+      "strict": {
+        "type": "boolean",
+        "default": false,
+        "description": "Strict thresholds: any critical or high finding, or more than 5 medium, blocks; author and commitSha become mandatory (MD-004)."
+      },
+      "dryRun": {
+        "type": "boolean",
+        "default": false,
+        "description": "Report what would block as warn instead of block."
+      },
+      "baselineFile": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Baseline JSON written by `phase-mirror-mcp baseline create` (drift mode compares governance files against it)."
+      },
+      "policyFile": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Repository policy file. Default .github/.phase-mirror/policy.json (defaults apply when that file does not exist; a file named here must exist)."
+      },
+      "branchProtectionFile": {
+        "type": "string",
+        "minLength": 1,
+        "description": "JSON of GitHub's GET /repos/{owner}/{repo}/branches/{branch}/protection for the target branch (a 404 body or a missing file means protection is disabled)."
+      },
+      "repository": {
+        "type": "object",
+        "properties": {
+          "owner": {"type": "string", "minLength": 1, "description": "Repository owner (the org for false-positive suppression)."},
+          "name": {"type": "string", "minLength": 1, "description": "Repository name."},
+          "branch": {"type": "string", "description": "Target branch."}
+        },
+        "required": ["owner", "name"],
+        "description": "Repository under analysis."
+      },
+      "commitSha": {"type": "string", "minLength": 1, "description": "Commit SHA under analysis (audit trail)."},
+      "author": {"type": "string", "minLength": 1, "description": "Author of the change (audit trail)."},
+      "prNumber": {"type": "integer", "minimum": 1, "description": "Pull request number."}
+    },
+    "required": ["files"]
+  })");
+}
+
+std::optional<std::string> opt_string(const Json& args, const char* key) {
+  const auto it = args.find(key);
+  if (it == args.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+engine::AnalysisRequest to_request(const Json& args) {
+  engine::AnalysisRequest req;
+  for (const auto& f : args.at("files")) req.files.push_back(f.get<std::string>());
+  req.mode = opt_string(args, "mode").value_or("issue");
+  req.context = opt_string(args, "context").value_or("");
+  req.strict = args.value("strict", false);
+  req.dry_run = args.value("dryRun", false);
+  req.baseline_file = opt_string(args, "baselineFile");
+  req.policy_file = opt_string(args, "policyFile");
+  req.branch_protection_file = opt_string(args, "branchProtectionFile");
+  if (const auto it = args.find("repository"); it != args.end() && it->is_object()) {
+    engine::Repository r;
+    r.owner = it->value("owner", "unknown");
+    r.name = it->value("name", "unknown");
+    r.branch = it->value("branch", "");
+    req.repository = r;
+  }
+  req.commit_sha = opt_string(args, "commitSha");
+  req.author = opt_string(args, "author");
+  if (const auto it = args.find("prNumber"); it != args.end() && it->is_number_integer()) {
+    req.pr_number = it->get<long long>();
+  }
+  return req;
+}
+
+}  // namespace
+
+mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
+  mcp::ToolDef t;
+  t.name = "analyze_dissonance";
+  t.title = "Analyze governance dissonance";
+  t.description =
+      "Analyze files for dissonance between the organisation's governance (ADRs, policy file, branch protection) "
+      "and what the files do: GitHub Actions workflow risks, merge queue protection, audit trail and drift from a "
+      "baseline. Returns findings with file:line, evidence and remediation, a decision (pass/warn/block) and a "
+      "report.";
+  t.input_schema = input_schema();
+  t.annotations =
+      Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+  t.tier = mcp::ToolTier::kAuthoritative;
+  t.handler = [&rt](const Json& args, mcp::ToolContext& ctx) -> mcp::ToolResult {
+    const engine::AnalysisRequest req = to_request(args);
+    engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
+    engine::AnalyzerOptions opt;
+    opt.timestamp = ctx.timestamp();
+    opt.cancelled = [&ctx] { return ctx.cancelled(); };
+    opt.progress = [&ctx](std::size_t done, std::size_t total, const std::string& path) {
+      ctx.progress(static_cast<double>(done), static_cast<double>(total), path);
+    };
+    attach_store_hooks(rt, req, opt);  // FP suppression and circuit breaker from the stores
+    auto run = engine::run_analysis(req, ws, opt);
+    if (!run) return run.take_error();
+    if (run->result.cancelled) return Error::execution_failed("Analysis cancelled");
+
+    mcp::ToolOutput out;
+    out.payload["success"] = true;
+    out.payload["timestamp"] = ctx.timestamp();
+    out.payload["requestId"] = ctx.request_id();
+    out.payload["analysis"] = engine::analysis_json(*run);
+    out.decision = engine::envelope_decision(run->result.decision.outcome);
+    out.degraded = run->result.degraded;
+    return out;
+  };
+  return t;
+}
+
+}  // namespace pm::tools
