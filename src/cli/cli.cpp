@@ -17,6 +17,8 @@ const std::vector<Command>& commands() {
       {"consent", "Consent: consent grant|revoke|show --org ORG", run_consent},
       {"store", "Local database: store init|migrate|check", run_store},
       {"nonce", "Nonce and org salt: nonce rotate|show", run_nonce},
+      {"baseline", "Drift baseline: baseline create --out FILE FILES...", run_baseline},
+      {"rules", "Rule catalogue of analyze_dissonance: rules [--markdown|--json]", run_rules},
   };
   return cmds;
 }

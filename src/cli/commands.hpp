@@ -24,6 +24,8 @@ int run_fp(const std::vector<std::string>& args, const Config& config);
 int run_consent(const std::vector<std::string>& args, const Config& config);
 int run_store(const std::vector<std::string>& args, const Config& config);
 int run_nonce(const std::vector<std::string>& args, const Config& config);
+int run_baseline(const std::vector<std::string>& args, const Config& config);
+int run_rules(const std::vector<std::string>& args, const Config& config);
 
 // Small helpers shared by command implementations.
 bool has_flag(const std::vector<std::string>& args, const std::string& flag);

@@ -29,3 +29,9 @@ std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
 std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
 
 }  // namespace pm::engine::rules
+
+namespace pm::engine {
+// docs/rules.md, generated from all_rules() (one source of truth; a unit test
+// compares the committed file with this text).
+std::string catalogue_markdown();
+}  // namespace pm::engine
