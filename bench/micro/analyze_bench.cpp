@@ -13,16 +13,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string big_workflow(std::size_t target_bytes) {
-  std::string w =
-      "name: big\non:\n  pull_request_target:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n";
+// risky = true: every job carries findings (write scope on pull_request_target,
+// an injected PR title, an unpinned action), the worst case for the finding
+// and payload code; false: a clean workflow of the same shape.
+std::string big_workflow(std::size_t target_bytes, bool risky) {
+  std::string w = std::string("name: big\non:\n  ") + (risky ? "pull_request_target" : "pull_request") +
+                  ":\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n";
   for (int j = 0; w.size() < target_bytes; ++j) {
     const std::string id = std::to_string(j);
     w += "  job" + id + ":\n    name: Job " + id + "\n    runs-on: ubuntu-latest\n    permissions:\n" +
-         "      contents: read\n      pull-requests: write\n    env:\n      LEVEL: \"" + id + "\"\n    steps:\n" +
-         "      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n" + "      - name: Build " + id +
-         "\n        run: |\n          make build TARGET=" + id +
-         "\n          echo \"${{ github.event.pull_request.title }}\"\n" +
+         "      contents: read\n" + (risky ? "      pull-requests: write\n" : "") + "    env:\n      LEVEL: \"" + id +
+         "\"\n    steps:\n" +
+         (risky ? "      - uses: actions/checkout@v4\n"
+                : "      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11\n") +
+         "        with:\n          fetch-depth: 0\n" + "      - name: Build " + id +
+         "\n        run: |\n          make build TARGET=" + id + "\n" +
+         (risky ? "          echo \"${{ github.event.pull_request.title }}\"\n" : "") +
          "      - uses: actions/setup-node@1a4442cacd436585916779262731d5b162bc6ec7\n" +
          "        with:\n          node-version: 20\n";
   }
@@ -64,14 +70,14 @@ void run(benchmark::State& state, const pm::engine::AnalysisRequest& req, const 
 
 void BM_Analyze1MBWorkflow(benchmark::State& state) {
   Workspace dir;
-  const std::string w = big_workflow(1 << 20);
+  const std::string w = big_workflow(1 << 20, state.range(0) != 0);
   dir.write(".github/workflows/big.yml", w);
   pm::engine::AnalysisRequest req;
   req.mode = "pull_request";
   req.files = {".github/workflows/big.yml"};
   run(state, req, dir.root(), w.size());
 }
-BENCHMARK(BM_Analyze1MBWorkflow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Analyze1MBWorkflow)->ArgName("risky")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Analyze100Files(benchmark::State& state) {
   Workspace dir;
@@ -81,7 +87,7 @@ void BM_Analyze100Files(benchmark::State& state) {
   for (int i = 0; i < 100; ++i) {
     const std::string rel =
         i % 2 == 0 ? ".github/workflows/w" + std::to_string(i) + ".yml" : "src/module" + std::to_string(i) + ".cpp";
-    const std::string content = i % 2 == 0 ? big_workflow(2048) : std::string(2048, 'x') + "\n";
+    const std::string content = i % 2 == 0 ? big_workflow(2048, i % 4 == 0) : std::string(2048, 'x') + "\n";
     dir.write(rel, content);
     req.files.push_back(rel);
     bytes += content.size();
