@@ -316,18 +316,21 @@ Json analysis_json(const AnalysisRun& run) {
     j["reviewNote"] = s.note;
     suppressed.push_back(std::move(j));
   }
-  Json a{{"mode", run.mode},
-         {"filesAnalyzed", run.files.size()},
-         {"files", std::move(files)},
-         {"findings", std::move(findings)},
-         {"summary", r.summary},
-         {"decision", to_json(r.decision)},
-         {"report", to_json(r.report)},
-         {"degradedMode", r.degraded},
-         {"adrReferences", r.adr_references},
-         {"fileErrors", std::move(file_errors)},
-         {"suppressed", std::move(suppressed)},
-         {"binaryFiles", run.binary_files}};
+  // Assigned key by key: a braced initializer list would deep-copy the
+  // (possibly large) findings array.
+  Json a = Json::object();
+  a["mode"] = run.mode;
+  a["filesAnalyzed"] = run.files.size();
+  a["files"] = std::move(files);
+  a["findings"] = std::move(findings);
+  a["summary"] = r.summary;
+  a["decision"] = to_json(r.decision);
+  a["report"] = to_json(r.report);
+  a["degradedMode"] = r.degraded;
+  a["adrReferences"] = r.adr_references;
+  a["fileErrors"] = std::move(file_errors);
+  a["suppressed"] = std::move(suppressed);
+  a["binaryFiles"] = run.binary_files;
   if (r.degraded) a["degradedReason"] = r.degraded_reason;
   return a;
 }

@@ -70,9 +70,16 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
 }
 
 Json to_json(const Finding& f) {
-  Json j{{"ruleId", f.rule_id},  {"severity", f.severity}, {"message", f.message},         {"file", f.file},
-         {"line", f.line},       {"evidence", f.evidence}, {"remediation", f.remediation}, {"findingId", f.finding_id},
-         {"adrRefs", f.adr_refs}};
+  Json j = Json::object();
+  j["ruleId"] = f.rule_id;
+  j["severity"] = f.severity;
+  j["message"] = f.message;
+  j["file"] = f.file;
+  j["line"] = f.line;
+  j["evidence"] = f.evidence;
+  j["remediation"] = f.remediation;
+  j["findingId"] = f.finding_id;
+  j["adrRefs"] = f.adr_refs;
   if (f.context.is_object() && !f.context.empty()) j["context"] = f.context;
   return j;
 }
