@@ -606,3 +606,33 @@ TEST(RunAnalysis, DriftReportsRemovedBaselineEntries) {
 
 }  // namespace
 }  // namespace pm::engine
+
+namespace pm::engine {
+namespace {
+
+TEST(RunAnalysis, CancellationStopsBetweenFilesAndBetweenRules) {
+  test::TempDir dir;
+  std::vector<std::string> files;
+  for (int i = 0; i < 5; ++i) files.push_back(dir.write("f" + std::to_string(i) + ".txt", "x"));
+  Workspace ws({dir.path()}, 1024);
+  AnalysisRequest req;
+  req.files = files;
+  int reads = 0;
+  AnalyzerOptions opt;
+  opt.progress = [&](std::size_t, std::size_t, const std::string&) { ++reads; };
+  opt.cancelled = [&] { return reads >= 2; };
+  auto run = run_analysis(req, ws, opt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_TRUE(run->result.cancelled);
+  EXPECT_EQ(run->files.size(), 2u);
+
+  int checks = 0;
+  AnalyzerOptions between_rules;
+  between_rules.cancelled = [&] { return ++checks > 2; };
+  const auto r = analyze(AnalysisInput{}, between_rules);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(r.rules_run.size(), 2u);
+}
+
+}  // namespace
+}  // namespace pm::engine
