@@ -17,7 +17,7 @@ using aws::attr::S;
 constexpr std::int64_t kBlockRetentionSeconds = 2 * 86'400;
 
 std::string pad12(std::int64_t n) {
-  char buf[16];
+  char buf[32];  // 20 digits and a sign at most
   std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(n));
   return buf;
 }
