@@ -25,9 +25,7 @@ int run_rules(const std::vector<std::string>& args, const Config&) {
     }
   }
   if (has_flag(args, "--markdown")) {
-    std::string md = engine::catalogue_markdown();
-    std::fwrite(md.data(), 1, md.size(), stdout);
-    std::fflush(stdout);
+    print_out(engine::catalogue_markdown());
     return 0;
   }
   Json list = Json::array();
