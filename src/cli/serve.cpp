@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <signal.h>
 
 #include <atomic>
@@ -37,6 +38,9 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
         "Logs go to stderr; stdout carries protocol messages only.");
     return 0;
   }
+  // Tool calls run on a few worker threads; one malloc arena each would keep
+  // several copies of a large call's peak working set resident.
+  mallopt(M_ARENA_MAX, 2);
   mcp::StdioTransport transport;
   g_transport = &transport;
   struct sigaction sa {};

@@ -14,14 +14,14 @@
 namespace pm::engine {
 
 struct Finding {
-  std::string rule_id;      // "MD-101"
-  std::string severity;     // "critical" | "high" | "medium" | "low"
+  std::string rule_id;   // "MD-101"
+  std::string severity;  // "critical" | "high" | "medium" | "low"
   std::string message;
-  std::string file;         // workspace-relative path
-  int line = 0;             // 1-based, 0 when not tied to a line
-  std::string evidence;     // the offending snippet
+  std::string file;      // workspace-relative path
+  int line = 0;          // 1-based, 0 when not tied to a line
+  std::string evidence;  // the offending snippet
   std::string remediation;
-  std::string finding_id;   // finding_id(rule_id, file, evidence)
+  std::string finding_id;             // finding_id(rule_id, file, evidence)
   std::vector<std::string> adr_refs;  // e.g. "ADR-002"
   Json context = Json::object();      // rule-specific extras
 };
@@ -54,14 +54,14 @@ struct AnalysisInput {
   std::string mode = "pull_request";  // pull_request | issue | merge_group | drift (issue analysed as pull_request)
   bool strict = false;
   bool dry_run = false;
-  std::vector<FileData> files;             // files read successfully
-  std::vector<WorkflowFile> workflows;     // parsed from files of kind workflow (and composite actions)
+  std::vector<FileData> files;          // files read successfully
+  std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
   Policy policy;
-  std::optional<Json> branch_protection;   // GitHub REST snapshot; nullopt = protection disabled/absent
-  bool branch_protection_given = false;    // a branchProtectionFile was named (nullopt then = disabled)
-  std::string branch_protection_path;      // workspace-relative, when given
-  std::optional<Json> baseline;            // baseline file content (drift)
-  std::string baseline_path;               // workspace-relative, when given
+  std::optional<Json> branch_protection;  // GitHub REST snapshot; nullopt = protection disabled/absent
+  bool branch_protection_given = false;   // a branchProtectionFile was named (nullopt then = disabled)
+  std::string branch_protection_path;     // workspace-relative, when given
+  std::optional<Json> baseline;           // baseline file content (drift)
+  std::string baseline_path;              // workspace-relative, when given
   // Workspace-relative paths known not to exist (given files that were not
   // found; in drift mode also baseline entries that are gone).
   std::vector<std::string> absent_paths;
@@ -69,7 +69,7 @@ struct AnalysisInput {
   std::optional<std::string> commit_sha;
   std::optional<std::string> author;
   std::optional<long long> pr_number;
-  std::string context;                     // free text from the client
+  std::string context;  // free text from the client
 };
 
 struct RuleInfo {

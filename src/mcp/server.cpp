@@ -1,5 +1,7 @@
 #include "mcp/server.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -16,6 +18,11 @@ const std::vector<std::string>& supported_protocol_versions() {
   static const std::vector<std::string> v = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
   return v;
 }
+
+namespace {
+constexpr double kTrimAfterMs = 10.0;
+constexpr auto kIdleTrimDelay = std::chrono::seconds(1);
+}  // namespace
 
 struct Server::CallState {
   std::atomic<bool> cancelled{false};
@@ -151,7 +158,17 @@ void Server::worker_loop() {
     std::function<void()> job;
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // A large call (a 1 MB workflow, 200 ADRs) leaves its peak working set in
+      // the allocator's free lists. Once the server has been idle for a second,
+      // hand it back to the system: a server waiting in the background stays
+      // small, and no call pays for the page faults of a trim right before it.
+      while (!queue_cv_.wait_for(lock, kIdleTrimDelay, [this] { return stopping_ || !queue_.empty(); })) {
+        if (busy_ == 0 && trim_pending_.exchange(false)) {
+          lock.unlock();
+          malloc_trim(0);
+          lock.lock();
+        }
+      }
       if (queue_.empty()) return;  // stopping and nothing left
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -534,6 +551,7 @@ void Server::on_tools_call(const Json& id, const Json& params) {
     }
     record_call(rec);
     send_result(id, std::move(result));
+    if (rec.duration_ms >= kTrimAfterMs) trim_pending_ = true;
   };
   {
     std::lock_guard lock(queue_mu_);

@@ -114,6 +114,7 @@ class Server {
   std::deque<std::function<void()>> queue_;
   std::vector<std::thread> workers_;
   std::size_t busy_ = 0;
+  std::atomic<bool> trim_pending_{false};  // a heavy call ran; trim when idle
 
   // In-flight calls by JSON-RPC id (dumped).
   std::mutex calls_mu_;
