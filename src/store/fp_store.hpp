@@ -95,6 +95,12 @@ struct RuleCounts {
   FpCounts counts;
 };
 
+// Validates a record and builds the event every backend stores: new id when
+// none is given, org as its current salted hash, review fields for reviewed
+// outcomes, timestamps at now_ms. INVALID_INPUT when ruleId/findingId are
+// missing or a reviewed outcome has no reviewer.
+Result<FpEvent> make_fp_event(const OrgKey& org, const FpRecord& rec, std::int64_t now_ms);
+
 class FpStore {
  public:
   virtual ~FpStore() = default;

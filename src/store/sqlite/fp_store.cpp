@@ -150,29 +150,9 @@ class SqliteFpStore final : public FpStore {
   std::string backend() const override { return "sqlite"; }
 
   Result<FpEvent> record(const OrgKey& org, const FpRecord& rec) override {
-    if (rec.rule_id.empty() || rec.finding_id.empty()) {
-      return Error::invalid_input("an FP event needs a ruleId and a findingId");
-    }
-    if (rec.outcome != FpOutcome::kPending && rec.reviewed_by.empty()) {
-      return Error::invalid_input("a reviewed FP event (false_positive/true_positive) needs reviewedBy");
-    }
-    FpEvent e;
-    e.event_id = rec.event_id.empty() ? new_uuid() : rec.event_id;
-    e.rule_id = rec.rule_id;
-    e.rule_version = rec.rule_version;
-    e.finding_id = rec.finding_id;
-    e.org_hash = org.current();
-    e.salt_version = org.current_version();
-    e.repository = rec.repository;
-    e.outcome = rec.outcome;
-    e.note = rec.note;
-    std::int64_t now = now_ms();
-    e.created_at_ms = rec.created_at_ms.value_or(now);
-    e.updated_at_ms = now;
-    if (rec.outcome != FpOutcome::kPending) {
-      e.reviewed_by = rec.reviewed_by;
-      e.reviewed_at_ms = now;
-    }
+    auto made = make_fp_event(org, rec, now_ms());
+    if (!made) return made.take_error();
+    FpEvent e = std::move(*made);
     return db_.transact<FpEvent>(true, "fp record", [&](sqlite3* db) -> Result<FpEvent> {
       {
         Stmt dup(db, "SELECT 1 FROM fp_events WHERE event_id = ?");
