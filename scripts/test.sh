@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
 # Builds and runs every test suite: Release (unit, integration, e2e with real
-# MCP clients), ASan+UBSan (unit and integration), then the format check.
+# MCP clients), packages, ASan+UBSan (unit and integration), the format check
+# and a benchmark smoke run. Prints the time of each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 what=${1:-all}
+total_start=$SECONDS
 
-run_preset() {
-  local preset=$1
-  echo "== $preset: configure and build"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
-  echo "== $preset: tests"
-  ctest --preset "$preset" -j "$jobs" --timeout 600
+stage() {  # stage NAME COMMAND...
+  local name=$1 start=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - start)) s"
 }
 
+build_preset() {
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
+}
+
+test_preset() { ctest --preset "$1" -j "$jobs" --timeout 600; }
+
 if [[ $what == all || $what == release ]]; then
-  run_preset release
-  echo "== packages"
-  scripts/package-test.sh
+  stage "release: configure and build" build_preset release
+  stage "release: tests" test_preset release
+  stage "packages" scripts/package-test.sh
 fi
 if [[ $what == all || $what == asan ]]; then
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_preset asan
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  stage "asan: configure and build" build_preset asan
+  stage "asan: tests" test_preset asan
 fi
 if [[ $what == all ]]; then
-  echo "== format check"
-  git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
-  echo "== benchmarks (smoke)"
-  scripts/bench.sh --smoke
+  stage "format check" bash -c "git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror"
+  stage "benchmarks (smoke)" scripts/bench.sh --smoke
 fi
+echo "== total: $((SECONDS - total_start)) s"
