@@ -180,14 +180,7 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
 }  // namespace
 
 int run_consent(const std::vector<std::string>& args, const Config& config) {
-  if (args.empty()) {
-    print_out(kHelp);
-    return kUsage;
-  }
-  if (has_flag(args, "--help") || args[0] == "help") {
-    print_out(kHelp);
-    return kOk;
-  }
+  if (auto code = help_requested(args, kHelp)) return *code;
   const bool json = has_flag(args, "--json");
   store::Services stores(config);
   if (args[0] == "grant" || args[0] == "revoke") return change(args[0], args, stores, json);

@@ -177,14 +177,7 @@ int list(const std::vector<std::string>& args, store::Services& stores, bool jso
 }  // namespace
 
 int run_fp(const std::vector<std::string>& args, const Config& config) {
-  if (args.empty()) {
-    print_out(kHelp);
-    return kUsage;
-  }
-  if (has_flag(args, "--help") || args[0] == "help") {
-    print_out(kHelp);
-    return kOk;
-  }
+  if (auto code = help_requested(args, kHelp)) return *code;
   const bool json = has_flag(args, "--json");
   store::Services stores(config);
   if (args[0] == "record") return record(args, stores, json);

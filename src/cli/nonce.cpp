@@ -21,14 +21,7 @@ const char* kHelp =
 }  // namespace
 
 int run_nonce(const std::vector<std::string>& args, const Config& config) {
-  if (args.empty()) {
-    print_out(kHelp);
-    return kUsage;
-  }
-  if (has_flag(args, "--help") || args[0] == "help") {
-    print_out(kHelp);
-    return kOk;
-  }
+  if (auto code = help_requested(args, kHelp)) return *code;
   const std::string sub = args[0];
   if (sub != "rotate" && sub != "show") return usage_error("nonce", "unknown sub-command '" + sub + "' (rotate, show)");
   const std::string cmd = "nonce " + sub;

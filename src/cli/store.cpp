@@ -23,14 +23,7 @@ const char* kHelp =
 }  // namespace
 
 int run_store(const std::vector<std::string>& args, const Config& config) {
-  if (args.empty()) {
-    print_out(kHelp);
-    return kUsage;
-  }
-  if (has_flag(args, "--help") || args[0] == "help") {
-    print_out(kHelp);
-    return kOk;
-  }
+  if (auto code = help_requested(args, kHelp)) return *code;
   const std::string sub = args[0];
   const std::string cmd = "store " + sub;
   if (sub != "init" && sub != "migrate" && sub != "check") {

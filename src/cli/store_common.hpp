@@ -40,6 +40,19 @@ inline std::optional<std::string> unknown_argument(const std::vector<std::string
   return std::nullopt;
 }
 
+// No arguments: help and exit 2; --help or "help": help and exit 0; else nullopt.
+inline std::optional<int> help_requested(const std::vector<std::string>& args, const char* help) {
+  if (args.empty()) {
+    print_out(help);
+    return kUsage;
+  }
+  if (has_flag(args, "--help") || args[0] == "help") {
+    print_out(help);
+    return kOk;
+  }
+  return std::nullopt;
+}
+
 inline int usage_error(const std::string& cmd, const std::string& message) {
   std::fprintf(stderr, "phase-mirror-mcp %s: %s (see phase-mirror-mcp %s --help)\n", cmd.c_str(), message.c_str(),
                cmd.c_str());
