@@ -1,6 +1,7 @@
 #pragma once
 // JSON type used across the project. Keys keep insertion order because the
 // protocol surface (envelope, payloads) has a documented key order.
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,7 +16,13 @@ std::string dump_pretty(const Json& j);
 // Single line, for the wire (newline-delimited JSON-RPC).
 std::string dump_line(const Json& j);
 
-// Parses without throwing; returns discarded() on error.
+// Deepest nesting of arrays/objects parse_or_discard accepts. nlohmann's copy,
+// comparison, dump and destruction recurse once per level, so a few megabytes
+// of '[' would overflow the stack; nothing we read legitimately nests this deep.
+inline constexpr std::size_t kMaxJsonDepth = 512;
+
+// Parses without throwing; returns discarded() on error or when the text
+// nests deeper than kMaxJsonDepth.
 Json parse_or_discard(std::string_view text);
 
 // JSON type name as a JSON Schema "type" would name it.
