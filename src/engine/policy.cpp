@@ -73,7 +73,8 @@ Result<Policy> parse_policy(std::string_view text, const std::string& path) {
     if (!wp->is_object()) return policy_error(path, "workflowPermissions", "must be an object");
     for (const auto& [scope, level] : wp->items()) {
       const std::string field = "workflowPermissions." + scope;
-      if (std::find_if(kScopes.begin(), kScopes.end(), [&](const char* s) { return scope == s; }) == kScopes.end()) {
+      if (std::find_if(kScopes.begin(), kScopes.end(), [&name = scope](const char* s) { return name == s; }) ==
+          kScopes.end()) {
         return policy_error(path, field, "is not a GitHub token permission scope");
       }
       if (!level.is_string()) return policy_error(path, field, "must be \"read\", \"write\" or \"none\"");
