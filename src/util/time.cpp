@@ -1,5 +1,6 @@
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -106,7 +107,14 @@ std::int64_t to_epoch_ms(SysTime t) {
 }
 
 SysTime from_epoch_ms(std::int64_t ms) {
-  return SysTime(std::chrono::milliseconds(ms));
+  // system_clock counts nanoseconds in 64 bits (years 1677 to 2262). Clients
+  // send dates outside that range ("9999-12-31T00:00:00Z"): clamp to the
+  // extremes, which keeps their order, instead of overflowing.
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  constexpr std::int64_t kMin = duration_cast<milliseconds>(SysTime::duration::min()).count();
+  constexpr std::int64_t kMax = duration_cast<milliseconds>(SysTime::duration::max()).count();
+  return SysTime(milliseconds(std::clamp(ms, kMin, kMax)));
 }
 
 std::string iso8601_ms(SysTime t) {
