@@ -37,4 +37,9 @@ if [[ $what == all ]]; then
   stage "format check" bash -c "git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror"
   stage "benchmarks (smoke)" scripts/bench.sh --smoke
 fi
+if [[ $what == all || $what == release ]]; then
+  # Fails on a high or critical advisory in the e2e test dependencies, and also
+  # when the registry's audit endpoint cannot be queried (never skipped).
+  stage "npm audit" bash -c 'cd tests/e2e && npm audit --audit-level=high'
+fi
 echo "== total: $((SECONDS - total_start)) s"
