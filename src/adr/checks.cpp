@@ -27,7 +27,7 @@ std::string lower(std::string_view s) {
   return r;
 }
 
-std::optional<Severity> parse_severity(const std::string& s) {
+std::optional<Severity> parse_severity(std::string_view s) {
   const std::string l = lower(trim(s));
   if (l == "critical") return Severity::kCritical;
   if (l == "high") return Severity::kHigh;
@@ -36,7 +36,7 @@ std::optional<Severity> parse_severity(const std::string& s) {
   return std::nullopt;
 }
 
-std::optional<PermLevel> parse_level(const std::string& s) {
+std::optional<PermLevel> parse_level(std::string_view s) {
   const std::string l = lower(trim(s));
   if (l == "none") return PermLevel::kNone;
   if (l == "read") return PermLevel::kRead;
@@ -105,7 +105,7 @@ class BlockReader {
     std::string kind;
     std::vector<std::string> unknown;
     for (const auto& [k, v] : n.entries) {
-      const std::string key = k.is_scalar() ? k.value : "";
+      const std::string key = k.is_scalar() ? std::string(k.value) : std::string();
       if (std::find(std::begin(kKinds), std::end(kKinds), key) != std::end(kKinds)) {
         if (kind_node != nullptr) {
           std::string msg = "Two rule kinds ('";
@@ -164,7 +164,7 @@ class BlockReader {
       warn(r.line, "Missing 'pattern' in " + where + "; ignored");
       return false;
     }
-    r.pattern_text = pattern->value;
+    r.pattern_text = std::string(pattern->value);
     RE2::Options opts;
     opts.set_log_errors(false);
     auto re = std::make_shared<RE2>(r.pattern_text, opts);

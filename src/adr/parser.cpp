@@ -232,13 +232,13 @@ std::string referenced_adr(const std::string& text) {
   return "";
 }
 
-std::vector<std::string> split_list(const std::string& s) {
+std::vector<std::string> split_list(std::string_view s) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start <= s.size()) {
     auto comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string item = strip_markup(std::string_view(s).substr(start, comma - start));
+    if (comma == std::string_view::npos) comma = s.size();
+    std::string item = strip_markup(s.substr(start, comma - start));
     if (!item.empty()) out.push_back(item);
     start = comma + 1;
   }

@@ -83,7 +83,7 @@ Finding parse_failure_finding(const WorkflowFile& wf) {
   const auto& err = *wf.parse_error;
   std::string evidence;
   if (err.line >= 1 && static_cast<std::size_t>(err.line) <= wf.lines.size()) {
-    evidence = clip(trim(wf.lines[static_cast<std::size_t>(err.line) - 1]));
+    evidence = clip(trim(std::string(wf.lines[static_cast<std::size_t>(err.line) - 1])));
   }
   if (evidence.empty()) evidence = clip(err.message);
   Finding f;

@@ -10,11 +10,11 @@ bool WorkflowFile::has_trigger(const std::string& event) const {
 
 std::string WorkflowFile::line_text(int line) const {
   if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return {};
-  const std::string& l = lines[static_cast<std::size_t>(line) - 1];
+  const std::string_view l = lines[static_cast<std::size_t>(line) - 1];
   auto b = l.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
+  if (b == std::string_view::npos) return {};
   auto e = l.find_last_not_of(" \t");
-  return l.substr(b, e - b + 1);
+  return std::string(l.substr(b, e - b + 1));
 }
 
 int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_view needle) const {
@@ -23,7 +23,7 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
   int candidate = text.line + newlines;
   if (needle.empty()) return candidate;
   if (candidate >= 1 && static_cast<std::size_t>(candidate) <= lines.size() &&
-      lines[static_cast<std::size_t>(candidate) - 1].find(needle) != std::string::npos) {
+      lines[static_cast<std::size_t>(candidate) - 1].find(needle) != std::string_view::npos) {
     return candidate;
   }
   // Folded or quoted scalar: find the same occurrence of the needle in the source.
@@ -37,7 +37,8 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
   std::size_t first = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0;
   std::size_t last = std::min(lines.size(), first + text.value.size() + 2);
   for (std::size_t i = first; i < last; ++i) {
-    for (std::size_t p = lines[i].find(needle); p != std::string::npos; p = lines[i].find(needle, p + needle.size())) {
+    for (std::size_t p = lines[i].find(needle); p != std::string_view::npos;
+         p = lines[i].find(needle, p + needle.size())) {
       if (occurrence == 0) return static_cast<int>(i) + 1;
       --occurrence;
     }
@@ -73,7 +74,7 @@ using yaml::Node;
 Located located(const Node& n) {
   int line = n.line;
   if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
-  return Located{n.value, line};
+  return Located{std::string(n.value), line};
 }
 
 std::optional<Located> scalar_field(const Node& map, std::string_view key) {
@@ -107,14 +108,14 @@ const Node* find_on(const Node& root, int& key_line) {
 
 void parse_triggers(const Node& on, std::vector<Located>& out) {
   if (on.is_scalar()) {
-    if (!on.is_null()) out.push_back(Located{on.value, on.line});
+    if (!on.is_null()) out.push_back(Located{std::string(on.value), on.line});
   } else if (on.is_sequence()) {
     for (const auto& item : on.items) {
-      if (item.is_scalar() && !item.is_null()) out.push_back(Located{item.value, item.line});
+      if (item.is_scalar() && !item.is_null()) out.push_back(Located{std::string(item.value), item.line});
     }
   } else {
     for (const auto& [k, v] : on.entries) {
-      if (k.is_scalar()) out.push_back(Located{k.value, k.line});
+      if (k.is_scalar()) out.push_back(Located{std::string(k.value), k.line});
     }
   }
 }
@@ -126,10 +127,12 @@ Permissions parse_permissions(const Node& root, std::string_view key = "permissi
     p.present = true;
     p.line = k.line;
     if (v.is_scalar()) {
-      if (!v.is_null()) p.shorthand = v.value;
+      if (!v.is_null()) p.shorthand = std::string(v.value);
     } else if (v.is_mapping()) {
       for (const auto& [sk, sv] : v.entries) {
-        if (sk.is_scalar() && sv.is_scalar()) p.scopes.emplace_back(sk.value, Located{sv.value, sk.line});
+        if (sk.is_scalar() && sv.is_scalar()) {
+          p.scopes.emplace_back(std::string(sk.value), Located{std::string(sv.value), sk.line});
+        }
       }
     }
     break;
@@ -170,7 +173,7 @@ std::optional<Located> image_of(const Node* n) {
 
 Job parse_job(const Node& key, const Node& n) {
   Job j;
-  j.id = key.value;
+  j.id = std::string(key.value);
   j.line = key.line;
   if (!n.is_mapping()) return j;
   j.name = scalar_field(n, "name");
@@ -199,10 +202,10 @@ Job parse_job(const Node& key, const Node& n) {
   }
   if (const Node* needs = n.get("needs")) {
     if (needs->is_scalar() && !needs->is_null()) {
-      j.needs.push_back(needs->value);
+      j.needs.emplace_back(needs->value);
     } else if (needs->is_sequence()) {
       for (const auto& item : needs->items) {
-        if (item.is_scalar()) j.needs.push_back(item.value);
+        if (item.is_scalar()) j.needs.emplace_back(item.value);
       }
     }
   }
@@ -211,18 +214,30 @@ Job parse_job(const Node& key, const Node& n) {
   return j;
 }
 
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
+// Length of the YAML line break at text[i]: LF, CRLF, a lone CR, and NEL, LS
+// and PS in UTF-8 (libyaml starts a new line at each); 0 when there is none.
+std::size_t yaml_break_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c == '\n') return 1;
+  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
+  if (c != 0xC2 && c != 0xE2) return 0;
+  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
+  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
+  return 0;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
   lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t start = 0;
+  // Split where libyaml counts a line, so that evidence is the cited line.
   while (start <= text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
+    std::size_t end = start;
+    while (end < text.size() && yaml_break_length(text, end) == 0) ++end;
     std::string_view l = text.substr(start, end - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    lines.emplace_back(l);
+    lines.push_back(l);
     if (end == text.size()) break;
-    start = end + 1;
+    start = end + yaml_break_length(text, end);
   }
   return lines;
 }
@@ -250,7 +265,9 @@ void parse_action(const Node& root, const Node& runs, WorkflowFile& wf) {
 WorkflowFile parse_workflow(const std::string& path, std::string_view text) {
   WorkflowFile wf;
   wf.path = path;
-  wf.lines = split_lines(text);
+  auto source = std::make_shared<const std::string>(text);
+  wf.lines = split_lines(*source);
+  wf.source = std::move(source);
   yaml::ParseResult parsed = yaml::parse(text);
   if (parsed.error) {
     wf.parse_error = std::move(parsed.error);

@@ -2,6 +2,7 @@
 // GitHub Actions workflow (and composite action) model built from the YAML
 // model, with line numbers on everything rules cite.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,8 +68,10 @@ struct WorkflowFile {
   std::vector<Job> jobs;
   // Set when the YAML could not be parsed (the rules then report it).
   std::optional<yaml::ParseError> parse_error;
-  // The raw source lines, for evidence snippets.
-  std::vector<std::string> lines;
+  // The raw source lines, for evidence snippets: views into `source`, which
+  // copies of this file share.
+  std::shared_ptr<const std::string> source;
+  std::vector<std::string_view> lines;
 
   bool has_trigger(const std::string& event) const;
   // The source line of the `needle` found at byte `offset` of `text` (a value

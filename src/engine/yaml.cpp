@@ -3,7 +3,10 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -22,15 +25,65 @@ const Node* Node::get(std::string_view key) const {
   return nullptr;
 }
 
+// A bump allocator: the nodes' text and child arrays of one ParseResult.
+// Chunks grow geometrically (up to a cap) and are released all at once.
+class Arena {
+ public:
+  explicit Arena(std::size_t first_chunk) : next_size_(std::clamp(first_chunk, kMinChunk, kMaxChunk)) {}
+
+  void* allocate(std::size_t bytes, std::size_t align) {
+    std::size_t at = (used_ + align - 1) & ~(align - 1);
+    if (chunks_.empty() || at + bytes > capacity_) {
+      const std::size_t size = std::max(next_size_, bytes + align);
+      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+      capacity_ = size;
+      at = 0;  // operator new[] returns memory aligned for any fundamental type
+      next_size_ = std::min(size * 2, kMaxChunk);
+    }
+    used_ = at + bytes;
+    return chunks_.back().get() + at;
+  }
+
+  template <class T>
+  T* array(std::size_t n) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    return static_cast<T*>(allocate(n * sizeof(T), alignof(T)));
+  }
+
+  std::string_view copy(const char* text, std::size_t n) {
+    if (n == 0) return {};
+    char* out = array<char>(n);
+    std::memcpy(out, text, n);
+    return {out, n};
+  }
+
+ private:
+  static constexpr std::size_t kMinChunk = 4096;
+  static constexpr std::size_t kMaxChunk = std::size_t{8} << 20;
+  std::vector<std::unique_ptr<std::byte[]>> chunks_;
+  std::size_t capacity_ = 0;
+  std::size_t used_ = 0;
+  std::size_t next_size_;
+};
+
+ParseResult::ParseResult() = default;
+ParseResult::~ParseResult() = default;
+ParseResult::ParseResult(ParseResult&&) noexcept = default;
+ParseResult& ParseResult::operator=(ParseResult&&) noexcept = default;
+
 namespace {
 
-// A node under construction. Mappings collect key and value alternately:
-// `pending_key` holds the key until its value arrives.
+static_assert(std::is_trivially_copyable_v<Node> && std::is_trivially_destructible_v<Node>);
+static_assert(std::is_trivially_copyable_v<Entry> && std::is_trivially_destructible_v<Entry>);
+
+// A collection under construction: its finished children wait on the
+// builder's `pending_` stack from index `first` on (mappings alternate key
+// and value) until the collection ends and they move into the arena.
 struct Frame {
   Node node;
   std::string anchor;
-  std::optional<Node> pending_key;
-  std::size_t count = 1;   // nodes in this subtree
+  std::size_t first = 0;
+  std::size_t count = 1;   // nodes in this subtree, aliases counted expanded
   std::size_t height = 1;  // levels in this subtree
 };
 
@@ -54,61 +107,55 @@ bool is_merge_key(const Node& key) {
   return key.kind == Kind::kScalar && key.style == ScalarStyle::kPlain && key.value == "<<";
 }
 
-// Resolves `<<` entries of a finished mapping in place: the merged mapping's
-// entries take the position of the `<<` key; keys written explicitly in the
-// mapping win, and among several merged mappings the first one wins.
-void resolve_merges(Node& map) {
-  bool any = false;
-  for (const auto& e : map.entries) {
-    if (is_merge_key(e.first)) {
-      any = true;
-      break;
-    }
+// Resolves `<<` entries of a finished mapping: the merged mapping's entries
+// take the position of the `<<` key; keys written explicitly in the mapping
+// win, and among several merged mappings the first one wins.
+void resolve_merges(Node& map, Arena& arena) {
+  if (std::none_of(map.entries.begin(), map.entries.end(), [](const Entry& e) { return is_merge_key(e.first); })) {
+    return;
   }
-  if (!any) return;
-  std::unordered_set<std::string> explicit_keys;
+  std::unordered_set<std::string_view> explicit_keys;
   for (const auto& e : map.entries) {
     if (!is_merge_key(e.first) && e.first.is_scalar()) explicit_keys.insert(e.first.value);
   }
-  std::vector<std::pair<Node, Node>> out;
+  std::vector<Entry> out;
   out.reserve(map.entries.size());
-  std::unordered_set<std::string> merged_keys;
-  auto merge_one = [&](Node& src) {
-    for (auto& e : src.entries) {
+  std::unordered_set<std::string_view> merged_keys;
+  auto merge_one = [&](const Node& src) {
+    for (const auto& e : src.entries) {
       if (e.first.is_scalar()) {
         if (explicit_keys.count(e.first.value) || !merged_keys.insert(e.first.value).second) continue;
       }
-      out.push_back(std::move(e));
+      out.push_back(e);
     }
   };
-  for (auto& e : map.entries) {
+  for (const auto& e : map.entries) {
     if (!is_merge_key(e.first)) {
-      out.push_back(std::move(e));
-      continue;
-    }
-    if (e.second.is_mapping()) {
+      out.push_back(e);
+    } else if (e.second.is_mapping()) {
       merge_one(e.second);
     } else if (e.second.is_sequence()) {
-      for (auto& item : e.second.items) {
+      for (const auto& item : e.second.items) {
         if (item.is_mapping()) merge_one(item);
       }
     } else {
-      out.push_back(std::move(e));  // not a mergeable value: keep it as an ordinary key
+      out.push_back(e);  // not a mergeable value: keep it as an ordinary key
     }
   }
-  map.entries = std::move(out);
+  Entry* arr = arena.array<Entry>(out.size());
+  std::copy(out.begin(), out.end(), arr);
+  map.entries = Range<Entry>(arr, out.size());
 }
 
 class Builder {
  public:
-  Builder(std::string_view text, const Limits& limits) : text_(text), limits_(limits) {}
+  Builder(std::string_view text, const Limits& limits, Arena& arena) : text_(text), limits_(limits), arena_(arena) {}
 
-  ParseResult run() {
-    ParseResult result;
+  void run(ParseResult& result) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
       result.error = ParseError{"YAML parser could not be initialised", 0, 0};
-      return result;
+      return;
     }
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text_.data()), text_.size());
     bool done = false;
@@ -136,7 +183,6 @@ class Builder {
       if (!ok) break;
     }
     yaml_parser_delete(&parser);
-    return result;
   }
 
  private:
@@ -149,23 +195,55 @@ class Builder {
     return a ? std::string(reinterpret_cast<const char*>(a)) : std::string();
   }
 
+  static Node located(Kind kind, const yaml_event_t& ev) {
+    Node n;
+    n.kind = kind;
+    n.line = static_cast<int>(ev.start_mark.line) + 1;
+    n.column = static_cast<int>(ev.start_mark.column) + 1;
+    return n;
+  }
+
   bool open(ParseResult& r, Kind kind, const yaml_event_t& ev, const unsigned char* anchor) {
     if (stack_.size() >= limits_.max_depth) {
       return fail(r, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels", ev.start_mark);
     }
     Frame f;
-    f.node.kind = kind;
-    f.node.line = static_cast<int>(ev.start_mark.line) + 1;
-    f.node.column = static_cast<int>(ev.start_mark.column) + 1;
+    f.node = located(kind, ev);
     f.anchor = anchor_of(anchor);
+    f.first = pending_.size();
     stack_.push_back(std::move(f));
     return true;
   }
 
+  // Moves the children of the collection on top of the stack into the arena.
+  bool close(ParseResult& r, const yaml_event_t& ev) {
+    if (stack_.empty()) return fail(r, "unbalanced collection end", ev.start_mark);
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    const std::size_t n = pending_.size() - f.first;
+    const Node* children = pending_.data() + f.first;
+    if (f.node.kind == Kind::kSequence) {
+      Node* arr = arena_.array<Node>(n);
+      std::copy(children, children + n, arr);
+      f.node.items = Range<Node>(arr, n);
+    } else {
+      const std::size_t pairs = (n + 1) / 2;  // an odd count cannot happen with libyaml, but never lose a key
+      Entry* arr = arena_.array<Entry>(pairs);
+      for (std::size_t i = 0; i < pairs; ++i) {
+        arr[i].first = children[2 * i];
+        arr[i].second = 2 * i + 1 < n ? children[2 * i + 1] : Node{};
+      }
+      f.node.entries = Range<Entry>(arr, pairs);
+      resolve_merges(f.node, arena_);
+    }
+    pending_.resize(f.first);
+    return attach(r, f.node, f.count, f.height, f.anchor, ev.start_mark);
+  }
+
   // Attaches a finished node to its parent (or the document). An anchored
-  // node is snapshotted for later aliases; the snapshot counts against the
-  // expansion budget too, so nested anchors around a large body stay linear.
-  bool attach(ParseResult& r, Node&& node, std::size_t count, std::size_t height, const std::string& anchor,
+  // node is remembered for later aliases; it counts against the expansion
+  // budget too, so nested anchors around a large body stay linear.
+  bool attach(ParseResult& r, const Node& node, std::size_t count, std::size_t height, const std::string& anchor,
               const yaml_mark_t& mark) {
     if (!anchor.empty()) {
       if (!charge(r, count, mark)) return false;
@@ -175,21 +253,14 @@ class Builder {
       if (node.is_null() && node.value.empty()) {
         root_.reset();
       } else {
-        root_ = std::move(node);
+        root_ = node;
       }
       return true;
     }
     Frame& parent = stack_.back();
     parent.count += count;
-    if (height + 1 > parent.height) parent.height = height + 1;
-    if (parent.node.kind == Kind::kSequence) {
-      parent.node.items.push_back(std::move(node));
-    } else if (!parent.pending_key) {
-      parent.pending_key = std::move(node);
-    } else {
-      parent.node.entries.emplace_back(std::move(*parent.pending_key), std::move(node));
-      parent.pending_key.reset();
-    }
+    parent.height = std::max(parent.height, height + 1);
+    pending_.push_back(node);
     return true;
   }
 
@@ -207,36 +278,22 @@ class Builder {
         anchors_.clear();  // anchors do not cross documents
         return true;
       case YAML_DOCUMENT_END_EVENT:
-        r.documents.push_back(Document{std::move(root_)});
+        r.documents.push_back(Document{root_});
         root_.reset();
         return true;
       case YAML_SCALAR_EVENT: {
         if (stack_.size() >= limits_.max_depth) {
           return fail(r, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels", ev.start_mark);
         }
-        Node n;
-        n.kind = Kind::kScalar;
-        n.line = static_cast<int>(ev.start_mark.line) + 1;
-        n.column = static_cast<int>(ev.start_mark.column) + 1;
-        n.value.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+        Node n = located(Kind::kScalar, ev);
+        n.value = arena_.copy(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
         n.style = to_style(ev.data.scalar.style);
-        return attach(r, std::move(n), 1, 1, anchor_of(ev.data.scalar.anchor), ev.start_mark);
+        return attach(r, n, 1, 1, anchor_of(ev.data.scalar.anchor), ev.start_mark);
       }
       case YAML_SEQUENCE_START_EVENT: return open(r, Kind::kSequence, ev, ev.data.sequence_start.anchor);
       case YAML_MAPPING_START_EVENT: return open(r, Kind::kMapping, ev, ev.data.mapping_start.anchor);
       case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: {
-        if (stack_.empty()) return fail(r, "unbalanced collection end", ev.start_mark);
-        Frame f = std::move(stack_.back());
-        stack_.pop_back();
-        if (f.node.kind == Kind::kMapping) {
-          if (f.pending_key) {  // cannot happen with libyaml, but never lose a key
-            f.node.entries.emplace_back(std::move(*f.pending_key), Node{});
-          }
-          resolve_merges(f.node);
-        }
-        return attach(r, std::move(f.node), f.count, f.height, f.anchor, ev.start_mark);
-      }
+      case YAML_MAPPING_END_EVENT: return close(r, ev);
       case YAML_ALIAS_EVENT: {
         std::string name = anchor_of(ev.data.alias.anchor);
         auto it = anchors_.find(name);
@@ -248,8 +305,7 @@ class Builder {
               r, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels through alias '" + name + "'",
               ev.start_mark);
         }
-        Node copy = a.node;
-        return attach(r, std::move(copy), a.count, a.height, std::string(), ev.start_mark);
+        return attach(r, a.node, a.count, a.height, std::string(), ev.start_mark);
       }
       default: return true;
     }
@@ -257,7 +313,9 @@ class Builder {
 
   std::string_view text_;
   const Limits& limits_;
+  Arena& arena_;
   std::vector<Frame> stack_;
+  std::vector<Node> pending_;
   std::optional<Node> root_;
   std::unordered_map<std::string, Anchored> anchors_;
   std::size_t alias_nodes_ = 0;
@@ -266,8 +324,12 @@ class Builder {
 }  // namespace
 
 ParseResult parse(std::string_view text, const Limits& limits) {
-  Builder b(text, limits);
-  return b.run();
+  ParseResult result;
+  // Scalars take about as many bytes as the text, nodes a few times more.
+  result.arena = std::make_unique<Arena>(text.size() * 2);
+  Builder b(text, limits, *result.arena);
+  b.run(result);
+  return result;
 }
 
 }  // namespace pm::engine::yaml

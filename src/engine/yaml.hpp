@@ -1,9 +1,13 @@
 #pragma once
 // YAML document model built on libyaml's event parser: every node carries its
-// 1-based line and column; aliases are expanded with a cap (YAML bombs), and
-// nesting depth is bounded. One YAML parser for the whole project.
+// 1-based line and column; an alias shares the anchored node, and the size it
+// would have when expanded is capped (YAML bombs); nesting depth is bounded.
+// The whole tree lives in one arena released with the ParseResult, so building
+// and dropping a large document costs a handful of allocations. One YAML
+// parser for the whole project.
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,17 +18,43 @@ namespace pm::engine::yaml {
 enum class Kind { kScalar, kSequence, kMapping };
 enum class ScalarStyle { kPlain, kSingleQuoted, kDoubleQuoted, kLiteral, kFolded };
 
+// A read-only view of `n` consecutive elements owned by a ParseResult.
+template <class T>
+class Range {
+ public:
+  Range() = default;
+  Range(const T* data, std::size_t size) : data_(data), size_(size) {}
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  const T& at(std::size_t i) const {
+    if (i >= size_) throw std::out_of_range("yaml::Range::at");
+    return data_[i];
+  }
+  const T& front() const { return data_[0]; }
+  const T& back() const { return data_[size_ - 1]; }
+
+ private:
+  const T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+struct Entry;
+
+// A node of the document. Nodes are small, trivially copyable views: their
+// text and children live in the arena of the ParseResult they came from and
+// are valid as long as that ParseResult is. An alias shares the anchored
+// node's children instead of copying them.
 struct Node {
   Kind kind = Kind::kScalar;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
-  // Scalar
-  std::string value;
-  ScalarStyle style = ScalarStyle::kPlain;
-  // Sequence
-  std::vector<Node> items;
-  // Mapping, in document order
-  std::vector<std::pair<Node, Node>> entries;
+  ScalarStyle style = ScalarStyle::kPlain;  // scalars only
+  int line = 0;                             // 1-based
+  int column = 0;                           // 1-based
+  std::string_view value;                   // scalars only
+  Range<Node> items;                        // sequences only
+  Range<Entry> entries;                     // mappings only, in document order
 
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_sequence() const { return kind == Kind::kSequence; }
@@ -33,6 +63,11 @@ struct Node {
   bool is_null() const;
   // Mapping lookup by scalar key; nullptr if absent or not a mapping.
   const Node* get(std::string_view key) const;
+};
+
+struct Entry {
+  Node first;   // key
+  Node second;  // value
 };
 
 struct ParseError {
@@ -50,9 +85,19 @@ struct Document {
   std::optional<Node> root;  // empty document -> nullopt
 };
 
+class Arena;
+
 struct ParseResult {
+  ParseResult();
+  ~ParseResult();
+  ParseResult(ParseResult&&) noexcept;
+  ParseResult& operator=(ParseResult&&) noexcept;
+  ParseResult(const ParseResult&) = delete;
+  ParseResult& operator=(const ParseResult&) = delete;
+
   std::vector<Document> documents;
   std::optional<ParseError> error;  // set when the text is not valid YAML or a limit was hit
+  std::unique_ptr<Arena> arena;     // owns every node's text and children
 };
 
 ParseResult parse(std::string_view text, const Limits& limits = {});
