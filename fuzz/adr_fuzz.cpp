@@ -29,9 +29,17 @@ namespace {
   std::abort();
 }
 
+// Lines of a text counted at every line break the parsers know (LF, CRLF, a
+// lone CR; NEL, LS and PS as YAML counts them): an upper bound for any line
+// the ADR model or a check may cite.
 int count_lines(std::string_view s) {
   int n = 1;
-  for (char c : s) n += c == '\n';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\n' || (s[i] == '\r' && s.compare(i, 2, "\r\n") != 0) || s.compare(i, 2, "\xC2\x85") == 0 ||
+        s.compare(i, 3, "\xE2\x80\xA8") == 0 || s.compare(i, 3, "\xE2\x80\xA9") == 0) {
+      ++n;
+    }
+  }
   return n;
 }
 

@@ -73,14 +73,6 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  std::size_t line_count = 1;
-  for (char c : text) line_count += c == '\n';
-
-  const auto parsed = pm::engine::yaml::parse(text);
-  for (const auto& doc : parsed.documents) {
-    if (doc.root) check_node(*doc.root, line_count);
-  }
-
   pm::engine::FileData file;
   file.path = {".github/workflows/fuzz.yml", "/ws/.github/workflows/fuzz.yml", ".github/workflows/fuzz.yml"};
   file.bytes = text;
@@ -88,6 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   file.kind = pm::engine::FileKind::kWorkflow;
   const auto wf = pm::engine::parse_workflow(file.path.relative, text);
   if (wf.parse_error && wf.parse_error->message.empty()) fail("parse error without a message", text);
+  // Lines as the workflow model splits them (every YAML line break).
+  const auto parsed = pm::engine::yaml::parse(text);
+  for (const auto& doc : parsed.documents) {
+    if (doc.root) check_node(*doc.root, wf.lines.size());
+  }
 
   run(file, wf, "pull_request", false);
   run(file, wf, "merge_group", true);
