@@ -167,6 +167,14 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
     res.degraded_reason = "circuit_breaker_triggered: too many blocks for " + org_repo + " in the current hour";
   }
   if (res.decision.outcome == "block" && opt.record_block) opt.record_block(org_repo);
+  if (opt.store_degradation) {
+    // The stores fail open: the analysis stands, and the response says what it went without.
+    if (std::string why = opt.store_degradation(); !why.empty()) {
+      res.degraded = true;
+      if (!res.degraded_reason.empty()) res.degraded_reason += "; ";
+      res.degraded_reason += why;
+    }
+  }
 
   res.report = make_report(static_cast<int>(res.rules_run.size()), res.findings);
   res.summary = summary_text(res.decision, res.findings);

@@ -27,6 +27,9 @@ struct AnalyzerOptions {
   std::function<bool(const std::string& org_repo)> circuit_breaker_tripped;
   // Called once per analysis that ends in block.
   std::function<void(const std::string& org_repo)> record_block;
+  // Why the hooks above could not do their work (a store was unavailable), or empty.
+  // Asked once, after them: a non-empty answer makes the result degradedMode with it.
+  std::function<std::string()> store_degradation;
   std::function<bool()> cancelled;
   // After each file, when more than one file is analysed.
   std::function<void(std::size_t done, std::size_t total, const std::string& path)> progress;

@@ -72,8 +72,12 @@ Decision make_decision(const std::vector<Finding>& findings, const DecisionInput
     d.outcome = "warn";
   }
   if (d.outcome == "allow") {
-    d.reasons.push_back(findings.empty() ? "No violations detected"
-                                         : "Minor violations within thresholds: Low: " + std::to_string(c.low));
+    // The reference prints only the low count, which reads "Low: 0" for an allowed high
+    // finding; the same prefix, with the medium and high counts when there are any.
+    std::string minor = "Minor violations within thresholds: Low: " + std::to_string(c.low);
+    if (c.medium > 0) minor += ", Medium: " + std::to_string(c.medium);
+    if (c.high > 0) minor += ", High: " + std::to_string(c.high);
+    d.reasons.push_back(findings.empty() ? "No violations detected" : minor);
   }
   return d;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Store-backed hooks of analyze_dissonance: FP suppression from the FP store
-// and the circuit breaker from the block counter. Both fail open (a store
-// failure suppresses nothing and trips nothing; it is logged).
+// and the circuit breaker from the block counter. Both fail open: a store
+// failure suppresses nothing and trips nothing; it is logged, and the result
+// says degradedMode with the reason (opt.store_degradation).
 #include "engine/analyzer.hpp"
 #include "tools/registry.hpp"
 
@@ -11,8 +12,8 @@ namespace pm::tools {
 // (PHASE_MIRROR_MAX_BLOCKS_PER_HOUR, default 100 as the reference).
 int max_blocks_per_hour();
 
-// Fills opt.is_false_positive, opt.circuit_breaker_tripped and opt.record_block
-// for the org of the request. No-op when rt has no stores.
+// Fills opt.is_false_positive, opt.circuit_breaker_tripped, opt.record_block and
+// opt.store_degradation for the org of the request. No-op when rt has no stores.
 void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine::AnalyzerOptions& opt);
 
 }  // namespace pm::tools

@@ -114,6 +114,12 @@ TEST(AnalyzeDissonance, CloudEnvironmentBlocks) {
   EXPECT_EQ(e["environment"], "cloud");
   EXPECT_EQ(e["data"]["analysis"]["decision"]["outcome"], "block") << e.dump(2);
   EXPECT_EQ(e["decision"], "block");
+  // The findings could not be checked against reviewed false positives: the answer says so.
+  EXPECT_EQ(e["degradedMode"], true);
+  EXPECT_EQ(e["data"]["analysis"]["degradedMode"], true);
+  const std::string why = e["data"]["analysis"].value("degradedReason", "");
+  EXPECT_NE(why.find("_unavailable: "), std::string::npos) << why;
+  EXPECT_EQ(why.find("127.0.0.1"), std::string::npos) << why;  // a reason, not a connection detail
 }
 
 TEST(AnalyzeDissonance, PerFileErrorsHostileFilesAndBinary) {

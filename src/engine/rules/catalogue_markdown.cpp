@@ -81,7 +81,10 @@ The reference CLI's format (`files: [{path, hash, exists}]`) is accepted too.
 Default thresholds: any critical, more than 3 high or more than 10 medium blocks; `strict`: any
 critical or high, or more than 5 medium. `dryRun` turns a block into warn with the reason
 `Dry-run mode: would block but allowing with warning`. Too many blocks for a repository in the
-current hour turn a block into warn with `degradedMode`. Files that could not be read
+current hour turn a block into warn with `degradedMode`; a store that cannot be reached (FP
+store, block counter) leaves the verdict as it is and sets `degradedMode` with the reason. An
+allow with findings gives the reason `Minor violations within thresholds: Low: <n>` followed by
+the medium and high counts when there are any. Files that could not be read
 (`fileErrors`) make the result at least warn. A rule that throws becomes a critical finding for
 that rule. Reviewed false positives of the org move to `suppressed` and do not count.
 `decision.metadata.rulesEvaluated` lists the rules that ran. An empty `files` array is

@@ -66,7 +66,11 @@ TEST(Decision, ReasonsFollowTheReference) {
   EXPECT_EQ(d.reasons, std::vector<std::string>{"No violations detected"});
   d = make_decision(of(0, 2, 1, 3), in);
   EXPECT_EQ(d.outcome, "allow");
-  EXPECT_EQ(d.reasons, std::vector<std::string>{"Minor violations within thresholds: Low: 3"});
+  EXPECT_EQ(d.reasons, std::vector<std::string>{"Minor violations within thresholds: Low: 3, Medium: 1, High: 2"});
+  d = make_decision(of(0, 0, 0, 2), in);
+  EXPECT_EQ(d.reasons, std::vector<std::string>{"Minor violations within thresholds: Low: 2"});
+  d = make_decision(of(0, 1, 0, 0), in);
+  EXPECT_EQ(d.reasons, std::vector<std::string>{"Minor violations within thresholds: Low: 0, High: 1"});
   d = make_decision(of(1, 2, 3, 0), in);
   EXPECT_EQ(d.reasons, std::vector<std::string>{"Critical violations: 1, High: 2, Medium: 3"});
 }
@@ -491,6 +495,31 @@ TEST(Analyzer, FalsePositivesAreSuppressedAndBreakerAndBlockHooksCalled) {
   EXPECT_EQ(r.suppressed[0].note, "reviewed: bot commits");
   EXPECT_EQ(r.decision.outcome, "allow");
   EXPECT_EQ(r.report.violations_found, 0);
+}
+
+TEST(Analyzer, StoreDegradationKeepsTheDecisionAndSaysWhy) {
+  AnalysisInput in;
+  in.strict = true;
+  in.repository = Repository{"acme", "widgets", ""};
+  AnalyzerOptions opt;
+  opt.store_degradation = [] { return std::string(); };
+  auto r = analyze(in, opt);
+  EXPECT_EQ(r.decision.outcome, "block");
+  EXPECT_FALSE(r.degraded);
+  EXPECT_TRUE(r.degraded_reason.empty());
+
+  opt.store_degradation = [] { return std::string("fp_store_unavailable: not checked"); };
+  r = analyze(in, opt);
+  EXPECT_EQ(r.decision.outcome, "block");  // a store failure never softens the verdict
+  EXPECT_TRUE(r.degraded);
+  EXPECT_EQ(r.degraded_reason, "fp_store_unavailable: not checked");
+
+  // Both the breaker and a store failure: both reasons, breaker first.
+  opt.circuit_breaker_tripped = [](const std::string&) { return true; };
+  r = analyze(in, opt);
+  EXPECT_EQ(r.decision.outcome, "warn");
+  EXPECT_EQ(r.degraded_reason.rfind("circuit_breaker_triggered", 0), 0u) << r.degraded_reason;
+  EXPECT_NE(r.degraded_reason.find("; fp_store_unavailable: not checked"), std::string::npos) << r.degraded_reason;
 }
 
 TEST(Analyzer, OrgOfAnAnalysis) {
