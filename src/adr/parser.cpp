@@ -8,6 +8,7 @@
 
 #include "adr/checks.hpp"
 #include "engine/yaml.hpp"
+#include "util/json.hpp"
 
 namespace pm::adr {
 
@@ -73,20 +74,6 @@ std::vector<std::string> split_lines(std::string_view text) {
     start = end + line_break_length(text, end);
   }
   return lines;
-}
-
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 9;
-    if (n == 9 || i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 // Removes Markdown emphasis and inline decoration around status words etc.
@@ -522,8 +509,15 @@ std::string normalize_adr_id(std::string_view digits) {
 }
 
 std::optional<std::string> adr_id_from_filename(std::string_view filename) {
-  static const RE2 kAdr(R"((?i)^adr[-_ ]?(\d+)(?:[-_. ].*)?\.md$)");
-  static const RE2 kNum(R"(^(\d+)[-_].*\.md$)");
+  // Latin-1 mode: `.` matches any byte, so a file name that is not valid UTF-8 is still
+  // recognised (and reported with a warning by parse_adr) instead of silently skipped.
+  static const RE2::Options kBytes = [] {
+    RE2::Options o;
+    o.set_encoding(RE2::Options::EncodingLatin1);
+    return o;
+  }();
+  static const RE2 kAdr(R"((?i)^adr[-_ ]?(\d+)(?:[-_. ].*)?\.md$)", kBytes);
+  static const RE2 kNum(R"(^(\d+)[-_].*\.md$)", kBytes);
   std::string digits;
   const std::string name(filename);
   if (RE2::FullMatch(name, kAdr, &digits) || RE2::FullMatch(name, kNum, &digits)) {
@@ -560,13 +554,14 @@ Adr parse_adr(const std::string& file, std::string_view text, const std::string&
   Adr adr;
   adr.file = file;
   adr.id = id;
+  if (!is_valid_utf8(file)) warn(adr, 0, "File name is not valid UTF-8: it is shown with U+FFFD");
   if (text.find('\0') != std::string_view::npos) {
     adr.parsed = false;
     adr.title = adr.id;
     warn(adr, 0, "Binary content (NUL bytes): not parsed as an ADR");
     return adr;
   }
-  if (!valid_utf8(text)) warn(adr, 0, "Not valid UTF-8: some characters may be shown as U+FFFD");
+  if (!is_valid_utf8(text)) warn(adr, 0, "Not valid UTF-8: some characters may be shown as U+FFFD");
 
   auto lines = split_lines(text);
   Meta meta;

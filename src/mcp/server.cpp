@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "mcp/schema.hpp"
+#include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 #include "version.hpp"
@@ -261,7 +262,9 @@ void Server::handle_line(const std::string& line) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return;  // blank line
     Json msg = parse_or_discard(line);
     if (msg.is_discarded()) {
-      send_error(nullptr, rpc::kParseError, "Parse error: the line is not valid JSON");
+      send_error(nullptr, rpc::kParseError,
+                 is_valid_utf8(line) ? "Parse error: the line is not valid JSON"
+                                     : "Parse error: the line is not valid UTF-8 (JSON-RPC messages must be UTF-8)");
       return;
     }
     handle_message(msg);

@@ -44,6 +44,38 @@ Json parse_or_discard(std::string_view text) {
   return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = 0;  // continuation bytes
+    if (c >= 0x80) {
+      if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+      } else {
+        return false;  // a stray continuation byte, an overlong lead byte or beyond U+10FFFF
+      }
+    }
+    if (text.size() - i <= n) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (n == 2) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return false;  // overlong, surrogate
+    } else if (n == 3) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return false;  // overlong, > U+10FFFF
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 const char* json_type_name(const Json& j) {
   switch (j.type()) {
     case Json::value_t::null: return "null";

@@ -25,6 +25,10 @@ inline constexpr std::size_t kMaxJsonDepth = 512;
 // nests deeper than kMaxJsonDepth.
 Json parse_or_discard(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (JSON text must be; file names and
+// contents need not be, and are shown with U+FFFD where they are not).
+bool is_valid_utf8(std::string_view text);
+
 // JSON type name as a JSON Schema "type" would name it.
 const char* json_type_name(const Json& j);
 

@@ -213,6 +213,30 @@ TEST(CheckAdrCompliance, MalformedAdrsAreReportedNotFatal) {
   EXPECT_NE(all.find("ADR-006:5:Unterminated ```phase-mirror block"), std::string::npos) << all;
 }
 
+TEST(CheckAdrCompliance, FileNamesThatAreNotUtf8AreCheckedAndSaidSo) {
+  TempDir dir;
+  write_fixture(dir);
+  // "ADR-007-café.md" with é in Latin-1: a name no JSON string can carry as it is.
+  dir.write("docs/adr/ADR-007-caf\xe9.md", "# ADR-007: Names\n\n**Status:** Accepted\n\n## Decision\nX.\n");
+  ServerProcess p({}, env_for(dir));
+  p.initialize();
+  const Json response = p.call("check_adr_compliance", {{"files", {"service/ok.cpp"}}});
+  const Json e = envelope(response);
+  ASSERT_EQ(e["success"], true) << dump_pretty(e);
+  bool listed = false;
+  for (const auto& a : e["data"]["compliance"]["adrDetails"]) listed = listed || a["id"] == "ADR-007";
+  EXPECT_TRUE(listed) << dump_pretty(e["data"]["compliance"]);
+  bool warned = false;
+  for (const auto& w : e["data"]["compliance"]["parseWarnings"]) {
+    if (w["adrId"] == "ADR-007") {
+      EXPECT_EQ(w["message"], "File name is not valid UTF-8: it is shown with U+FFFD");
+      EXPECT_EQ(w["file"], "./docs/adr/ADR-007-caf\xEF\xBF\xBD.md");  // U+FFFD in place of the byte
+      warned = true;
+    }
+  }
+  EXPECT_TRUE(warned) << dump_pretty(e["data"]["compliance"]["parseWarnings"]);
+}
+
 TEST(CheckAdrCompliance, ThisRepositoryCompliesWithItsOwnAdrs) {
   namespace fs = std::filesystem;
   Json files = Json::array();

@@ -138,6 +138,31 @@ TEST(Protocol, OversizedLineIsRejectedAndServerLivesOn) {
   EXPECT_EQ(p.request("ping", nullptr, "alive")["result"], Json::object());
 }
 
+TEST(Protocol, LinesThatAreNotUtf8GetASpecificParseError) {
+  TempDir dir;
+  dir.write("src\xff.txt", "x");  // a workspace file whose name is not UTF-8
+  ServerProcess p({}, fixture_env(dir));
+  p.initialize();
+  // The raw byte in a path (Latin-1 ÿ), then an escaped lone surrogate: neither is valid JSON text.
+  p.send_raw(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"analyze_dissonance",)"
+             "\"arguments\":{\"files\":[\"src\xff.txt\"]}}}\n");
+  auto err = p.wait_for([](const Json& m) { return m.contains("error"); }, 10s);
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["error"]["code"], -32700);
+  EXPECT_EQ((*err)["error"]["message"], "Parse error: the line is not valid UTF-8 (JSON-RPC messages must be UTF-8)");
+  EXPECT_TRUE((*err)["id"].is_null());
+  p.send_raw(R"({"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"analyze_dissonance",)"
+             R"("arguments":{"files":["src\udcff.txt"]}}})"
+             "\n");
+  err = p.wait_for([](const Json& m) { return m.contains("error"); }, 10s);
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["error"]["code"], -32700);
+  EXPECT_EQ((*err)["error"]["message"], "Parse error: the line is not valid JSON");
+  // The server lives on, and a path it cannot find is a per-file error, not a crash.
+  const Json r = p.call("analyze_dissonance", {{"files", {"src\u00ff.txt"}}});
+  EXPECT_EQ(r["result"]["structuredContent"]["code"], "FILE_NOT_FOUND") << dump_pretty(r);
+}
+
 TEST(Protocol, InvalidLogLevelExitsWithTheValidChoices) {
   ServerProcess p({}, {"LOG_LEVEL=verbose"});
   EXPECT_EQ(p.wait_exit(), 2);

@@ -38,5 +38,25 @@ TEST(ParseOrDiscard, InvalidJsonIsDiscarded) {
   EXPECT_TRUE(parse_or_discard("]]]]").is_discarded());
 }
 
+TEST(IsValidUtf8, AcceptsWellFormedText) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x92"));  // é € 🔒
+  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF\xF4\x8F\xBF\xBF"));               // U+D7FF, U+10FFFF
+}
+
+TEST(IsValidUtf8, RejectsMalformedText) {
+  EXPECT_FALSE(is_valid_utf8("caf\xE9"));           // Latin-1 é
+  EXPECT_FALSE(is_valid_utf8("\xFF"));              // never valid
+  EXPECT_FALSE(is_valid_utf8("\x80"));              // stray continuation byte
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated at the end
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated at the end
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate U+D800
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xC3(x"));            // lead byte without continuation
+}
+
 }  // namespace
 }  // namespace pm
