@@ -130,16 +130,14 @@ void resolve_merges(Node& map, Arena& arena) {
     }
   };
   for (const auto& e : map.entries) {
-    if (!is_merge_key(e.first)) {
-      out.push_back(e);
-    } else if (e.second.is_mapping()) {
+    if (is_merge_key(e.first) && e.second.is_mapping()) {
       merge_one(e.second);
-    } else if (e.second.is_sequence()) {
+    } else if (is_merge_key(e.first) && e.second.is_sequence()) {
       for (const auto& item : e.second.items) {
         if (item.is_mapping()) merge_one(item);
       }
     } else {
-      out.push_back(e);  // not a mergeable value: keep it as an ordinary key
+      out.push_back(e);  // an ordinary key, or a merge key whose value cannot be merged
     }
   }
   Entry* arr = arena.array<Entry>(out.size());
@@ -162,8 +160,9 @@ class Builder {
     while (!done) {
       yaml_event_t event;
       if (!yaml_parser_parse(&parser, &event)) {
-        std::string msg = parser.problem ? parser.problem : "invalid YAML";
-        if (parser.context) msg = std::string(parser.context) + ": " + msg;
+        std::string msg;
+        if (parser.context) msg.append(parser.context).append(": ");
+        msg.append(parser.problem ? parser.problem : "invalid YAML");
         if (parser.error == YAML_READER_ERROR) {
           // Encoding errors carry a byte offset instead of a mark.
           std::size_t off = std::min(parser.problem_offset, text_.size());
