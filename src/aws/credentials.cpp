@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "util/config.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -320,11 +320,7 @@ class ImdsProvider final : public CredentialsProvider {
 }  // namespace
 
 EnvLookup process_env() {
-  return [](const char* name) -> std::optional<std::string> {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
+  return [](const char* name) { return env_var_exact(name); };
 }
 
 std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> parse_ini(

@@ -1,7 +1,6 @@
 // phase-mirror-mcp consent grant|revoke|show: manage an organisation's consent.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 
 #include "cli/store_common.hpp"
 #include "store/consent_policy.hpp"
@@ -29,8 +28,7 @@ std::int64_t now_ms() {
 }
 
 std::string default_actor() {
-  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-  return "cli";
+  return env_var_exact("USER").value_or("cli");
 }
 
 Json status_json(const consent::ResourceStatus& s) {

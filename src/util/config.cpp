@@ -11,11 +11,15 @@ const char* to_string(Environment e) {
   return e == Environment::kCloud ? "cloud" : "local";
 }
 
-std::optional<std::string> env_var(const char* name) {
+std::optional<std::string> env_var_exact(const char* name) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): no setenv/putenv/unsetenv anywhere in the process
   if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string(v);
-  const std::string prefixed = std::string("COPILOT_MCP_") + name;
-  if (const char* v = std::getenv(prefixed.c_str()); v != nullptr && *v != '\0') return std::string(v);
   return std::nullopt;
+}
+
+std::optional<std::string> env_var(const char* name) {
+  if (auto v = env_var_exact(name)) return v;
+  return env_var_exact((std::string("COPILOT_MCP_") + name).c_str());
 }
 
 namespace {

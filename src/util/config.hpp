@@ -43,5 +43,8 @@ struct Config {
 
 // Reads NAME, falling back to COPILOT_MCP_NAME. Empty counts as unset.
 std::optional<std::string> env_var(const char* name);
+// Reads NAME only. Empty counts as unset. The one place that calls getenv, which is safe
+// from any thread here because nothing in the process changes its environment.
+std::optional<std::string> env_var_exact(const char* name);
 
 }  // namespace pm
