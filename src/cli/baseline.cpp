@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +35,7 @@ int run_baseline(const std::vector<std::string>& args, const Config& config) {
     return 0;
   }
   if (args.empty() || args[0] != "create") {
-    std::fprintf(stderr, "phase-mirror-mcp baseline: expected 'create' (see --help)\n");
+    print_err("phase-mirror-mcp baseline: expected 'create' (see --help)");
     return 2;
   }
   std::optional<std::string> out;
@@ -49,14 +50,14 @@ int run_baseline(const std::vector<std::string>& args, const Config& config) {
     } else if (a.rfind("--out=", 0) == 0) {
       out = a.substr(6);
     } else if (a.rfind("--", 0) == 0) {
-      std::fprintf(stderr, "phase-mirror-mcp baseline: unknown option '%s' (see --help)\n", a.c_str());
+      print_err("phase-mirror-mcp baseline: unknown option '" + a + "' (see --help)");
       return 2;
     } else {
       files.push_back(a);
     }
   }
   if (!out || out->empty() || files.empty()) {
-    std::fprintf(stderr, "phase-mirror-mcp baseline: --out FILE and at least one file are required (see --help)\n");
+    print_err("phase-mirror-mcp baseline: --out FILE and at least one file are required (see --help)");
     return 2;
   }
   std::vector<std::string> roots;
@@ -68,25 +69,24 @@ int run_baseline(const std::vector<std::string>& args, const Config& config) {
   engine::Workspace ws(roots, config.max_file_bytes);
   auto baseline = engine::create_baseline(ws, files, now_iso8601_ms());
   if (!baseline) {
-    std::fprintf(stderr, "phase-mirror-mcp baseline: %s: %s\n", baseline.error().code.c_str(),
-                 baseline.error().message.c_str());
+    print_err("phase-mirror-mcp baseline: " + baseline.error().code + ": " + baseline.error().message);
     return 1;
   }
   const std::string tmp = *out + ".tmp." + std::to_string(::getpid());
+  const auto cannot_write = [&] {
+    print_err("phase-mirror-mcp baseline: cannot write " + *out);
+    if (std::remove(tmp.c_str()) != 0 && errno != ENOENT) {
+      print_err("phase-mirror-mcp baseline: cannot remove the temporary file " + tmp);
+    }
+    return 1;
+  };
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f << dump_pretty(*baseline) << "\n";
-    if (!f.good()) {
-      std::fprintf(stderr, "phase-mirror-mcp baseline: cannot write %s\n", out->c_str());
-      std::remove(tmp.c_str());
-      return 1;
-    }
+    f.close();  // a write that fails only when the buffer is flushed shows here
+    if (f.fail()) return cannot_write();
   }
-  if (std::rename(tmp.c_str(), out->c_str()) != 0) {
-    std::fprintf(stderr, "phase-mirror-mcp baseline: cannot write %s\n", out->c_str());
-    std::remove(tmp.c_str());
-    return 1;
-  }
+  if (std::rename(tmp.c_str(), out->c_str()) != 0) return cannot_write();
   const auto n = (*baseline)["files"].size();
   if (json) {
     print_out(dump_pretty(Json{{"out", *out}, {"files", n}}));

@@ -14,12 +14,12 @@ int run_call(const std::vector<std::string>& args, const Config& config) {
         "Example: phase-mirror-mcp call analyze_dissonance --args '{\"files\":[\".github/workflows/ci.yml\"]}'");
     return args.empty() ? 2 : 0;
   }
-  const std::string tool = args[0];
+  const std::string& tool = args[0];
   Json arguments = Json::object();
   if (auto a = flag_value(args, "--args")) {
     arguments = parse_or_discard(*a);
     if (arguments.is_discarded()) {
-      std::fprintf(stderr, "phase-mirror-mcp call: --args is not valid JSON\n");
+      print_err("phase-mirror-mcp call: --args is not valid JSON");
       return 2;
     }
   }
@@ -33,7 +33,7 @@ int run_call(const std::vector<std::string>& args, const Config& config) {
   if (result.is_null()) {
     std::string names;
     for (const auto& t : server.tools()) names += (names.empty() ? "" : ", ") + t.name;
-    std::fprintf(stderr, "phase-mirror-mcp call: unknown tool '%s' (tools: %s)\n", tool.c_str(), names.c_str());
+    print_err("phase-mirror-mcp call: unknown tool '" + tool + "' (tools: " + names + ")");
     return 2;
   }
   print_out(dump_pretty(result["structuredContent"]));

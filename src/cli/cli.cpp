@@ -1,7 +1,9 @@
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
+#include <system_error>
 
 #include "cli/commands.hpp"
 #include "util/log.hpp"
@@ -38,10 +40,24 @@ std::optional<std::string> flag_value(const std::vector<std::string>& args, cons
   return std::nullopt;
 }
 
+namespace {
+
+int g_stdout_errno = 0;  // why the first write to stdout failed, reported by finish()
+
+}  // namespace
+
 void print_out(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (text.empty() || text.back() != '\n') std::fputc('\n', stdout);
-  std::fflush(stdout);
+  const bool newline = text.empty() || text.back() != '\n';
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || (newline && std::fputc('\n', stdout) == EOF) ||
+      std::fflush(stdout) != 0) {
+    if (g_stdout_errno == 0) g_stdout_errno = errno;
+  }
+}
+
+void print_err(const std::string& text) {
+  // One call, so that the line is written at once; a failure to write a diagnostic
+  // cannot be reported anywhere.
+  (void)std::fprintf(stderr, "%s\n", text.c_str());
 }
 
 namespace {
@@ -60,10 +76,7 @@ void print_help() {
   print_out(h);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+int run(std::vector<std::string> args) {
   if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
     print_out(std::string("phase-mirror-mcp ") + kVersion);
     return 0;
@@ -74,7 +87,7 @@ int main(int argc, char** argv) {
   }
   auto config = Config::from_env();
   if (!config) {
-    std::fprintf(stderr, "phase-mirror-mcp: %s\n", config.error().message.c_str());
+    print_err("phase-mirror-mcp: " + config.error().message);
     return 2;
   }
   log::configure(config->log_level_value, config->log_format);
@@ -83,8 +96,25 @@ int main(int argc, char** argv) {
   for (const auto& c : commands()) {
     if (c.name == name) return c.run(args, *config);
   }
-  std::fprintf(stderr, "phase-mirror-mcp: unknown command '%s' (see --help)\n", name.c_str());
+  print_err("phase-mirror-mcp: unknown command '" + name + "' (see --help)");
   return 2;
+}
+
+// The exit code once stdout is flushed: output that could not be written (full disk, closed
+// pipe, /dev/full) fails the command instead of exiting 0 with a truncated result.
+int finish(int code) {
+  if (std::fflush(stdout) != 0 && g_stdout_errno == 0) g_stdout_errno = errno;
+  if (g_stdout_errno == 0 && std::ferror(stdout) == 0) return code;
+  std::string message = "phase-mirror-mcp: cannot write the output";
+  if (g_stdout_errno != 0) message += ": " + std::generic_category().message(g_stdout_errno);
+  print_err(message);
+  return code == 0 ? 1 : code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return finish(run(std::vector<std::string>(argv + 1, argv + argc)));
 }
 
 }  // namespace pm::cli

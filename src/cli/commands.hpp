@@ -31,7 +31,10 @@ int run_rules(const std::vector<std::string>& args, const Config& config);
 bool has_flag(const std::vector<std::string>& args, const std::string& flag);
 // Value of "--name VALUE" or "--name=VALUE".
 std::optional<std::string> flag_value(const std::vector<std::string>& args, const std::string& flag);
-// Prints to stdout (commands other than serve own stdout).
+// Prints to stdout (commands other than serve own stdout), adding a final newline. A failed
+// write is not lost: main() checks stdout before exiting and then fails the command.
 void print_out(const std::string& text);
+// Prints one diagnostic line to stderr.
+void print_err(const std::string& text);
 
 }  // namespace pm::cli

@@ -22,7 +22,7 @@ const char* kHelp =
 
 int run_nonce(const std::vector<std::string>& args, const Config& config) {
   if (auto code = help_requested(args, kHelp)) return *code;
-  const std::string sub = args[0];
+  const std::string& sub = args[0];
   if (sub != "rotate" && sub != "show") return usage_error("nonce", "unknown sub-command '" + sub + "' (rotate, show)");
   const std::string cmd = "nonce " + sub;
   if (auto bad = unknown_argument(args, 1, {"--kind"}, {"--json"})) return usage_error(cmd, "unknown argument " + *bad);

@@ -3,7 +3,6 @@
 #include "engine/rules/rules.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "cli/commands.hpp"
 
@@ -20,7 +19,7 @@ int run_rules(const std::vector<std::string>& args, const Config&) {
   }
   for (const auto& a : args) {
     if (a != "--markdown" && a != "--json") {
-      std::fprintf(stderr, "phase-mirror-mcp rules: unknown option '%s' (see --help)\n", a.c_str());
+      print_err("phase-mirror-mcp rules: unknown option '" + a + "' (see --help)");
       return 2;
     }
   }

@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <cstdio>
 
 #include "cli/commands.hpp"
@@ -22,9 +23,13 @@ void on_signal(int) {
 }
 
 unsigned worker_count() {
+  // Anything but a whole number from 1 to 64 keeps the default (atoi read "8x" as 8 and
+  // had no defined result past INT_MAX).
   if (auto v = env_var("PHASE_MIRROR_WORKERS")) {
-    const int n = std::atoi(v->c_str());
-    if (n >= 1 && n <= 64) return static_cast<unsigned>(n);
+    unsigned n = 0;
+    const char* end = v->data() + v->size();
+    if (const auto [p, ec] = std::from_chars(v->data(), end, n); ec == std::errc() && p == end && n >= 1 && n <= 64)
+      return n;
   }
   return 4;
 }
@@ -40,7 +45,7 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
   }
   // Tool calls run on a few worker threads; one malloc arena each would keep
   // several copies of a large call's peak working set resident.
-  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): no other thread is running yet
   mcp::StdioTransport transport;
   g_transport = &transport;
   struct sigaction sa {};

@@ -24,7 +24,7 @@ const char* kHelp =
 
 int run_store(const std::vector<std::string>& args, const Config& config) {
   if (auto code = help_requested(args, kHelp)) return *code;
-  const std::string sub = args[0];
+  const std::string& sub = args[0];
   const std::string cmd = "store " + sub;
   if (sub != "init" && sub != "migrate" && sub != "check") {
     return usage_error("store", "unknown sub-command '" + sub + "' (init, migrate, check)");

@@ -1,7 +1,6 @@
 #pragma once
 // Helpers shared by the store admin commands (fp, consent, store, nonce):
 // flag checking, usage errors (exit 2), store errors (exit 1), output.
-#include <cstdio>
 #include <optional>
 #include <set>
 #include <string>
@@ -54,8 +53,7 @@ inline std::optional<int> help_requested(const std::vector<std::string>& args, c
 }
 
 inline int usage_error(const std::string& cmd, const std::string& message) {
-  std::fprintf(stderr, "phase-mirror-mcp %s: %s (see phase-mirror-mcp %s --help)\n", cmd.c_str(), message.c_str(),
-               cmd.c_str());
+  print_err("phase-mirror-mcp " + cmd + ": " + message + " (see phase-mirror-mcp " + cmd + " --help)");
   return kUsage;
 }
 
@@ -66,7 +64,7 @@ inline int fail(const std::string& cmd, const Error& e, bool json) {
     if (!e.suggestions.empty()) j["suggestions"] = e.suggestions;
     print_out(dump_pretty(j));
   }
-  std::fprintf(stderr, "phase-mirror-mcp %s: %s: %s\n", cmd.c_str(), e.code.c_str(), e.message.c_str());
+  print_err("phase-mirror-mcp " + cmd + ": " + e.code + ": " + e.message);
   return kFailure;
 }
 
