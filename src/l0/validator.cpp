@@ -1,8 +1,8 @@
 #include "l0/validator.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "util/time.hpp"
 
@@ -98,7 +98,9 @@ Json workflow_result(const WorkflowCheck& wf, const PermissionOutcome& out, cons
     l["line"] = wf.grants[i].line;
     l["location"] = loc;
     locations.push_back(std::move(l));
-    listed += (listed.empty() ? "" : ", ") + text + " at " + loc + (site.job.empty() ? "" : " (job " + site.job + ")");
+    if (!listed.empty()) listed += ", ";
+    listed.append(text).append(" at ").append(loc);
+    if (!site.job.empty()) listed.append(" (job ").append(site.job).append(")");
   }
   message = "Workflow " + wf.file + " has excessive permissions: " + listed;
   remediation =
@@ -201,12 +203,14 @@ Json contraction_result(const ContractionCheck& cc, const ContractionOutcome& ou
 }  // namespace
 
 std::string fixed1(double v) {
-  if (!std::isfinite(v)) return dump_line(Json(v));
-  char buf[64];
+  // From 1e21 on, toFixed gives what String(v) gives ("1e+21"), not every digit of the value.
+  if (!std::isfinite(v) || std::fabs(v) >= 1e21) return dump_line(Json(v));
   // Round half away from zero on the decimal value, as JS toFixed does for ties.
   const double r = std::round(v * 10.0) / 10.0;
-  std::snprintf(buf, sizeof buf, "%.1f", r);
-  return buf;
+  char buf[32];  // below 1e21: a sign, 22 digits, the point and one decimal
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 1);
+  if (ec != std::errc()) return dump_line(Json(v));
+  return std::string(buf, end);
 }
 
 Evaluation evaluate(const Inputs& in) {

@@ -304,5 +304,13 @@ TEST(Fixed1, RoundsLikeToFixed) {
   EXPECT_EQ(fixed1(7200.0), "7200.0");
 }
 
+TEST(Fixed1, LargeValuesLikeToFixed) {
+  EXPECT_EQ(fixed1(1e20), "100000000000000000000.0");
+  // From 1e21 on toFixed prints String(v); every digit of 1e300 overflowed the buffer.
+  EXPECT_EQ(fixed1(1e21), "1e+21");
+  EXPECT_EQ(fixed1(-2.5e21), "-2.5e+21");
+  EXPECT_EQ(fixed1(1e300), "1e+300");
+}
+
 }  // namespace
 }  // namespace pm::l0
