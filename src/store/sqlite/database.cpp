@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <random>
+#include <system_error>
 #include <thread>
 
 #include "util/log.hpp"
@@ -107,7 +107,9 @@ Status make_dir(const std::string& dir) {
       continue;
     }
     if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      log::error("cannot create the data directory", {{"path", partial}, {"error", std::strerror(errno)}});
+      const int err = errno;
+      log::error("cannot create the data directory",
+                 {{"path", partial}, {"error", std::generic_category().message(err)}});
       return Error::store_unavailable("cannot create the data directory (PHASE_MIRROR_DATA_DIR)", false);
     }
   }
@@ -118,7 +120,7 @@ Status make_dir(const std::string& dir) {
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &st_, nullptr);
-  if (rc != SQLITE_OK) throw SqlError{rc, sqlite3_errmsg(db)};
+  if (rc != SQLITE_OK) throw SqlError(rc, sqlite3_errmsg(db));
 }
 
 Stmt::~Stmt() {
@@ -127,13 +129,13 @@ Stmt::~Stmt() {
 
 Stmt& Stmt::bind(int index, std::int64_t v) {
   int rc = sqlite3_bind_int64(st_, index, v);
-  if (rc != SQLITE_OK) throw SqlError{rc, sqlite3_errmsg(db_)};
+  if (rc != SQLITE_OK) throw SqlError(rc, sqlite3_errmsg(db_));
   return *this;
 }
 
 Stmt& Stmt::bind(int index, std::string_view v) {
   int rc = sqlite3_bind_text(st_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK) throw SqlError{rc, sqlite3_errmsg(db_)};
+  if (rc != SQLITE_OK) throw SqlError(rc, sqlite3_errmsg(db_));
   return *this;
 }
 
@@ -143,7 +145,7 @@ Stmt& Stmt::bind(int index, const std::optional<std::int64_t>& v) {
 
 Stmt& Stmt::bind_null(int index) {
   int rc = sqlite3_bind_null(st_, index);
-  if (rc != SQLITE_OK) throw SqlError{rc, sqlite3_errmsg(db_)};
+  if (rc != SQLITE_OK) throw SqlError(rc, sqlite3_errmsg(db_));
   return *this;
 }
 
@@ -151,7 +153,7 @@ bool Stmt::step() {
   int rc = sqlite3_step(st_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw SqlError{rc, sqlite3_errmsg(db_)};
+  throw SqlError(rc, sqlite3_errmsg(db_));
 }
 
 void Stmt::reset() {
@@ -203,9 +205,9 @@ void Database::exec(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    SqlError e{rc, err != nullptr ? err : sqlite3_errstr(rc)};
+    const std::string message = err != nullptr ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw e;
+    throw SqlError(rc, message);
   }
 }
 
@@ -225,7 +227,7 @@ void Database::backoff(int attempt) {
 }
 
 Error Database::failure(const char* what, const SqlError& e) const {
-  log::error("sqlite store failure", {{"operation", what}, {"code", e.code}, {"error", e.message}});
+  log::error("sqlite store failure", {{"operation", what}, {"code", e.code}, {"error", e.what()}});
   bool retryable = is_busy(e.code) || (e.code & 0xff) == SQLITE_IOERR || (e.code & 0xff) == SQLITE_FULL;
   Error err = Error::store_unavailable(std::string("local store: ") + what + " failed (" + sqlite3_errstr(e.code) + ")",
                                        retryable);

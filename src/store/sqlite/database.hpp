@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,10 +52,11 @@ class Stmt {
   sqlite3_stmt* st_ = nullptr;
 };
 
-// Thrown by Stmt/exec on a SQLite error; carries the result code.
-struct SqlError {
-  int code = 0;
-  std::string message;
+// Thrown by Stmt/exec on a SQLite error; carries the result code, what() is SQLite's
+// message. A std::exception, so that one escaping a transaction is logged with its message.
+struct SqlError : std::runtime_error {
+  SqlError(int result_code, const std::string& message) : std::runtime_error(message), code(result_code) {}
+  int code;
 };
 
 class Database {
