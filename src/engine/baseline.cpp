@@ -38,15 +38,15 @@ bool is_workflow(const std::string& p) {
 
 }  // namespace
 
-bool is_governance_file(const std::string& p) {
-  if (is_workflow(p)) return true;
-  if (p == "CODEOWNERS" || p == ".github/CODEOWNERS" || p == "docs/CODEOWNERS") return true;
-  if (p == kDefaultPolicyPath) return true;
-  return starts_with(p, "docs/adr/") && ends_with(p, ".md") && p.find('/', 9) == std::string::npos;
+bool is_governance_file(const std::string& path) {
+  if (is_workflow(path)) return true;
+  if (path == "CODEOWNERS" || path == ".github/CODEOWNERS" || path == "docs/CODEOWNERS") return true;
+  if (path == kDefaultPolicyPath) return true;
+  return starts_with(path, "docs/adr/") && ends_with(path, ".md") && path.find('/', 9) == std::string::npos;
 }
 
-std::string drift_severity(const std::string& p) {
-  return is_workflow(p) || p == kDefaultPolicyPath ? "medium" : "low";
+std::string drift_severity(const std::string& path) {
+  return is_workflow(path) || path == kDefaultPolicyPath ? "medium" : "low";
 }
 
 Result<Json> parse_baseline(std::string_view text, const std::string& path) {

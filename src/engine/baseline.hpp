@@ -23,9 +23,9 @@ Result<Json> parse_baseline(std::string_view text, const std::string& path);
 Result<Json> create_baseline(const Workspace& ws, const std::vector<std::string>& files, const std::string& created_at);
 
 // Governance files whose drift MD-005 reports: workflows, CODEOWNERS, the
-// policy file and ADRs (docs/adr/*.md).
-bool is_governance_file(const std::string& relative_path);
+// policy file and ADRs (docs/adr/*.md). path is workspace-relative.
+bool is_governance_file(const std::string& path);
 // "medium" for workflows and the policy file, else "low".
-std::string drift_severity(const std::string& relative_path);
+std::string drift_severity(const std::string& path);
 
 }  // namespace pm::engine

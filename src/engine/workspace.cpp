@@ -64,8 +64,9 @@ FileKind classify(const std::string& path) {
   return FileKind::kSource;
 }
 
-Workspace::Workspace(std::vector<std::string> roots, std::uint64_t max_file_bytes) : max_file_bytes_(max_file_bytes) {
-  for (auto& r : roots) roots_.push_back(canonical_root(r));
+Workspace::Workspace(const std::vector<std::string>& roots, std::uint64_t max_file_bytes)
+    : max_file_bytes_(max_file_bytes) {
+  for (const auto& r : roots) roots_.push_back(canonical_root(r));
   if (roots_.empty()) roots_.push_back(canonical_root("."));
 }
 

@@ -29,7 +29,7 @@ class Workspace {
  public:
   // roots: absolute directories (MCP roots, PHASE_MIRROR_WORKSPACE or the cwd).
   // Relative paths resolve against the first root.
-  Workspace(std::vector<std::string> roots, std::uint64_t max_file_bytes);
+  Workspace(const std::vector<std::string>& roots, std::uint64_t max_file_bytes);
 
   const std::vector<std::string>& roots() const { return roots_; }
   std::uint64_t max_file_bytes() const { return max_file_bytes_; }

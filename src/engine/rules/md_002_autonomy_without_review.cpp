@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -157,9 +158,8 @@ class Md002 final : public Rule {
       if (!what.empty()) {
         int line = wf.line_of(*step.run, start, l.substr(0, std::min<std::size_t>(l.size(), 40)));
         Finding f = make(wf.path, line, wf.line_text(line),
-                         "Job '" + job.id + "' runs `" + what + "` on " + on +
-                             ": pull requests are approved or "
-                             "merged without a human review");
+                         str_cat({"Job '", job.id, "' runs `", what, "` on ", on,
+                                  ": pull requests are approved or merged without a human review"}));
         f.context = Json{{"job", job.id}, {"trigger", trigger}};
         out.push_back(std::move(f));
       }

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -168,7 +169,7 @@ class Md003 final : public Rule {
         bool reported = false;
         for (const auto& [k, v] : s.env) {
           if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
-          add(wf, v.line, id, source, "env `" + k + "` of the run step '" + step_name + "'", job, out);
+          add(wf, v.line, id, source, str_cat({"env `", k, "` of the run step '", step_name, "'"}), job, out);
           reported = true;
           break;
         }
@@ -178,8 +179,8 @@ class Md003 final : public Rule {
         for (const auto& [k, v] : s.with) {
           if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
           add(wf, v.line, id, source,
-              "input `" + k + "` of step '" + step_name + "' (`" + s.uses->value + "`) with a write-capable token", job,
-              out);
+              str_cat({"input `", k, "` of step '", step_name, "' (`", s.uses->value, "`) with a write-capable token"}),
+              job, out);
           break;
         }
       }

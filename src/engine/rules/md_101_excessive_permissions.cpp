@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -105,8 +106,8 @@ class Md101 final : public Rule {
     for (const auto& [scope, level] : p.scopes) {
       std::string ceiling = input.policy.permission_ceiling(scope);
       if (rank(level.value) <= rank(ceiling)) continue;
-      std::string msg = "`" + scope + ": " + level.value + "` at " + where + " level exceeds the policy ceiling `" +
-                        ceiling + "` for this scope";
+      std::string msg = str_cat({"`", scope, ": ", level.value, "` at ", where, " level exceeds the policy ceiling `",
+                                 ceiling, "` for this scope"});
       if (!input.policy.loaded) msg += " (no policy file: every scope defaults to read)";
       Finding f = make(wf, level.line, "high", std::move(msg));
       f.context = Json{{"scope", scope}, {"level", level.value}, {"ceiling", ceiling}};

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -113,8 +114,9 @@ class Md103 final : public Rule {
       Finding f;
       f.rule_id = info_.id;
       f.severity = "critical";
-      f.message = "Job '" + job.id + "' of a `" + trigger + "` workflow checks out pull-request-controlled code (`" +
-                  ref + "`) with the base repository's token and secrets";
+      f.message =
+          str_cat({"Job '", job.id, "' of a `", trigger, "` workflow checks out pull-request-controlled code (`", ref,
+                   "`) with the base repository's token and secrets"});
       f.file = wf.path;
       f.line = line;
       f.evidence = wf.line_text(line);
