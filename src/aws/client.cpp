@@ -208,7 +208,7 @@ std::string sanitize_aws_message(std::string_view text) {
     }
     out.push_back(text[i++]);
   }
-  if (out.size() > 300) out = out.substr(0, 300) + "...";
+  if (out.size() > 300) out.replace(300, std::string::npos, "...");
   return out;
 }
 

@@ -69,10 +69,10 @@ const CurlApi& curl_api() {
   return api;
 }
 
-constexpr std::size_t kMaxBody = 16u * 1024 * 1024;
+constexpr std::size_t kMaxBody = std::size_t{16} * 1024 * 1024;
 
 struct Sink {
-  std::string* body;
+  std::string* body = nullptr;
   bool overflow = false;
 };
 
@@ -132,7 +132,11 @@ class CurlHttpClient final : public HttpClient {
     api.easy_reset(h);
 
     curl_slist* headers = nullptr;
-    for (const auto& [k, v] : req.headers) headers = api.slist_append(headers, (k + ": " + v).c_str());
+    std::string line;  // slist_append copies it
+    for (const auto& [k, v] : req.headers) {
+      line.assign(k).append(": ").append(v);
+      headers = api.slist_append(headers, line.c_str());
+    }
     // No "Expect: 100-continue" round trip for larger bodies.
     headers = api.slist_append(headers, "Expect:");
 
@@ -194,17 +198,17 @@ std::string Url::origin() const {
   return scheme + "://" + authority();
 }
 
-std::optional<Url> parse_url(std::string_view s) {
+std::optional<Url> parse_url(std::string_view url) {
   Url u;
-  auto sep = s.find("://");
+  auto sep = url.find("://");
   if (sep == std::string_view::npos) return std::nullopt;
-  u.scheme = std::string(s.substr(0, sep));
+  u.scheme = std::string(url.substr(0, sep));
   for (auto& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (u.scheme != "http" && u.scheme != "https") return std::nullopt;
-  s.remove_prefix(sep + 3);
-  auto end = s.find_first_of("/?#");
-  std::string_view authority = s.substr(0, end);
-  std::string_view rest = end == std::string_view::npos ? std::string_view{} : s.substr(end);
+  url.remove_prefix(sep + 3);
+  auto end = url.find_first_of("/?#");
+  std::string_view authority = url.substr(0, end);
+  std::string_view rest = end == std::string_view::npos ? std::string_view{} : url.substr(end);
   if (authority.find('@') != std::string_view::npos || authority.empty()) return std::nullopt;
   std::string_view host = authority;
   std::string_view port;

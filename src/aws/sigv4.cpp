@@ -56,8 +56,9 @@ std::string amz_date(SysTime t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
+  // n is the length written, 0 if it did not fit (buf's contents are then undefined).
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return std::string(buf, n);
 }
 
 std::string signing_key(std::string_view secret, std::string_view date_stamp, std::string_view region,
@@ -79,7 +80,7 @@ SigningSteps compute_signature(const SignableRequest& req, std::string_view amz_
   std::string query;
   for (const auto& [k, v] : q) {
     if (!query.empty()) query += '&';
-    query += k + "=" + v;
+    query.append(k).append(1, '=').append(v);
   }
 
   // Sorted by lowercase name; repeated names join their values with commas.
@@ -93,7 +94,7 @@ SigningSteps compute_signature(const SignableRequest& req, std::string_view amz_
   }
   std::string canonical_headers;
   for (const auto& [k, v] : headers) {
-    canonical_headers += k + ":" + v + "\n";
+    canonical_headers.append(k).append(1, ':').append(v).append(1, '\n');
     if (!s.signed_headers.empty()) s.signed_headers += ';';
     s.signed_headers += k;
   }
