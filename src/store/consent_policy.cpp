@@ -128,7 +128,7 @@ Json policy_json() {
   return Json{{"version", kPolicyVersion}, {"effectiveDate", kEffectiveDate}, {"resources", res}};
 }
 
-std::string grant_command(const std::string& org, const std::vector<std::string>& list) {
+std::string grant_command(const std::string& org, const std::vector<std::string>& to_grant) {
   bool plain = !org.empty() && std::all_of(org.begin(), org.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' || c == '/';
   });
@@ -139,7 +139,7 @@ std::string grant_command(const std::string& org, const std::vector<std::string>
     quoted = q + "'";
   }
   std::string joined;
-  for (const auto& r : list) joined += (joined.empty() ? "" : ",") + r;
+  for (const auto& r : to_grant) joined += (joined.empty() ? "" : ",") + r;
   return "phase-mirror-mcp consent grant --org " + quoted + " --resources " + joined;
 }
 

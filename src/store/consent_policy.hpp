@@ -49,8 +49,8 @@ struct ResourceStatus {
 
 // State of one resource from its newest record (nullptr: none).
 ResourceStatus evaluate(const std::string& resource, const ConsentRecord* latest, std::int64_t now_ms);
-// States of the given resources from the newest records of the org.
-std::vector<ResourceStatus> evaluate_all(const std::vector<std::string>& resources,
+// States of the wanted resources from the newest records of the org.
+std::vector<ResourceStatus> evaluate_all(const std::vector<std::string>& wanted,
                                          const std::vector<ConsentRecord>& latest, std::int64_t now_ms);
 
 // CURRENT_CONSENT_POLICY as JSON (version, effectiveDate, resources{...}).
@@ -58,6 +58,6 @@ Json policy_json();
 
 // The command that grants these resources, e.g.
 // `phase-mirror-mcp consent grant --org acme --resources fp_metrics`.
-std::string grant_command(const std::string& org, const std::vector<std::string>& resources);
+std::string grant_command(const std::string& org, const std::vector<std::string>& to_grant);
 
 }  // namespace pm::store::consent

@@ -18,8 +18,8 @@ inline std::int64_t now_ms() {
 inline std::string pad13(std::int64_t ms) {
   if (ms < 0) ms = 0;
   if (ms > 9'999'999'999'999) ms = 9'999'999'999'999;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms));
+  char buf[16];  // ms is clamped to 13 digits: never truncated
+  (void)std::snprintf(buf, sizeof buf, "%013lld", static_cast<long long>(ms));
   return buf;
 }
 

@@ -7,6 +7,7 @@
 #include "store/dynamodb/backends.hpp"
 #include "store/dynamodb/common.hpp"
 #include "store/ids.hpp"
+#include "util/strings.hpp"
 
 namespace pm::store::dynamodb {
 
@@ -186,7 +187,7 @@ class DynamoFpStore final : public FpStore {
   Result<std::optional<FpVerdict>> is_false_positive(const OrgKey& org, const std::string& finding_id) override {
     std::optional<FpVerdict> best;
     for (const auto& h : org.all()) {
-      auto found = query_index(kIndexFinding, "gsi3", "org#" + h + "#finding#" + finding_id, TimeWindow{}, 0);
+      auto found = query_index(kIndexFinding, "gsi3", str_cat({"org#", h, "#finding#", finding_id}), TimeWindow{}, 0);
       if (!found) return found.take_error();
       for (const auto& e : *found) {
         if (e.outcome != FpOutcome::kFalsePositive) continue;
@@ -237,6 +238,7 @@ class DynamoFpStore final : public FpStore {
       (void)inserted;
     }
     std::vector<FpPattern> out;
+    out.reserve(by_finding.size());
     for (auto& [_, p] : by_finding) out.push_back(std::move(p));
     std::sort(out.begin(), out.end(), [](const FpPattern& a, const FpPattern& b) {
       return a.frequency != b.frequency ? a.frequency > b.frequency : a.last_seen_ms > b.last_seen_ms;
@@ -331,7 +333,7 @@ class DynamoFpStore final : public FpStore {
     std::vector<FpEvent> out;
     for (const auto& h : org.all()) {
       auto found = rule_id.empty() ? query_index(kIndexOrg, "gsi1", "org#" + h, w, 0)
-                                   : query_index(kIndexOrgRule, "gsi2", "org#" + h + "#rule#" + rule_id, w, 0);
+                                   : query_index(kIndexOrgRule, "gsi2", str_cat({"org#", h, "#rule#", rule_id}), w, 0);
       if (!found) return found.take_error();
       for (auto& e : *found) out.push_back(std::move(e));
     }

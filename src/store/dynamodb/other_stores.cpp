@@ -14,11 +14,11 @@ using aws::attr::N;
 using aws::attr::S;
 
 // Block counts are only needed for the circuit breaker's hour: keep two days.
-constexpr std::int64_t kBlockRetentionSeconds = 2 * 86'400;
+constexpr std::int64_t kBlockRetentionSeconds = std::int64_t{2} * 86'400;
 
 std::string pad12(std::int64_t n) {
-  char buf[32];  // 20 digits and a sign at most
-  std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(n));
+  char buf[32];  // 20 digits and a sign at most: never truncated
+  (void)std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(n));
   return buf;
 }
 
@@ -93,6 +93,7 @@ class DynamoConsentStore final : public ConsentStore {
     std::map<std::string, ConsentRecord> newest;
     for (auto& r : *all) newest[r.resource] = r;  // read_all is oldest first
     std::vector<ConsentRecord> out;
+    out.reserve(newest.size());
     for (auto& [_, r] : newest) out.push_back(std::move(r));
     return out;
   }
