@@ -83,7 +83,7 @@ struct DriftOutcome {
 DriftOutcome check_drift(const DriftInput& in) noexcept;
 
 // ---- L0-004 nonce_freshness ---------------------------------------------
-inline constexpr std::int64_t kDefaultNonceMaxAgeMs = 3600 * 1000;
+inline constexpr std::int64_t kDefaultNonceMaxAgeMs = std::int64_t{3600} * 1000;
 // A timestamp may lie this far in the future (clock skew between client and
 // server) and still count as fresh; anything later fails.
 inline constexpr std::int64_t kNonceClockSkewMs = 500;

@@ -55,7 +55,7 @@ bool looks_like_workflow(const engine::WorkflowFile& wf) {
 }
 
 std::int64_t seconds_to_ms(double s) {
-  constexpr double kMax = static_cast<double>(std::numeric_limits<std::int64_t>::max() / 4);
+  constexpr double kMax = static_cast<double>(std::numeric_limits<std::int64_t>::max()) / 4;  // 2^61
   const double ms = s * 1000.0;
   return ms >= kMax ? static_cast<std::int64_t>(kMax) : static_cast<std::int64_t>(std::llround(ms));
 }

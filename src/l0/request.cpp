@@ -126,7 +126,7 @@ Result<Request> parse_request(const Json& args) {
       return missing(
           "contractionCheck needs contractionCheck.witnessEventCount, or orgId and ruleId to count reviewed "
           "false-positive events in the FP store");
-    r.contraction = std::move(cr);
+    r.contraction = cr;
   } else if (r.org_id) {
     return missing(
         "orgId and ruleId are used by L0-005 contraction_witness, which needs contractionCheck "

@@ -115,7 +115,7 @@ class Validator {
 
  private:
   static std::string clip(std::string s) {
-    if (s.size() > 80) s = s.substr(0, 77) + "...";
+    if (s.size() > 80) s.replace(77, std::string::npos, "...");
     return s;
   }
 
@@ -216,12 +216,10 @@ void collect_unsupported(const Json& s, const std::string& path, std::vector<std
         collect_unsupported(pit.value(), p + "/" + escape_pointer_token(pit.key()), out);
     } else if (it.key() == "items") {
       collect_unsupported(*it, p, out);
-    } else if (it.key() == "format" && *it != "date-time") {
-      out.push_back(p);
-    } else if (it.key() == "pattern" && (!it->is_string() || compiled(it->get<std::string>()) == nullptr)) {
-      out.push_back(p);
-    } else if (it.key() == "additionalProperties" && !it->is_boolean()) {
-      out.push_back(p);
+    } else if ((it.key() == "format" && *it != "date-time") ||
+               (it.key() == "pattern" && (!it->is_string() || compiled(it->get<std::string>()) == nullptr)) ||
+               (it.key() == "additionalProperties" && !it->is_boolean())) {
+      out.push_back(p);  // a value of a supported keyword that the validator does not implement
     }
   }
 }

@@ -11,10 +11,12 @@
 namespace pm::mcp {
 
 StdioTransport::StdioTransport() {
-  std::fflush(stdout);
+  // Bytes buffered before the server started go to the real stdout; if that fails, the
+  // client is gone and the first send() reports it.
+  (void)std::fflush(stdout);
   out_fd_ = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
-  ::dup2(2, 1);  // stray writes to stdout now land on stderr
-  std::signal(SIGPIPE, SIG_IGN);
+  ::dup2(2, 1);                         // stray writes to stdout now land on stderr
+  (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail: SIG_ERR is only for an invalid signal
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
     wake_pipe_[0] = wake_pipe_[1] = -1;
   }

@@ -27,7 +27,7 @@ class StdioTransport {
 
   // Async-signal-safe: wakes read_line() with kInterrupted.
   void interrupt();
-  static constexpr std::size_t kMaxLineBytes = 64u * 1024 * 1024;
+  static constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024 * 1024;
 
  private:
   int out_fd_ = -1;

@@ -87,7 +87,7 @@ std::optional<Parsed> parse(std::string_view s, bool allow_date_only) {
         oh > 23 || om > 59) {
       return std::nullopt;
     }
-    offset_min = (oh * 60 + om) * (s[pos] == '+' ? 1 : -1);
+    offset_min = (std::int64_t{oh} * 60 + om) * (s[pos] == '+' ? 1 : -1);
     p.has_offset = true;
     pos += 6;
   } else {
@@ -128,9 +128,9 @@ std::string iso8601_ms(SysTime t) {
   std::time_t tt = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  char buf[96];  // room for every field at its widest int: never truncated
+  (void)std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
 }
 
