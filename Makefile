@@ -4,6 +4,10 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 export CCACHE_MAXSIZE ?= 2G
+# Paths relative to the checkout, so that another clone of the repository (CI
+# checks out a fresh one) hits the cache filled by this one.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all setup setup-test build run test test-release test-asan format format-check e2e-deps bench bench-smoke package clean
 

@@ -35,7 +35,9 @@ if [[ $what == all || $what == asan ]]; then
 fi
 if [[ $what == all ]]; then
   stage "format check" bash -c "git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror"
+  stage "lint (clang-tidy, cppcheck)" scripts/lint.sh
   stage "benchmarks (smoke)" scripts/bench.sh --smoke
+  stage "fuzz (smoke)" scripts/fuzz.sh --smoke
 fi
 if [[ $what == all || $what == release ]]; then
   # Fails on a high or critical advisory in the e2e test dependencies; says
