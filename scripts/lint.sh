@@ -87,6 +87,7 @@ with open(common_path, "rb") as f:
 entries = {}
 for e in json.load(open(db)):
     entries[os.path.normpath(os.path.join(e["directory"], e["file"]))] = e
+root = os.getcwd() + os.sep  # the repository root (the script runs there)
 digests = {}  # path -> SHA-256 of its content, shared by the TUs (system headers are common)
 
 def digest(path):
@@ -117,11 +118,14 @@ def key(name):
     # "target: dep dep \<newline> dep ...", a space in a path escaped as "\ ".
     listing = r.stdout.decode().replace("\\\n", " ").replace("\\ ", "\0").split(":", 1)[1]
     deps = sorted({os.path.normpath(os.path.join(e["directory"], d.replace("\0", " "))) for d in listing.split()})
+    # Paths inside the checkout are hashed relative to it, so that another clone of the
+    # repository (CI checks out a fresh one) finds the results of this one.
+    rel = lambda text: text.replace(root, "<root>")
     h = hashlib.sha256(common)
-    h.update(json.dumps(args).encode() + b"\n")
+    h.update(rel(json.dumps(args)).encode() + b"\n")
     try:
         for d in deps:
-            h.update(d.encode() + b"\0" + digest(d).encode() + b"\n")
+            h.update(rel(d).encode() + b"\0" + digest(d).encode() + b"\n")
     except OSError:
         return "-"
     return h.hexdigest()
