@@ -124,7 +124,7 @@ def key(name):
     h = hashlib.sha256(common)
     h.update(rel(json.dumps(args)).encode() + b"\n")
     try:
-        for d in deps:
+        for d in sorted(deps, key=rel):  # in the order of their relative names
             h.update(rel(d).encode() + b"\0" + digest(d).encode() + b"\n")
     except OSError:
         return "-"
