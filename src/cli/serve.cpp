@@ -2,7 +2,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <charconv>
 #include <cstdio>
 
 #include "cli/commands.hpp"
@@ -20,18 +19,6 @@ volatile sig_atomic_t g_signalled = 0;
 void on_signal(int) {
   g_signalled = 1;
   if (g_transport != nullptr) g_transport->interrupt();  // async-signal-safe (write to a pipe)
-}
-
-unsigned worker_count() {
-  // Anything but a whole number from 1 to 64 keeps the default (atoi read "8x" as 8 and
-  // had no defined result past INT_MAX).
-  if (auto v = env_var("PHASE_MIRROR_WORKERS")) {
-    unsigned n = 0;
-    const char* end = v->data() + v->size();
-    if (const auto [p, ec] = std::from_chars(v->data(), end, n); ec == std::errc() && p == end && n >= 1 && n <= 64)
-      return n;
-  }
-  return 4;
 }
 
 }  // namespace
@@ -60,7 +47,7 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
   runtime.stores = &stores;
   mcp::Server server(
       config, metrics, tools::build_tools(runtime), [&transport](const Json& m) { return transport.send(m); },
-      worker_count());
+      config.workers);
   log::set_forwarder(
       [&transport](log::Level l, const Json& record) {
         transport.send(Json{{"jsonrpc", "2.0"},

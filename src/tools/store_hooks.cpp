@@ -1,6 +1,5 @@
 #include "tools/store_hooks.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <memory>
 
@@ -55,17 +54,6 @@ std::string repo_part(const std::string& org_repo) {
 
 }  // namespace
 
-int max_blocks_per_hour() {
-  // Anything but a whole number from 1 to INT_MAX keeps the default (atoi read "5x" as 5 and
-  // had no defined result past INT_MAX).
-  if (auto v = env_var("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR")) {
-    int n = 0;
-    const char* end = v->data() + v->size();
-    if (const auto [p, ec] = std::from_chars(v->data(), end, n); ec == std::errc() && p == end && n >= 1) return n;
-  }
-  return 100;
-}
-
 void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine::AnalyzerOptions& opt) {
   if (rt.stores == nullptr) return;
   auto cache = std::make_shared<HookState>();
@@ -97,7 +85,7 @@ void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine:
     return note;
   };
 
-  opt.circuit_breaker_tripped = [cache, stores](const std::string& org_repo) {
+  opt.circuit_breaker_tripped = [cache, stores, limit = rt.config.max_blocks_per_hour](const std::string& org_repo) {
     const auto* key = cache->get();
     if (key == nullptr) return false;
     auto bc = stores->block_counter();
@@ -114,7 +102,7 @@ void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine:
       log::warn("Circuit breaker counter unavailable, defaulting to open", {{"error", n.error().message}});
       return false;
     }
-    return *n >= max_blocks_per_hour();
+    return *n >= limit;
   };
 
   opt.record_block = [cache, stores](const std::string& org_repo) {

@@ -8,10 +8,6 @@
 
 namespace pm::tools {
 
-// Blocks per repository per hour before a block degrades to warn
-// (PHASE_MIRROR_MAX_BLOCKS_PER_HOUR, default 100 as the reference).
-int max_blocks_per_hour();
-
 // Fills opt.is_false_positive, opt.circuit_breaker_tripped, opt.record_block and
 // opt.store_degradation for the org of the request. No-op when rt has no stores.
 void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine::AnalyzerOptions& opt);

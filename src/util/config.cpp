@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace pm {
@@ -107,6 +108,19 @@ Result<Config> Config::from_env() {
   double timeout = static_cast<double>(c.call_timeout_ms);
   if (auto e = number("PHASE_MIRROR_CALL_TIMEOUT_MS", 0, 86400000, timeout)) return *e;
   c.call_timeout_ms = static_cast<std::int64_t>(timeout);
+  // Whole numbers: a fraction is refused rather than cut.
+  auto whole = [&number](const char* var, double min, double max, double fallback,
+                         double& out) -> std::optional<Error> {
+    out = fallback;
+    if (auto e = number(var, min, max, out)) return e;
+    if (out != std::floor(out)) return config_error(var, *env_var(var), "a whole number");
+    return std::nullopt;
+  };
+  double n = 0;
+  if (auto e = whole("PHASE_MIRROR_WORKERS", 1, 64, c.workers, n)) return *e;
+  c.workers = static_cast<unsigned>(n);
+  if (auto e = whole("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR", 1, 1e6, c.max_blocks_per_hour, n)) return *e;
+  c.max_blocks_per_hour = static_cast<int>(n);
   return c;
 }
 

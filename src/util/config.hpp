@@ -32,6 +32,11 @@ struct Config {
   double rate_burst = 40;
   // Per-call timeout (PHASE_MIRROR_CALL_TIMEOUT_MS); 0 disables it.
   std::int64_t call_timeout_ms = 50000;
+  // Worker threads for tool calls (PHASE_MIRROR_WORKERS, 1 to 64).
+  unsigned workers = 4;
+  // Circuit breaker: blocks per repository per hour before a block degrades to warn
+  // (PHASE_MIRROR_MAX_BLOCKS_PER_HOUR, default 100 as the reference).
+  int max_blocks_per_hour = 100;
 
   // Reads the environment. Fails with a message naming the valid values when
   // a variable has an invalid value (LOG_LEVEL, LOG_FORMAT, METRICS_FORMAT, ...).

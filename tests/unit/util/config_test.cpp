@@ -16,9 +16,16 @@ class ConfigEnv : public ::testing::Test {
     }
   }
   void TearDown() override { SetUp(); }
-  static constexpr const char* kVars[] = {
-      "AWS_REGION", "FP_TABLE_NAME",         "CONSENT_TABLE_NAME",          "LOG_LEVEL",
-      "LOG_FORMAT", "PHASE_MIRROR_DATA_DIR", "PHASE_MIRROR_MAX_FILE_BYTES", "METRICS_FORMAT"};
+  static constexpr const char* kVars[] = {"AWS_REGION",
+                                          "FP_TABLE_NAME",
+                                          "CONSENT_TABLE_NAME",
+                                          "LOG_LEVEL",
+                                          "LOG_FORMAT",
+                                          "PHASE_MIRROR_DATA_DIR",
+                                          "PHASE_MIRROR_MAX_FILE_BYTES",
+                                          "METRICS_FORMAT",
+                                          "PHASE_MIRROR_WORKERS",
+                                          "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR"};
 };
 
 TEST_F(ConfigEnv, Defaults) {
@@ -28,6 +35,30 @@ TEST_F(ConfigEnv, Defaults) {
   EXPECT_EQ(c->environment, Environment::kLocal);
   EXPECT_EQ(c->log_level, "info");
   EXPECT_EQ(c->max_file_bytes, 10u * 1024 * 1024);
+}
+
+TEST_F(ConfigEnv, WorkersAndBlocksPerHourAreValidatedWholeNumbers) {
+  auto c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->workers, 4u);
+  EXPECT_EQ(c->max_blocks_per_hour, 100);
+  setenv("PHASE_MIRROR_WORKERS", "8", 1);
+  setenv("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR", "2", 1);
+  c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->workers, 8u);
+  EXPECT_EQ(c->max_blocks_per_hour, 2);
+  for (const char* bad : {"8x", "0", "65", "2.5", "-1"}) {
+    setenv("PHASE_MIRROR_WORKERS", bad, 1);
+    c = Config::from_env();
+    ASSERT_FALSE(c) << bad;
+    EXPECT_NE(c.error().message.find("PHASE_MIRROR_WORKERS"), std::string::npos) << c.error().message;
+  }
+  setenv("PHASE_MIRROR_WORKERS", "2", 1);
+  setenv("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR", "5x", 1);
+  c = Config::from_env();
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR"), std::string::npos) << c.error().message;
 }
 
 TEST_F(ConfigEnv, CloudNeedsBothTables) {
