@@ -2,10 +2,10 @@
 // Consent gate first (TOOL_RESOURCE_REQUIREMENTS), then one of four queries.
 // Reads fail open: a store failure answers with degradedMode and the reason.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 
+#include "l0/validator.hpp"
 #include "store/consent_policy.hpp"
 #include "tools/registry.hpp"
 #include "util/time.hpp"
@@ -16,15 +16,6 @@ namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kMinOrgsForCrossOrg = 10;  // k-anonymity floor of ADR-004
-
-// v with one decimal, as the "%.1f" format writes it, for percentages in messages; a value
-// too long for the buffer (no rate comes near) gets its shortest form instead of being cut.
-std::string one_decimal(double v) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
-  if (ec != std::errc()) return dump_line(Json(v));
-  return std::string(buf, end);
-}
 
 const char* kSchema = R"json({
   "type": "object",
@@ -224,7 +215,7 @@ Json trend_analysis(store::FpStore& fp, const store::OrgKey& org, const Query& q
   }
   double pc = 0;
   if (fprs.size() >= 2 && fprs.front() != 0) pc = (fprs.back() - fprs.front()) / fprs.front() * 100.0;
-  const std::string change = one_decimal(std::fabs(pc));
+  const std::string change = l0::fixed1(std::fabs(pc));
   std::string interpretation = "FPR is stable. Rule performance consistent.";
   if (trend == "decreasing") interpretation = "FPR decreasing by " + change + "%. Rule improving over time. ✅";
   if (trend == "increasing") interpretation = "FPR increasing by " + change + "%. Rule may need attention. ⚠️";
@@ -264,8 +255,7 @@ Json cross_rule(store::FpStore& fp, const store::OrgKey& org, const Query& q, st
     total += r["fpr"].get<double>();
     if (r["needsCalibration"].get<bool>()) {
       ++needing;
-      recommendations.push_back(r["ruleId"].get<std::string>() + ": FPR " +
-                                one_decimal(r["fpr"].get<double>() * 100.0) +
+      recommendations.push_back(r["ruleId"].get<std::string>() + ": FPR " + l0::fixed1(r["fpr"].get<double>() * 100.0) +
                                 "% exceeds threshold. Review rule logic.");
     }
   }
