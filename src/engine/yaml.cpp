@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/yaml_arena.hpp"
+
 namespace pm::engine::yaml {
 
 bool Node::is_null() const {
@@ -24,47 +26,6 @@ const Node* Node::get(std::string_view key) const {
   }
   return nullptr;
 }
-
-// A bump allocator: the nodes' text and child arrays of one ParseResult.
-// Chunks grow geometrically (up to a cap) and are released all at once.
-class Arena {
- public:
-  explicit Arena(std::size_t first_chunk) : next_size_(std::clamp(first_chunk, kMinChunk, kMaxChunk)) {}
-
-  void* allocate(std::size_t bytes, std::size_t align) {
-    std::size_t at = (used_ + align - 1) & ~(align - 1);
-    if (chunks_.empty() || at + bytes > capacity_) {
-      const std::size_t size = std::max(next_size_, bytes + align);
-      chunks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
-      capacity_ = size;
-      at = 0;  // operator new[] returns memory aligned for any fundamental type
-      next_size_ = std::min(size * 2, kMaxChunk);
-    }
-    used_ = at + bytes;
-    return chunks_.back().get() + at;
-  }
-
-  template <class T>
-  T* array(std::size_t n) {
-    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
-    return static_cast<T*>(allocate(n * sizeof(T), alignof(T)));
-  }
-
-  std::string_view copy(const char* text, std::size_t n) {
-    if (n == 0) return {};
-    char* out = array<char>(n);
-    std::memcpy(out, text, n);
-    return {out, n};
-  }
-
- private:
-  static constexpr std::size_t kMinChunk = 4096;
-  static constexpr std::size_t kMaxChunk = std::size_t{8} << 20;
-  std::vector<std::unique_ptr<std::byte[]>> chunks_;
-  std::size_t capacity_ = 0;
-  std::size_t used_ = 0;
-  std::size_t next_size_;
-};
 
 ParseResult::ParseResult() = default;
 ParseResult::~ParseResult() = default;
@@ -322,13 +283,22 @@ class Builder {
 
 }  // namespace
 
-ParseResult parse(std::string_view text, const Limits& limits) {
+namespace detail {
+
+ParseResult parse_libyaml(std::string_view text, const Limits& limits) {
   ParseResult result;
   // Scalars take about as many bytes as the text, nodes a few times more.
   result.arena = std::make_unique<Arena>(text.size() * 2);
   Builder b(text, limits, *result.arena);
   b.run(result);
   return result;
+}
+
+}  // namespace detail
+
+ParseResult parse(std::string_view text, const Limits& limits) {
+  if (auto fast = detail::parse_fast(text, limits)) return std::move(*fast);
+  return detail::parse_libyaml(text, limits);
 }
 
 }  // namespace pm::engine::yaml

@@ -100,6 +100,23 @@ struct ParseResult {
   std::unique_ptr<Arena> arena;     // owns every node's text and children
 };
 
+// Parses `text`. Documents in the block style GitHub workflows are written in
+// go through a scanner of our own (detail::parse_fast); anything it does not
+// handle, and every invalid document, goes through libyaml. Both give the same
+// tree, lines and columns (tests/unit/engine/yaml_fast_test.cpp and the
+// workflow fuzz target compare them).
 ParseResult parse(std::string_view text, const Limits& limits = {});
+
+namespace detail {
+// The parser for the subset: block mappings and sequences, plain and quoted
+// single-line scalars, literal and folded block scalars, one-line flow
+// sequences, comments. nullopt when the text uses anything else (anchors,
+// tags, multi-line flow or plain scalars, tabs, CR line breaks, several
+// documents...) or is not valid YAML: parse() then asks libyaml, which also
+// words the errors.
+std::optional<ParseResult> parse_fast(std::string_view text, const Limits& limits);
+// libyaml's event parser, for everything.
+ParseResult parse_libyaml(std::string_view text, const Limits& limits);
+}  // namespace detail
 
 }  // namespace pm::engine::yaml
