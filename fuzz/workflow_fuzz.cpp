@@ -3,7 +3,8 @@
 // and the whole rule catalogue as analyze_dissonance runs it on one file, in
 // pull_request mode and in strict merge_group mode.
 //
-// Checked beyond the sanitizers: no rule throws (the analyzer would turn that
+// Checked beyond the sanitizers: the YAML scanner gives libyaml's tree
+// wherever it takes the text (yaml::detail::compare_parsers); no rule throws (the analyzer would turn that
 // into a critical fail-closed finding, i.e. a false block); every finding
 // cites a line inside the file and has a findingId; the analysis payload
 // serialises.
@@ -78,6 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   file.bytes = text;
   file.sha256 = pm::sha256_hex(text);
   file.kind = pm::engine::FileKind::kWorkflow;
+  // The block-style scanner and libyaml must agree wherever the scanner takes the text.
+  const std::string parsers = pm::engine::yaml::detail::compare_parsers(text, {});
+  if (!parsers.empty()) fail("YAML scanner and libyaml differ", parsers + "\n" + text);
   const auto wf = pm::engine::parse_workflow(file.path.relative, text);
   if (wf.parse_error && wf.parse_error->message.empty()) fail("parse error without a message", text);
   // Lines as the workflow model splits them (every YAML line break).

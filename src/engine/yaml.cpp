@@ -32,45 +32,15 @@ ParseResult::~ParseResult() = default;
 ParseResult::ParseResult(ParseResult&&) noexcept = default;
 ParseResult& ParseResult::operator=(ParseResult&&) noexcept = default;
 
+namespace detail {
 namespace {
-
-static_assert(std::is_trivially_copyable_v<Node> && std::is_trivially_destructible_v<Node>);
-static_assert(std::is_trivially_copyable_v<Entry> && std::is_trivially_destructible_v<Entry>);
-
-// A collection under construction: its finished children wait on the
-// builder's `pending_` stack from index `first` on (mappings alternate key
-// and value) until the collection ends and they move into the arena.
-struct Frame {
-  Node node;
-  std::string anchor;
-  std::size_t first = 0;
-  std::size_t count = 1;   // nodes in this subtree, aliases counted expanded
-  std::size_t height = 1;  // levels in this subtree
-};
-
-struct Anchored {
-  Node node;
-  std::size_t count = 0;
-  std::size_t height = 0;
-};
-
-ScalarStyle to_style(yaml_scalar_style_t s) {
-  switch (s) {
-    case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::kSingleQuoted;
-    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return ScalarStyle::kDoubleQuoted;
-    case YAML_LITERAL_SCALAR_STYLE: return ScalarStyle::kLiteral;
-    case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::kFolded;
-    default: return ScalarStyle::kPlain;
-  }
-}
 
 bool is_merge_key(const Node& key) {
   return key.kind == Kind::kScalar && key.style == ScalarStyle::kPlain && key.value == "<<";
 }
 
-// Resolves `<<` entries of a finished mapping: the merged mapping's entries
-// take the position of the `<<` key; keys written explicitly in the mapping
-// win, and among several merged mappings the first one wins.
+}  // namespace
+
 void resolve_merges(Node& map, Arena& arena) {
   if (std::none_of(map.entries.begin(), map.entries.end(), [](const Entry& e) { return is_merge_key(e.first); })) {
     return;
@@ -104,6 +74,40 @@ void resolve_merges(Node& map, Arena& arena) {
   Entry* arr = arena.array<Entry>(out.size());
   std::copy(out.begin(), out.end(), arr);
   map.entries = Range<Entry>(arr, out.size());
+}
+
+}  // namespace detail
+
+namespace {
+
+static_assert(std::is_trivially_copyable_v<Node> && std::is_trivially_destructible_v<Node>);
+static_assert(std::is_trivially_copyable_v<Entry> && std::is_trivially_destructible_v<Entry>);
+
+// A collection under construction: its finished children wait on the
+// builder's `pending_` stack from index `first` on (mappings alternate key
+// and value) until the collection ends and they move into the arena.
+struct Frame {
+  Node node;
+  std::string anchor;
+  std::size_t first = 0;
+  std::size_t count = 1;   // nodes in this subtree, aliases counted expanded
+  std::size_t height = 1;  // levels in this subtree
+};
+
+struct Anchored {
+  Node node;
+  std::size_t count = 0;
+  std::size_t height = 0;
+};
+
+ScalarStyle to_style(yaml_scalar_style_t s) {
+  switch (s) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: return ScalarStyle::kSingleQuoted;
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return ScalarStyle::kDoubleQuoted;
+    case YAML_LITERAL_SCALAR_STYLE: return ScalarStyle::kLiteral;
+    case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::kFolded;
+    default: return ScalarStyle::kPlain;
+  }
 }
 
 class Builder {
@@ -194,7 +198,7 @@ class Builder {
         arr[i].second = 2 * i + 1 < n ? children[2 * i + 1] : Node{};
       }
       f.node.entries = Range<Entry>(arr, pairs);
-      resolve_merges(f.node, arena_);
+      detail::resolve_merges(f.node, arena_);
     }
     pending_.resize(f.first);
     return attach(r, f.node, f.count, f.height, f.anchor, ev.start_mark);
@@ -292,6 +296,59 @@ ParseResult parse_libyaml(std::string_view text, const Limits& limits) {
   Builder b(text, limits, *result.arena);
   b.run(result);
   return result;
+}
+
+namespace {
+
+std::string describe(const Node& n) {
+  std::string s = n.is_scalar() ? "scalar" : n.is_sequence() ? "sequence" : "mapping";
+  s += " at " + std::to_string(n.line) + ":" + std::to_string(n.column);
+  if (n.is_scalar()) {
+    s += " style " + std::to_string(static_cast<int>(n.style)) + " value \"" + std::string(n.value) + "\"";
+  }
+  return s;
+}
+
+std::string tree_difference(const Node& fast, const Node& slow, const std::string& path) {
+  if (fast.kind != slow.kind || fast.line != slow.line || fast.column != slow.column || fast.style != slow.style ||
+      fast.value != slow.value) {
+    return path + ": fast " + describe(fast) + ", libyaml " + describe(slow);
+  }
+  if (fast.items.size() != slow.items.size() || fast.entries.size() != slow.entries.size()) {
+    return path + ": child count differs (" + describe(slow) + ")";
+  }
+  for (std::size_t i = 0; i < slow.items.size(); ++i) {
+    auto d = tree_difference(fast.items[i], slow.items[i], path + "[" + std::to_string(i) + "]");
+    if (!d.empty()) return d;
+  }
+  for (std::size_t i = 0; i < slow.entries.size(); ++i) {
+    const std::string p = path + "." + std::string(slow.entries[i].first.value);
+    auto d = tree_difference(fast.entries[i].first, slow.entries[i].first, p + " (key)");
+    if (d.empty()) d = tree_difference(fast.entries[i].second, slow.entries[i].second, p);
+    if (!d.empty()) return d;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string compare_parsers(std::string_view text, const Limits& limits) {
+  const auto fast = parse_fast(text, limits);
+  if (!fast) return "";
+  const auto slow = parse_libyaml(text, limits);
+  if (slow.error) return "libyaml refuses the text (" + slow.error->message + ") but the scanner gave a tree";
+  if (fast->error) return "the scanner set an error";
+  if (fast->documents.size() != slow.documents.size()) return "document count differs";
+  for (std::size_t i = 0; i < slow.documents.size(); ++i) {
+    const auto& f = fast->documents[i].root;
+    const auto& s = slow.documents[i].root;
+    if (f.has_value() != s.has_value()) return "document root presence differs";
+    if (f) {
+      auto d = tree_difference(*f, *s, "$");
+      if (!d.empty()) return d;
+    }
+  }
+  return "";
 }
 
 }  // namespace detail

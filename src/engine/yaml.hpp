@@ -117,6 +117,11 @@ namespace detail {
 std::optional<ParseResult> parse_fast(std::string_view text, const Limits& limits);
 // libyaml's event parser, for everything.
 ParseResult parse_libyaml(std::string_view text, const Limits& limits);
+// "" when parse_fast declines `text` or gives exactly libyaml's result (no
+// error, same documents, and in them the same kinds, styles, values, lines
+// and columns); otherwise where they first differ. For the tests and the
+// workflow fuzz target.
+std::string compare_parsers(std::string_view text, const Limits& limits);
 }  // namespace detail
 
 }  // namespace pm::engine::yaml

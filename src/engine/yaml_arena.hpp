@@ -1,6 +1,7 @@
 #pragma once
-// The bump allocator behind yaml::ParseResult, shared by the two parsers in
-// yaml.cpp (libyaml events) and yaml_fast.cpp (the block-style subset).
+// What the two parsers behind yaml::parse share: yaml.cpp (libyaml events)
+// and yaml_fast.cpp (the block-style subset) build their trees in this bump
+// allocator and resolve "<<" merge keys the same way.
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -53,5 +54,12 @@ class Arena {
   std::size_t used_ = 0;
   std::size_t next_size_;
 };
+
+namespace detail {
+// Resolves `<<` entries of a finished mapping: the merged mapping's entries
+// take the position of the `<<` key; keys written explicitly in the mapping
+// win, and among several merged mappings the first one wins.
+void resolve_merges(Node& map, Arena& arena);
+}  // namespace detail
 
 }  // namespace pm::engine::yaml

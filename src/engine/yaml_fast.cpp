@@ -7,20 +7,24 @@
 //   * block mappings whose keys are plain or quoted one-line scalars, block
 //     sequences (also "- key: value" compact mappings and sequences at the
 //     indentation of their key), comments, one leading "---";
+//   * anchors and aliases on values, "<<" merge keys, with libyaml's limits
+//     on alias expansion and depth (counted the way yaml.cpp counts them);
 //   * plain and quoted scalars on one line, literal and folded block scalars
 //     without an indentation indicator, one-line flow sequences of scalars,
 //     the empty flow mapping "{}".
 //
-// Given up on: anchors, aliases, tags, directives, multi-line plain or quoted
+// Given up on: anchors on keys, tags, directives, multi-line plain or quoted
 // scalars, other flow collections, tabs, CR/NEL/LS/PS line breaks, characters
-// libyaml refuses, a byte-order mark, several documents, "<<" merge keys, keys
-// longer than libyaml allows, nesting deeper than kMaxDepth, and any shape
-// that would be an error.
+// libyaml refuses, a byte-order mark, several documents, keys longer than libyaml allows, nesting deeper than
+// kMaxDepth, and any shape that would be an error.
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/yaml.hpp"
@@ -89,6 +93,7 @@ class FastParser {
         p_(text.data()),
         line_start_(text.data()),
         max_depth_(std::min(limits.max_depth, kMaxDepth)),
+        max_alias_nodes_(limits.max_alias_nodes),
         arena_(arena) {}
 
   Node document() {
@@ -104,6 +109,12 @@ class FastParser {
   }
 
  private:
+  struct Anchored {
+    Node node;
+    std::size_t count = 0;
+    std::size_t height = 0;
+  };
+
   // --- positions ---------------------------------------------------------
 
   int column_of(const char* p) const {
@@ -229,11 +240,17 @@ class FastParser {
     check_depth(depth);
     Node map = at(Kind::kMapping, p_);
     const std::size_t first = pending_.size();
+    std::size_t count = 1;
+    std::size_t height = 1;
+    bool merges = false;
     for (;;) {
       if (is_entry(p_, end_)) give_up();  // "- " where a key belongs
-      pending_.push_back(key());
-      // p_ is just past the ':'
+      const Node k = key();               // leaves p_ just past the ':'
+      merges = merges || (k.style == ScalarStyle::kPlain && k.value == "<<");
+      pending_.push_back(k);
       pending_.push_back(value_after_indicator(indent, depth + 1, /*in_sequence=*/false));
+      count += 1 + count_;
+      height = std::max(height, height_ + 1);
       if (indent_ < indent) break;
       if (indent_ > indent) give_up();
     }
@@ -245,6 +262,9 @@ class FastParser {
     }
     pending_.resize(first);
     map.entries = Range<Entry>(entries, n);
+    if (merges) resolve_merges(map, arena_);
+    count_ = count;
+    height_ = height;
     return map;
   }
 
@@ -252,9 +272,13 @@ class FastParser {
     check_depth(depth);
     Node seq = at(Kind::kSequence, p_);
     const std::size_t first = pending_.size();
+    std::size_t count = 1;
+    std::size_t height = 1;
     for (;;) {
       ++p_;  // past '-'
       pending_.push_back(value_after_indicator(indent, depth + 1, /*in_sequence=*/true));
+      count += count_;
+      height = std::max(height, height_ + 1);
       if (indent_ < indent) break;
       if (indent_ > indent) give_up();
       if (!is_entry(p_, end_)) break;  // the next key of the mapping this sequence is the value of
@@ -264,14 +288,76 @@ class FastParser {
     std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(first), pending_.end(), items);
     pending_.resize(first);
     seq.items = Range<Node>(items, n);
+    count_ = count;
+    height_ = height;
     return seq;
   }
 
+  // An anchor or alias name: letters, digits, '-' and '_', then a space or
+  // the end of the line (in a flow sequence also ',' or ']').
+  std::string_view name(bool in_flow = false) {
+    const char* start = p_;
+    while (p_ < end_ && (std::isalnum(static_cast<unsigned char>(*p_)) != 0 || *p_ == '-' || *p_ == '_')) ++p_;
+    const bool ends = is_blank_or_end(p_, end_) || (in_flow && (*p_ == ',' || *p_ == ']'));
+    if (p_ == start || !ends) give_up();
+    return {start, static_cast<std::size_t>(p_ - start)};
+  }
+
+  // The anchored node an alias (p_ past the '*') at `depth` stands for: it
+  // shares the node, which keeps the line and column it was written at.
+  Anchored alias(std::size_t depth, bool in_flow) {
+    const auto it = anchors_.find(name(in_flow));
+    if (it == anchors_.end()) give_up();  // undefined alias: libyaml says so
+    const Anchored a = it->second;
+    charge(a.count);
+    if (depth + a.height > max_depth_) give_up();
+    return a;
+  }
+
+  // Nodes produced by anchors and aliases count against the expansion limit
+  // as in yaml.cpp; past it, libyaml reports the YAML bomb.
+  void charge(std::size_t nodes) {
+    alias_nodes_ += nodes;
+    if (alias_nodes_ > max_alias_nodes_) give_up();
+  }
+
   // The node after a mapping's ':' or a sequence's '-' (p_ just past it) in a
-  // collection at indentation `indent`. Leaves p_ on the next content line.
+  // collection at indentation `indent`, with its anchor or as an alias.
+  // Leaves p_ on the next content line, and count_/height_ set for the node.
   Node value_after_indicator(int indent, std::size_t depth, bool in_sequence) {
     check_depth(depth);
-    const char* mark = p_;  // an empty value is placed just after the indicator
+    const char* mark = p_;
+    while (p_ < end_ && *p_ == ' ') ++p_;
+    if (p_ < end_ && *p_ == '*') {
+      if (p_ == mark) give_up();
+      ++p_;
+      const Anchored a = alias(depth, /*in_flow=*/false);
+      finish_line();
+      count_ = a.count;
+      height_ = a.height;
+      return a.node;
+    }
+    if (p_ < end_ && *p_ == '&') {
+      if (p_ == mark) give_up();
+      const int line = line_;
+      const int column = column_of(p_);
+      ++p_;
+      const std::string_view anchor = name();
+      Node n = value_body(indent, depth, in_sequence, /*anchored=*/true, p_);
+      n.line = line;  // an anchored node starts at its anchor
+      n.column = column;
+      charge(count_);
+      anchors_[anchor] = Anchored{n, count_, height_};
+      return n;
+    }
+    return value_body(indent, depth, in_sequence, /*anchored=*/false, mark);
+  }
+
+  // The value itself, from p_ on (after any spaces); `mark` is where an empty
+  // value is placed: just after the indicator (or anchor).
+  Node value_body(int indent, std::size_t depth, bool in_sequence, bool anchored, const char* mark) {
+    count_ = 1;
+    height_ = 1;
     const int mark_line = line_;
     const char* mark_line_start = line_start_;
     while (p_ < end_ && *p_ == ' ') ++p_;
@@ -280,6 +366,8 @@ class FastParser {
       finish_line();
       if (indent_ > indent) return own_line_node(indent_, depth);
       if (!in_sequence && indent_ == indent && is_entry(p_, end_)) return sequence(indent, depth);
+      count_ = 1;
+      height_ = 1;
       Node empty;
       empty.line = mark_line;
       empty.column = 1;
@@ -290,11 +378,15 @@ class FastParser {
     }
     if (p_ == mark) give_up();  // "key:value" or "-value" cannot get here, but never guess
     const int col = static_cast<int>(p_ - line_start_);
+    // "- key: value" and "- - x" start a collection inside the item; after an
+    // anchor, whether it names the collection or its first key is subtle.
+    const bool compact = in_sequence && key_ahead();
+    if (compact && anchored) give_up();
     switch (*p_) {
       case '|':
       case '>': return block_scalar(indent);
       case '[': {
-        Node n = flow_sequence();
+        Node n = flow_sequence(depth);
         finish_line();
         return n;
       }
@@ -305,22 +397,23 @@ class FastParser {
         finish_line();
         return n;
       }
-      case '\'':
-      case '"': {
-        if (in_sequence && key_ahead()) return mapping(col, depth);
-        Node n = quoted();
-        finish_line();
-        return n;
-      }
       case '-':
         if (is_entry(p_, end_)) {
-          if (!in_sequence) give_up();  // "key: - x" is an error
-          return sequence(col, depth);  // "- - x"
+          if (!in_sequence || anchored) give_up();  // "key: - x" is an error
+          return sequence(col, depth);              // "- - x"
         }
         break;
+      case '\'':
+      case '"':
+        if (compact) return mapping(col, depth);
+        {
+          Node n = quoted();
+          finish_line();
+          return n;
+        }
       default: break;
     }
-    if (in_sequence && key_ahead()) return mapping(col, depth);
+    if (compact) return mapping(col, depth);
     Node n = plain();
     finish_line();
     return n;
@@ -409,10 +502,12 @@ class FastParser {
   }
 
   // Flow sequence of plain or quoted scalars on one line: "[a, 'b', c]".
-  Node flow_sequence() {
+  Node flow_sequence(std::size_t depth) {
     Node seq = at(Kind::kSequence, p_);
     ++p_;  // '['
     const std::size_t first = pending_.size();
+    std::size_t count = 1;
+    std::size_t height = 1;
     auto skip_spaces = [&] {
       while (p_ < end_ && *p_ == ' ') ++p_;
     };
@@ -420,10 +515,19 @@ class FastParser {
     if (p_ < end_ && *p_ == ']') {
       ++p_;
     } else {
+      check_depth(depth + 1);
       for (;;) {
         if (p_ == end_ || *p_ == '\n') give_up();
-        if (*p_ == '\'' || *p_ == '"') {
+        if (*p_ == '*') {
+          ++p_;
+          const Anchored a = alias(depth + 1, /*in_flow=*/true);
+          pending_.push_back(a.node);
+          count += a.count;
+          height = std::max(height, a.height + 1);
+        } else if (*p_ == '\'' || *p_ == '"') {
           pending_.push_back(quoted());
+          count += 1;
+          height = std::max<std::size_t>(height, 2);
         } else {
           if (!starts_plain(p_, end_) || *p_ == '-' || *p_ == '?' || *p_ == ':') give_up();
           Node n = at(Kind::kScalar, p_);
@@ -436,6 +540,8 @@ class FastParser {
           }
           n.value = arena_.copy(start, static_cast<std::size_t>(last - start));
           pending_.push_back(n);
+          count += 1;
+          height = std::max<std::size_t>(height, 2);
         }
         skip_spaces();
         if (p_ == end_) give_up();
@@ -454,6 +560,8 @@ class FastParser {
     std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(first), pending_.end(), items);
     pending_.resize(first);
     seq.items = Range<Node>(items, n);
+    count_ = count;
+    height_ = height;
     return seq;
   }
 
@@ -474,7 +582,6 @@ class FastParser {
         if (*p_ != ' ') last = p_ + 1;
       }
       k.value = arena_.copy(start, static_cast<std::size_t>(last - start));
-      if (k.value == "<<") give_up();  // merge keys: libyaml path resolves them
     }
     if (p_ == end_ || *p_ != ':') give_up();
     if (static_cast<std::size_t>(p_ - line_start_) > kMaxSimpleKey) give_up();
@@ -582,7 +689,12 @@ class FastParser {
   int indent_ = -1;  // indentation of the line p_ is on (-1: end of text)
   bool seen_start_marker_ = false;
   std::size_t max_depth_;
+  std::size_t max_alias_nodes_;
+  std::size_t alias_nodes_ = 0;
   Arena& arena_;
+  std::unordered_map<std::string_view, Anchored> anchors_;
+  std::size_t count_ = 1;      // nodes in the subtree last returned, aliases counted expanded
+  std::size_t height_ = 1;     // and its levels
   std::vector<Node> pending_;  // children of the collections being built
   std::string scratch_;        // a quoted or block scalar's value being built
 };

@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,55 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string describe(const Node& n) {
-  std::ostringstream o;
-  o << (n.is_scalar() ? "scalar" : n.is_sequence() ? "sequence" : "mapping") << '@' << n.line << ':' << n.column;
-  if (n.is_scalar()) o << " style " << static_cast<int>(n.style) << " value \"" << n.value << '"';
-  return o.str();
-}
-
-// The first difference between two trees, or "" when they are the same.
-std::string difference(const Node& a, const Node& b, const std::string& path) {
-  if (a.kind != b.kind || a.line != b.line || a.column != b.column || a.style != b.style || a.value != b.value) {
-    return path + ": fast " + describe(a) + " vs libyaml " + describe(b);
-  }
-  if (a.items.size() != b.items.size() || a.entries.size() != b.entries.size()) {
-    return path + ": child count differs at " + describe(a);
-  }
-  for (std::size_t i = 0; i < a.items.size(); ++i) {
-    auto d = difference(a.items[i], b.items[i], path + "[" + std::to_string(i) + "]");
-    if (!d.empty()) return d;
-  }
-  for (std::size_t i = 0; i < a.entries.size(); ++i) {
-    const std::string p = path + "." + std::string(b.entries[i].first.value);
-    auto d = difference(a.entries[i].first, b.entries[i].first, p + "(key)");
-    if (d.empty()) d = difference(a.entries[i].second, b.entries[i].second, p);
-    if (!d.empty()) return d;
-  }
-  return "";
-}
-
 // "" when parse_fast either declines or agrees with libyaml; else what differs.
 // `taken` says whether the scanner gave a tree.
 std::string check(const std::string& text, bool* taken = nullptr) {
   const Limits limits;
-  auto fast = detail::parse_fast(text, limits);
-  if (taken) *taken = fast.has_value();
-  if (!fast) return "";
-  const auto slow = detail::parse_libyaml(text, limits);
-  if (slow.error) return "libyaml refuses it (" + slow.error->message + ") but the scanner gave a tree";
-  if (fast->error) return "the scanner set an error";
-  if (fast->documents.size() != slow.documents.size()) return "document count differs";
-  for (std::size_t i = 0; i < slow.documents.size(); ++i) {
-    const auto& fa = fast->documents[i].root;
-    const auto& sl = slow.documents[i].root;
-    if (fa.has_value() != sl.has_value()) return "document root presence differs";
-    if (fa) {
-      auto d = difference(*fa, *sl, "$");
-      if (!d.empty()) return d;
-    }
-  }
-  return "";
+  if (taken) *taken = detail::parse_fast(text, limits).has_value();
+  return detail::compare_parsers(text, limits);
 }
 
 void expect_taken_and_same(const std::string& text) {
@@ -108,6 +64,52 @@ TEST(YamlFast, WorkflowShapesMatchLibyaml) {
   expect_taken_and_same("run: |\n  one\n  two");
 }
 
+TEST(YamlFast, AnchorsAliasesAndMergeKeysMatchLibyaml) {
+  expect_taken_and_same("a: &x 1\nb: *x\n");
+  expect_taken_and_same("a: &x\nb: *x\n");
+  expect_taken_and_same("a: &x [1, 2]\nb: *x\nc: &y {}\nd: &z |\n  text\ne: *z\n");
+  expect_taken_and_same("- &x\n  k: v\n- *x\n- &y  # comment\n  - 1\n- *y\n");
+  expect_taken_and_same("seq: &s\n- a\n- b\nother: *s\n");
+  expect_taken_and_same(
+      "defaults: &d\n  runs-on: ubuntu-latest\n  timeout-minutes: 5\njobs:\n  a:\n    <<: *d\n"
+      "    timeout-minutes: 10\n  b:\n    <<: [*d]\n    steps: []\n");
+  expect_taken_and_same("env: &e\n  CI: true\nother: &e\n  CI: false\nuse: *e\n");  // the later anchor wins
+}
+
+TEST(YamlFast, AliasExpansionAndDepthLimitsAreLibyamls) {
+  // Within the limits both parsers build the tree; past them the scanner
+  // declines, so that libyaml reports the bomb or the depth.
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'h'; ++c) {
+    const std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+  }
+  const Limits limits;
+  EXPECT_FALSE(detail::parse_fast(bomb, limits).has_value());
+  const auto r = parse(bomb);
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_NE(r.error->message.find("alias expansion"), std::string::npos);
+
+  Limits small;
+  small.max_alias_nodes = 30;
+  const std::string text = "a: &a [1, 2, 3, 4]\nb: [*a, *a, *a, *a]\n";  // 5 + 4 * 5 nodes charged
+  EXPECT_TRUE(detail::parse_fast(text, small).has_value());
+  EXPECT_EQ(detail::compare_parsers(text, small), "");
+  small.max_alias_nodes = 24;
+  EXPECT_FALSE(detail::parse_fast(text, small).has_value());
+  EXPECT_TRUE(parse(text, small).error.has_value());
+
+  Limits shallow;
+  shallow.max_depth = 4;
+  const std::string deep_alias = "a: &a\n  b:\n    c: 1\nd:\n  e:\n    f: *a\n";
+  EXPECT_FALSE(detail::parse_fast(deep_alias, shallow).has_value());
+  EXPECT_TRUE(parse(deep_alias, shallow).error.has_value());
+  shallow.max_depth = 6;
+  EXPECT_TRUE(detail::parse_fast(deep_alias, shallow).has_value());
+  EXPECT_EQ(detail::compare_parsers(deep_alias, shallow), "");
+}
+
 TEST(YamlFast, BlockScalarsFoldAndChompLikeLibyaml) {
   for (const char* header : {"|", "|-", "|+", ">", ">-", ">+", "| # c", ">-  # c"}) {
     const std::string h = header;
@@ -124,7 +126,6 @@ TEST(YamlFast, BlockScalarsFoldAndChompLikeLibyaml) {
 }
 
 TEST(YamlFast, DeclinesWhatItDoesNotHandle) {
-  expect_declined("a: &x 1\nb: *x\n");        // anchors, aliases
   expect_declined("a: !!str 1\n");            // tags
   expect_declined("%YAML 1.1\n---\na: 1\n");  // directives
   expect_declined("a: 1\n---\nb: 2\n");       // several documents
@@ -140,7 +141,6 @@ TEST(YamlFast, DeclinesWhatItDoesNotHandle) {
   expect_declined("a: [b, [c]]\n");               // nested flow
   expect_declined("a: [b,\n  c]\n");              // multi-line flow
   expect_declined("a: |2\n   x\n");               // indentation indicator
-  expect_declined("<<: {}\n");                    // merge key
   expect_declined("a: \"\\u00e9\"\n");            // escapes other than the common ones
   expect_declined("");                            // no document
   expect_declined("# only a comment\n");
