@@ -21,6 +21,7 @@
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,7 +37,10 @@ namespace {
 constexpr std::size_t kMaxDepth = 64;        // deeper documents go to libyaml
 constexpr std::size_t kMaxSimpleKey = 1000;  // libyaml refuses implicit keys over 1024 characters
 
-struct Unsupported {};  // thrown to give the text to libyaml
+// Thrown to give the text to libyaml; never leaves parse_fast.
+struct Unsupported : std::exception {
+  const char* what() const noexcept override { return "YAML outside the scanner's subset"; }
+};
 
 [[noreturn]] void give_up() {
   throw Unsupported{};
