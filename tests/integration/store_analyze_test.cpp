@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
+#include <vector>
 
 #include "support/server_process.hpp"
 
@@ -79,23 +81,33 @@ TEST(StoreAnalyze, FindingReviewedAsFalsePositiveIsSuppressedForThatOrgOnly) {
 }
 
 TEST(StoreAnalyze, TooManyBlocksInAnHourTripTheCircuitBreaker) {
-  TempDir dir;
-  dir.write(".github/workflows/pr.yml", kRiskyWorkflow);
-  ServerProcess p({}, {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(),
-                       "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR=2"});
-  p.initialize();
-  for (int i = 0; i < 2; ++i) {
-    Json a = analysis(p, "acme");
-    EXPECT_EQ(a["decision"]["outcome"], "block") << a["decision"].dump(2);
+  // Blocks are counted per clock hour: calls that straddle the top of an hour
+  // start a new count, so such a run is repeated once, in the next hour.
+  const auto hour_now = [] {
+    return std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+  for (int attempt = 0;; ++attempt) {
+    const auto hour = hour_now();
+    TempDir dir;
+    dir.write(".github/workflows/pr.yml", kRiskyWorkflow);
+    ServerProcess p({}, {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(),
+                         "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR=2"});
+    p.initialize();
+    std::vector<Json> blocked;
+    for (int i = 0; i < 2; ++i) blocked.push_back(analysis(p, "acme"));
+    Json tripped = analysis(p, "acme");
+    // Another repository of another org is unaffected.
+    Json other = analysis(p, "globex");
+    p.close_stdin();
+    EXPECT_EQ(p.wait_exit(), 0);
+    if (hour_now() != hour && attempt == 0) continue;
+
+    for (const auto& a : blocked) EXPECT_EQ(a["decision"]["outcome"], "block") << a["decision"].dump(2);
+    EXPECT_EQ(tripped["decision"]["outcome"], "warn") << tripped["decision"].dump(2);
+    EXPECT_NE(tripped.dump().find("circuit_breaker_triggered"), std::string::npos) << tripped.dump(2);
+    EXPECT_EQ(other["decision"]["outcome"], "block");
+    break;
   }
-  Json tripped = analysis(p, "acme");
-  EXPECT_EQ(tripped["decision"]["outcome"], "warn") << tripped["decision"].dump(2);
-  EXPECT_NE(tripped.dump().find("circuit_breaker_triggered"), std::string::npos) << tripped.dump(2);
-  // Another repository of another org is unaffected.
-  Json other = analysis(p, "globex");
-  EXPECT_EQ(other["decision"]["outcome"], "block");
-  p.close_stdin();
-  EXPECT_EQ(p.wait_exit(), 0);
 }
 
 }  // namespace
