@@ -10,31 +10,33 @@ namespace pm::engine {
 
 namespace {
 
-std::string normalise_whitespace(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
+// Appends `s` with runs of whitespace collapsed to one space and no leading
+// or trailing whitespace.
+void append_normalised_whitespace(std::string& out, const std::string& s) {
+  const std::size_t start = out.size();
   bool pending_space = false;
   for (unsigned char c : s) {
     if (std::isspace(c) != 0) {
-      pending_space = !out.empty();
+      pending_space = out.size() > start;
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
     out.push_back(static_cast<char>(c));
   }
-  return out;
 }
 
 }  // namespace
 
 std::string finding_id(const std::string& rule_id, const std::string& file, const std::string& evidence) {
-  std::string material = rule_id;
-  material.push_back('\0');
-  material += file;
-  material.push_back('\0');
-  material += normalise_whitespace(evidence);
-  return sha256_hex(material).substr(0, 32);
+  std::string material;
+  material.reserve(rule_id.size() + file.size() + evidence.size() + 2);
+  material.append(rule_id).push_back('\0');
+  material.append(file).push_back('\0');
+  append_normalised_whitespace(material, evidence);
+  std::string id = sha256_hex(material);
+  id.resize(32);
+  return id;
 }
 
 }  // namespace pm::engine
