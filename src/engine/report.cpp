@@ -4,13 +4,14 @@
 #include <cctype>
 #include <set>
 
+#include "util/strings.hpp"
+
 namespace pm::engine {
 
 namespace {
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+void append_upper(std::string& out, const std::string& s) {
+  for (char c : s) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
 }
 
 // "ADR-" followed by at least three digits, not preceded by a word character.
@@ -41,36 +42,32 @@ Json to_json(const Report& r) {
 }
 
 std::string summary_text(const Decision& d, const std::vector<Finding>& findings) {
+  // Appended in place: one line per finding, so no temporary per line.
   const std::string rule(60, '=');
-  std::vector<std::string> lines = {rule,
-                                    "MIRROR DISSONANCE PROTOCOL - ORACLE ANALYSIS",
-                                    rule,
-                                    "",
-                                    "Decision: " + upper(d.outcome),
-                                    "Timestamp: " + d.timestamp,
-                                    "Mode: " + d.mode,
-                                    "",
-                                    "Reasons:"};
-  for (const auto& r : d.reasons) lines.push_back("  - " + r);
-  lines.emplace_back();
+  std::string out = str_cat({rule, "\nMIRROR DISSONANCE PROTOCOL - ORACLE ANALYSIS\n", rule, "\n\nDecision: "});
+  append_upper(out, d.outcome);
+  out.append("\nTimestamp: ").append(d.timestamp).append("\nMode: ").append(d.mode).append("\n\nReasons:");
+  for (const auto& r : d.reasons) out.append("\n  - ").append(r);
+  out.append("\n");
   if (findings.empty()) {
-    lines.emplace_back("No violations detected.");
+    out.append("\nNo violations detected.");
   } else {
-    lines.emplace_back("Violations:");
-    for (const auto& f : findings) lines.push_back("  [" + upper(f.severity) + "] " + f.rule_id + ": " + f.message);
+    out.append("\nViolations:");
+    for (const auto& f : findings) {
+      out.append("\n  [");
+      append_upper(out, f.severity);
+      out.append("] ").append(f.rule_id).append(": ").append(f.message);
+    }
   }
-  lines.emplace_back();
-  lines.push_back(rule);
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i > 0) out.push_back('\n');
-    out += lines[i];
-  }
+  out.append("\n\n").append(rule);
   return out;
 }
 
 Json to_json(const Finding& f) {
   Json j = Json::object();
+  // An ordered_json object is a vector of pairs with const keys: growing it
+  // copies every value instead of moving it.
+  j.get_ref<Json::object_t&>().reserve(10);
   j["ruleId"] = f.rule_id;
   j["severity"] = f.severity;
   j["message"] = f.message;
