@@ -1,6 +1,7 @@
 #include "engine/workflow.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace pm::engine {
 
@@ -77,10 +78,30 @@ Located located(const Node& n) {
   return Located{std::string(n.value), line};
 }
 
-std::optional<Located> scalar_field(const Node& map, std::string_view key) {
-  const Node* v = map.get(key);
+std::optional<Located> scalar_of(const Node* v) {
   if (!v || !v->is_scalar()) return std::nullopt;
   return located(*v);
+}
+
+std::optional<Located> scalar_field(const Node& map, std::string_view key) {
+  return scalar_of(map.get(key));
+}
+
+// The first value of each of `keys` in the mapping `n` (nullptr when absent),
+// as Node::get would find them, in one pass over its entries.
+template <std::size_t N>
+std::array<const Node*, N> first_values(const Node& n, const std::array<std::string_view, N>& keys) {
+  std::array<const Node*, N> out{};
+  for (const auto& [k, v] : n.entries) {
+    if (!k.is_scalar()) continue;
+    for (std::size_t i = 0; i < N; ++i) {
+      if (k.value == keys[i]) {
+        if (!out[i]) out[i] = &v;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, Located>> scalar_map(const Node* map) {
@@ -140,19 +161,22 @@ Permissions parse_permissions(const Node& root, std::string_view key = "permissi
   return p;
 }
 
+constexpr std::array<std::string_view, 8> kStepKeys = {"id", "name", "uses", "run", "if", "shell", "with", "env"};
+
 Step parse_step(const Node& n) {
   Step s;
   s.line = n.line;
   if (!n.is_mapping()) return s;
   if (!n.entries.empty()) s.line = n.entries.front().first.line;
-  s.id = scalar_field(n, "id");
-  s.name = scalar_field(n, "name");
-  s.uses = scalar_field(n, "uses");
-  s.run = scalar_field(n, "run");
-  s.if_cond = scalar_field(n, "if");
-  s.shell = scalar_field(n, "shell");
-  s.with = scalar_map(n.get("with"));
-  s.env = scalar_map(n.get("env"));
+  const auto [id, name, uses, run, if_cond, shell, with, env] = first_values(n, kStepKeys);
+  s.id = scalar_of(id);
+  s.name = scalar_of(name);
+  s.uses = scalar_of(uses);
+  s.run = scalar_of(run);
+  s.if_cond = scalar_of(if_cond);
+  s.shell = scalar_of(shell);
+  s.with = scalar_map(with);
+  s.env = scalar_map(env);
   return s;
 }
 
@@ -171,36 +195,41 @@ std::optional<Located> image_of(const Node* n) {
   return std::nullopt;
 }
 
+constexpr std::array<std::string_view, 10> kJobKeys = {"name",      "uses",     "if",    "secrets", "environment",
+                                                       "container", "services", "needs", "env",     "steps"};
+
 Job parse_job(const Node& key, const Node& n) {
   Job j;
   j.id = std::string(key.value);
   j.line = key.line;
   if (!n.is_mapping()) return j;
-  j.name = scalar_field(n, "name");
+  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, steps] =
+      first_values(n, kJobKeys);
+  j.name = scalar_of(name);
   j.permissions = parse_permissions(n);
-  j.uses = scalar_field(n, "uses");
-  j.if_cond = scalar_field(n, "if");
-  if (const Node* sec = n.get("secrets")) {
+  j.uses = scalar_of(uses);
+  j.if_cond = scalar_of(if_cond);
+  if (const Node* sec = secrets) {
     if (sec->is_scalar() && sec->value == "inherit") {
       j.secrets_inherit = located(*sec);
     } else {
       j.secrets = scalar_map(sec);
     }
   }
-  if (const Node* env = n.get("environment")) {
-    if (env->is_scalar() && !env->is_null()) {
-      j.environment = located(*env);
-    } else if (env->is_mapping()) {
-      j.environment = scalar_field(*env, "name");
+  if (environment) {
+    if (environment->is_scalar() && !environment->is_null()) {
+      j.environment = located(*environment);
+    } else if (environment->is_mapping()) {
+      j.environment = scalar_field(*environment, "name");
     }
   }
-  j.container_image = image_of(n.get("container"));
-  if (const Node* services = n.get("services"); services && services->is_mapping()) {
+  j.container_image = image_of(container);
+  if (services && services->is_mapping()) {
     for (const auto& [sk, sv] : services->entries) {
       if (auto img = image_of(&sv)) j.services_images.push_back(std::move(*img));
     }
   }
-  if (const Node* needs = n.get("needs")) {
+  if (needs) {
     if (needs->is_scalar() && !needs->is_null()) {
       j.needs.emplace_back(needs->value);
     } else if (needs->is_sequence()) {
@@ -209,8 +238,8 @@ Job parse_job(const Node& key, const Node& n) {
       }
     }
   }
-  j.env = scalar_map(n.get("env"));
-  parse_steps(n.get("steps"), j.steps);
+  j.env = scalar_map(env);
+  parse_steps(steps, j.steps);
   return j;
 }
 
@@ -228,6 +257,19 @@ std::size_t yaml_break_length(std::string_view text, std::size_t i) {
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
+  // No byte that can start another kind of break (the usual case): memchr
+  // finds the LFs much faster than the byte-by-byte scan below (or counting
+  // them first to reserve).
+  if (text.find('\r') == std::string_view::npos && text.find('\xC2') == std::string_view::npos &&
+      text.find('\xE2') == std::string_view::npos) {
+    std::size_t start = 0;
+    for (std::size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
+      lines.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    lines.push_back(text.substr(start));
+    return lines;
+  }
   lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t start = 0;
   // Split where libyaml counts a line, so that evidence is the cited line.
