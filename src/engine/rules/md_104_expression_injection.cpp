@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -141,10 +142,12 @@ class Md104 final : public Rule {
       Finding f;
       f.rule_id = info_.id;
       f.severity = "high";
-      std::string step_name = step.name ? step.name->value : step.id ? step.id->value : "";
-      f.message = "`" + ref + "` is expanded into the " + where +
-                  (step_name.empty() ? "" : " of step '" + step_name + "'") + " in job '" + job.id +
-                  "': an attacker-controlled value becomes code";
+      const std::string_view step_name = step.name ? std::string_view(step.name->value)
+                                         : step.id ? std::string_view(step.id->value)
+                                                   : std::string_view();
+      const bool named = !step_name.empty();
+      f.message = str_cat({"`", ref, "` is expanded into the ", where, named ? " of step '" : "", step_name,
+                           named ? "'" : "", " in job '", job.id, "': an attacker-controlled value becomes code"});
       f.file = wf.path;
       f.line = wf.line_of(code, e.offset, e.raw);
       f.evidence = wf.line_text(f.line);

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -76,23 +77,21 @@ class Md105 final : public Rule {
     auto at = v.rfind('@');
     std::string_view ref = at == std::string_view::npos ? std::string_view() : v.substr(at + 1);
     if (is_full_sha(ref)) return;
-    std::string target(at == std::string_view::npos ? v : v.substr(0, at));
-    std::string msg = std::string(what) + " `" + target + "` is " +
-                      (ref.empty() ? std::string("used without a ref") : "pinned to `" + std::string(ref) + "`") +
-                      ", not to a full commit SHA";
-    if (first_party(v)) {
-      add(wf, uses, "low", msg + " (GitHub first-party action: lower risk)", out);
-    } else {
-      add(wf, uses, "medium", msg + ": whoever controls that repository controls this workflow", out);
-    }
+    const std::string_view target = at == std::string_view::npos ? v : v.substr(0, at);
+    const bool github = first_party(v);
+    add(wf, uses, github ? "low" : "medium",
+        str_cat({what, " `", target, "` is ", ref.empty() ? "used without a ref" : "pinned to `", ref,
+                 ref.empty() ? "" : "`", ", not to a full commit SHA",
+                 github ? " (GitHub first-party action: lower risk)"
+                        : ": whoever controls that repository controls this workflow"}),
+        out);
   }
 
   void check_image(const WorkflowFile& wf, const Located& image, const char* what, std::vector<Finding>& out) const {
     std::string_view v = image.value;
     if (v.empty() || v.find("${{") != std::string_view::npos || v.find("@sha256:") != std::string_view::npos) return;
     if (v.rfind("docker://", 0) == 0) v.remove_prefix(9);
-    add(wf, image, "medium", std::string(what) + " `" + std::string(v) + "` is not pinned to an `@sha256:` digest",
-        out);
+    add(wf, image, "medium", str_cat({what, " `", v, "` is not pinned to an `@sha256:` digest"}), out);
   }
 
   RuleInfo info_;
