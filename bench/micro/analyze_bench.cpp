@@ -79,6 +79,24 @@ void BM_Analyze1MBWorkflow(benchmark::State& state) {
 }
 BENCHMARK(BM_Analyze1MBWorkflow)->ArgName("risky")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// What follows the workflow model: the rules, the decision and the payload,
+// on the workflow of BM_Analyze1MBWorkflow parsed once.
+void BM_AnalyzeParsed1MB(benchmark::State& state) {
+  const std::string w = big_workflow(1 << 20, state.range(0) != 0);
+  pm::engine::AnalysisInput input;
+  input.mode = "pull_request";
+  input.workflows.push_back(pm::engine::parse_workflow(".github/workflows/big.yml", w));
+  const pm::engine::AnalyzerOptions opt;
+  for (auto _ : state) {
+    pm::engine::AnalysisRun run;
+    run.mode = "pull_request";
+    run.result = pm::engine::analyze(input, opt);
+    benchmark::DoNotOptimize(pm::engine::analysis_json(run));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * w.size()));
+}
+BENCHMARK(BM_AnalyzeParsed1MB)->ArgName("risky")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 void BM_Analyze100Files(benchmark::State& state) {
   Workspace dir;
   pm::engine::AnalysisRequest req;
