@@ -143,7 +143,7 @@ class Md002 final : public Rule {
       Finding f = make(wf.path, step.uses->line, wf.line_text(step.uses->line),
                        str_cat({"Job '", job.id, "' approves or merges pull requests automatically with `",
                                 step.uses->value, "` on `", trigger, "`, without a human review"}));
-      f.context = Json{{"job", job.id}, {"trigger", trigger}};
+      f.context = context_object("job", job.id, "trigger", trigger);
       out.push_back(std::move(f));
     }
     if (!step.run) return;
@@ -161,7 +161,7 @@ class Md002 final : public Rule {
         Finding f = make(wf.path, line, wf.line_text(line),
                          str_cat({"Job '", job.id, "' runs `", what, "` on `", trigger, "`",
                                   ": pull requests are approved or merged without a human review"}));
-        f.context = Json{{"job", job.id}, {"trigger", trigger}};
+        f.context = context_object("job", job.id, "trigger", trigger);
         out.push_back(std::move(f));
       }
       start = end + 1;
@@ -181,7 +181,7 @@ class Md002 final : public Rule {
                      "Change from " + who + " while branch protection requires no approving review" +
                          (input.branch_protection ? "" : " (no branch protection snapshot)") +
                          ": it can merge without a human looking at it");
-    f.context = Json{{"branch", branch}, {"author", author}, {"requiresReview", true}};
+    f.context = context_object("branch", branch, "author", author, "requiresReview", true);
     out.push_back(std::move(f));
   }
 

@@ -198,7 +198,7 @@ class Md003 final : public Rule {
     f.line = line;
     f.evidence = wf.line_text(line);
     f.remediation = info_.remediation;
-    f.context = Json{{"aiStep", id}, {"job", job.id}};
+    f.context = context_object("aiStep", id, "job", job.id);
     out.push_back(std::move(f));
   }
 

@@ -99,7 +99,7 @@ class Md101 final : public Rule {
         }
       }
       Finding f = make(wf, p.line, untrusted ? "critical" : "high", std::move(msg));
-      f.context = Json{{"level", inheriting ? "workflow" : "job"}, {"permissions", "write-all"}};
+      f.context = context_object("level", inheriting ? "workflow" : "job", "permissions", "write-all");
       out.push_back(std::move(f));
       return;
     }
@@ -110,7 +110,7 @@ class Md101 final : public Rule {
                                  ceiling, "` for this scope"});
       if (!input.policy.loaded) msg += " (no policy file: every scope defaults to read)";
       Finding f = make(wf, level.line, "high", std::move(msg));
-      f.context = Json{{"scope", scope}, {"level", level.value}, {"ceiling", ceiling}};
+      f.context = context_object("scope", scope, "level", level.value, "ceiling", ceiling);
       out.push_back(std::move(f));
     }
   }
@@ -121,7 +121,7 @@ class Md101 final : public Rule {
       Finding f = make(wf, trigger.line, "high",
                        "No `permissions:` at any level on a workflow triggered by `" + trigger.value +
                            "`: every job runs with the repository's default GITHUB_TOKEN, which may have write access");
-      f.context = Json{{"trigger", trigger.value}};
+      f.context = context_object("trigger", trigger.value);
       out.push_back(std::move(f));
       return;
     }
@@ -131,7 +131,7 @@ class Md101 final : public Rule {
           make(wf, job.line, "high",
                "Job '" + job.id + "' declares no `permissions:` (and the workflow none) on a workflow triggered by `" +
                    trigger.value + "`: it runs with the default GITHUB_TOKEN, which may have write access");
-      f.context = Json{{"trigger", trigger.value}, {"job", job.id}};
+      f.context = context_object("trigger", trigger.value, "job", job.id);
       out.push_back(std::move(f));
     }
   }

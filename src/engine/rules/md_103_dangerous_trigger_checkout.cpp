@@ -121,7 +121,7 @@ class Md103 final : public Rule {
       f.line = line;
       f.evidence = wf.line_text(line);
       f.remediation = info_.remediation;
-      f.context = Json{{"trigger", trigger}, {"job", job.id}, {"ref", ref}};
+      f.context = context_object("trigger", trigger, "job", job.id, "ref", ref);
       if (auto exec = later_execution(wf, job, i)) {
         f.message += ", then runs it (line " + std::to_string(exec->line) + ": `" + exec->value + "`)";
         f.context["executedAt"] = exec->line;

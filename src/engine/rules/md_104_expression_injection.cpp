@@ -152,7 +152,7 @@ class Md104 final : public Rule {
       f.line = wf.line_of(code, e.offset, e.raw);
       f.evidence = wf.line_text(f.line);
       f.remediation = info_.remediation;
-      f.context = Json{{"expression", e.raw}, {"context", ref}, {"job", job.id}};
+      f.context = context_object("expression", e.raw, "context", ref, "job", job.id);
       out.push_back(std::move(f));
     }
   }

@@ -63,7 +63,7 @@ class Md105 final : public Rule {
     f.line = at.line;
     f.evidence = wf.line_text(at.line);
     f.remediation = info_.remediation;
-    f.context = Json{{"reference", at.value}};
+    f.context = context_object("reference", at.value);
     out.push_back(std::move(f));
   }
 

@@ -47,7 +47,7 @@ class Md106 final : public Rule {
               make(wf, job.secrets_inherit->line,
                    "Job '" + job.id + "' calls `" + (job.uses ? job.uses->value : std::string("?")) +
                        "` with `secrets: inherit`: the called workflow receives every secret of this repository");
-          f.context = Json{{"job", job.id}, {"kind", "inherit"}};
+          f.context = context_object("job", job.id, "kind", "inherit");
           out.push_back(std::move(f));
         }
         scan_map(wf, job.env, "job env", out);
@@ -79,7 +79,7 @@ class Md106 final : public Rule {
       if (!whole_secrets(e.normalized)) continue;
       Finding f = make(wf, wf.line_of(value, e.offset, e.raw),
                        "`" + e.raw + "` exposes the whole secrets context in a " + where);
-      f.context = Json{{"expression", e.raw}, {"kind", "secrets-context"}};
+      f.context = context_object("expression", e.raw, "kind", "secrets-context");
       out.push_back(std::move(f));
     }
   }

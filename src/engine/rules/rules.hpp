@@ -16,6 +16,27 @@ inline constexpr const char* kParseFailureRuleId = "MD-000";
 Finding make_finding(const RuleInfo& info, std::string severity, std::string message, std::string file, int line,
                      std::string evidence);
 
+namespace detail {
+inline void add_context(Json&) {}
+template <class Value, class... Rest>
+void add_context(Json& object, const char* key, const Value& value, const Rest&... rest) {
+  object[key] = value;
+  add_context(object, rest...);
+}
+}  // namespace detail
+
+// A finding's context object from alternating keys and values, keys in the
+// order given: context_object("job", job.id, "trigger", trigger). Cheaper
+// than Json{{"job", job.id}, ...}, which wraps each pair in an array and
+// copies the values again whenever the object grows, for every finding.
+template <class... KeysAndValues>
+Json context_object(const KeysAndValues&... keys_and_values) {
+  Json object = Json::object();
+  object.get_ref<Json::object_t&>().reserve(sizeof...(keys_and_values) / 2);
+  detail::add_context(object, keys_and_values...);
+  return object;
+}
+
 std::unique_ptr<Rule> make_md_001();  // merge queue protection
 std::unique_ptr<Rule> make_md_002();  // autonomy without review
 std::unique_ptr<Rule> make_md_003();  // unmanaged probabilistic output
