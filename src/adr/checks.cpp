@@ -14,21 +14,21 @@ namespace {
 
 using engine::yaml::Node;
 
-std::string trim(std::string_view s) {
+std::string strip(std::string_view s) {
   std::size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return std::string(s.substr(b, e - b));
 }
 
-std::string lower(std::string_view s) {
+std::string lowercase(std::string_view s) {
   std::string r(s);
   for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return r;
 }
 
 std::optional<Severity> parse_severity(std::string_view s) {
-  const std::string l = lower(trim(s));
+  const std::string l = lowercase(strip(s));
   if (l == "critical") return Severity::kCritical;
   if (l == "high") return Severity::kHigh;
   if (l == "medium") return Severity::kMedium;
@@ -37,7 +37,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 std::optional<PermLevel> parse_level(std::string_view s) {
-  const std::string l = lower(trim(s));
+  const std::string l = lowercase(strip(s));
   if (l == "none") return PermLevel::kNone;
   if (l == "read") return PermLevel::kRead;
   if (l == "write") return PermLevel::kWrite;
@@ -57,13 +57,13 @@ const char* level_name(PermLevel l) {
 bool read_globs(const Node* n, std::vector<Glob>& out) {
   if (n == nullptr) return true;
   if (n->is_scalar() && !n->is_null()) {
-    out.emplace_back(trim(n->value));
+    out.emplace_back(strip(n->value));
     return true;
   }
   if (n->is_sequence()) {
     for (const auto& item : n->items) {
       if (!item.is_scalar() || item.is_null()) return false;
-      out.emplace_back(trim(item.value));
+      out.emplace_back(strip(item.value));
     }
     return true;
   }
@@ -94,11 +94,11 @@ class BlockReader {
     CheckRule r;
     r.line = line;
     const Node* id = n.get("id");
-    if (id == nullptr || !id->is_scalar() || trim(id->value).empty()) {
+    if (id == nullptr || !id->is_scalar() || strip(id->value).empty()) {
       warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " has no 'id'; ignored");
       return std::nullopt;
     }
-    r.id = trim(id->value);
+    r.id = strip(id->value);
     const std::string where = "rule '" + r.id + "' of " + adr_id_ + " (line " + std::to_string(line) + ")";
 
     const Node* kind_node = nullptr;
@@ -139,8 +139,8 @@ class BlockReader {
         warn(line_of(*s), "Invalid severity in " + where + " (expected critical, high, medium or low); medium used");
       }
     }
-    if (const Node* m = n.get("message"); m && m->is_scalar()) r.message = trim(m->value);
-    if (const Node* m = n.get("remediation"); m && m->is_scalar()) r.remediation = trim(m->value);
+    if (const Node* m = n.get("message"); m && m->is_scalar()) r.message = strip(m->value);
+    if (const Node* m = n.get("remediation"); m && m->is_scalar()) r.remediation = strip(m->value);
 
     bool ok = false;
     if (kind == "forbid" || kind == "require") {
@@ -201,7 +201,7 @@ class BlockReader {
       return false;
     }
     for (const auto& [key, v] : k.entries) {
-      const std::string scope = key.is_scalar() ? trim(key.value) : "";
+      const std::string scope = key.is_scalar() ? strip(key.value) : "";
       if (scope == "in" || scope == "exclude") continue;
       auto level = v.is_scalar() ? parse_level(v.value) : std::nullopt;
       if (!level) {
@@ -346,7 +346,7 @@ void check_permissions(const Adr& adr, const CheckRule& r, const SourceFile& f, 
 }  // namespace
 
 std::string evidence_of(std::string_view line) {
-  std::string t = trim(line);
+  std::string t = strip(line);
   if (t.size() <= 200) return t;
   std::size_t cut = 200;
   while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
@@ -447,7 +447,7 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
 
 bool prose_rule_is_checkable(const DecisionRule& rule) {
   if (rule.keyword != "MUST NOT" && rule.keyword != "SHALL NOT") return false;
-  if (lower(rule.text).find("write-all") != std::string::npos) return true;
+  if (lowercase(rule.text).find("write-all") != std::string::npos) return true;
   return std::any_of(rule.literals.begin(), rule.literals.end(), [](const std::string& l) { return l.size() >= 2; });
 }
 
@@ -458,7 +458,7 @@ void evaluate_prose(const Adr& adr, const DecisionRule& rule, const SourceFile& 
     if (l.size() >= 2) literals.push_back(l);
   }
   // The reference's one prose check: a rule mentioning write-all.
-  if (lower(rule.text).find("write-all") != std::string::npos &&
+  if (lowercase(rule.text).find("write-all") != std::string::npos &&
       std::find(literals.begin(), literals.end(), "write-all") == literals.end()) {
     literals.emplace_back("write-all");
   }

@@ -34,7 +34,7 @@ std::string join(const std::string& dir, std::string_view rel) {
   return normalize_path(dir.empty() ? std::string(rel) : dir + "/" + std::string(rel));
 }
 
-std::string trim(std::string_view s) {
+std::string trim_blanks(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r");
   if (b == std::string_view::npos) return "";
   const auto e = s.find_last_not_of(" \t\r");
@@ -102,7 +102,7 @@ std::vector<ImportRef> extract_imports(std::string_view relative_path, std::stri
     const std::string line(content.substr(pos, nl - pos));
     ++line_no;
     pos = nl + 1;
-    const std::string text = trim(line);
+    const std::string text = trim_blanks(line);
     if (lang == Lang::kC) {
       std::string delim, spec;
       if (RE2::PartialMatch(line, kInclude, &delim, &spec)) {

@@ -49,7 +49,7 @@ std::optional<bool> get_bool(const Json& item, const char* name) {
 
 namespace {
 
-Error bad_shape(const char* action) {
+Error bad_dynamodb_shape(const char* action) {
   Error e = Error::store_unavailable(std::string("DynamoDB ") + action + " returned an unexpected document", true);
   e.details = Json{{"service", "DynamoDB"}, {"operation", action}, {"reason", reason::kBadResponse}};
   return e;
@@ -70,7 +70,7 @@ Result<std::optional<Json>> DynamoDb::get_item(const std::string& table, const J
   auto r = client_->call("GetItem", req);
   if (!r) return r.take_error();
   if (!r->contains("Item")) return std::optional<Json>{};
-  if (!(*r)["Item"].is_object()) return bad_shape("GetItem");
+  if (!(*r)["Item"].is_object()) return bad_dynamodb_shape("GetItem");
   return std::optional<Json>{(*r)["Item"]};
 }
 
@@ -93,9 +93,9 @@ Result<QueryPage> DynamoDb::query(const std::string& table, Json request) {
   if (!r) return r.take_error();
   QueryPage page;
   if (r->contains("Items")) {
-    if (!(*r)["Items"].is_array()) return bad_shape("Query");
+    if (!(*r)["Items"].is_array()) return bad_dynamodb_shape("Query");
     for (auto& it : (*r)["Items"]) {
-      if (!it.is_object()) return bad_shape("Query");
+      if (!it.is_object()) return bad_dynamodb_shape("Query");
       page.items.push_back(std::move(it));
     }
   }

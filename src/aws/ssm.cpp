@@ -6,7 +6,7 @@ namespace pm::aws {
 
 namespace {
 
-Error bad_shape(const char* action) {
+Error bad_ssm_shape(const char* action) {
   Error e = Error::store_unavailable(std::string("SSM ") + action + " returned an unexpected document", true);
   e.details = Json{{"service", "SSM"}, {"operation", action}, {"reason", reason::kBadResponse}};
   return e;
@@ -26,7 +26,7 @@ Result<Parameter> Ssm::get_parameter(const std::string& name, bool with_decrypti
   auto r = client_->call("GetParameter", Json{{"Name", name}, {"WithDecryption", with_decryption}});
   if (!r) return r.take_error();
   const Json& p = r->contains("Parameter") ? (*r)["Parameter"] : Json();
-  if (!p.is_object() || !p.contains("Value") || !p["Value"].is_string()) return bad_shape("GetParameter");
+  if (!p.is_object() || !p.contains("Value") || !p["Value"].is_string()) return bad_ssm_shape("GetParameter");
   Parameter out;
   out.value = p["Value"].get<std::string>();
   if (p.contains("Version") && p["Version"].is_number_integer()) out.version = p["Version"].get<std::int64_t>();
@@ -41,7 +41,7 @@ Result<std::int64_t> Ssm::put_parameter(const std::string& name, const std::stri
   auto r = client_->call("PutParameter",
                          Json{{"Name", name}, {"Value", value}, {"Type", "SecureString"}, {"Overwrite", overwrite}});
   if (!r) return r.take_error();
-  if (!r->contains("Version") || !(*r)["Version"].is_number_integer()) return bad_shape("PutParameter");
+  if (!r->contains("Version") || !(*r)["Version"].is_number_integer()) return bad_ssm_shape("PutParameter");
   return (*r)["Version"].get<std::int64_t>();
 }
 

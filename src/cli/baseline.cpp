@@ -18,7 +18,7 @@ namespace pm::cli {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kBaselineUsage =
     "Usage: phase-mirror-mcp baseline create --out FILE [--json] FILES...\n\n"
     "Writes the drift baseline read by analyze_dissonance (mode drift, baselineFile):\n"
     "  {\"schemaVersion\": \"1.0.0\", \"createdAt\": ..., \"files\": {\"<path>\": \"<sha256>\"}}\n"
@@ -31,7 +31,7 @@ constexpr const char* kUsage =
 
 int run_baseline(const std::vector<std::string>& args, const Config& config) {
   if (has_flag(args, "--help") || has_flag(args, "-h")) {
-    print_out(kUsage);
+    print_out(kBaselineUsage);
     return 0;
   }
   if (args.empty() || args[0] != "create") {

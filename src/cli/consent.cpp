@@ -13,7 +13,7 @@ namespace {
 using namespace admin;
 namespace consent = store::consent;
 
-const char* kHelp =
+const char* kConsentHelp =
     "Usage:\n"
     "  phase-mirror-mcp consent grant  --org ORG --resources r1,r2 [--expires DATE] [--by WHO] [--json]\n"
     "  phase-mirror-mcp consent revoke --org ORG --resources r1,r2 [--by WHO] [--json]\n"
@@ -178,7 +178,7 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
 }  // namespace
 
 int run_consent(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kHelp)) return *code;
+  if (auto code = help_requested(args, kConsentHelp)) return *code;
   const bool json = has_flag(args, "--json");
   store::Services stores(config);
   if (args[0] == "grant" || args[0] == "revoke") return change(args[0], args, stores, json);

@@ -8,7 +8,7 @@ namespace {
 
 using namespace admin;
 
-const char* kHelp =
+const char* kFpHelp =
     "Usage:\n"
     "  phase-mirror-mcp fp record --org ORG --rule MD-### --finding ID [--repo OWNER/NAME]\n"
     "                             [--outcome pending|false_positive|true_positive] [--reviewed-by WHO]\n"
@@ -177,7 +177,7 @@ int list(const std::vector<std::string>& args, store::Services& stores, bool jso
 }  // namespace
 
 int run_fp(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kHelp)) return *code;
+  if (auto code = help_requested(args, kFpHelp)) return *code;
   const bool json = has_flag(args, "--json");
   store::Services stores(config);
   if (args[0] == "record") return record(args, stores, json);

@@ -9,7 +9,7 @@ namespace {
 
 using namespace admin;
 
-const char* kHelp =
+const char* kNonceHelp =
     "Usage:\n"
     "  phase-mirror-mcp nonce rotate [--kind nonce|org_salt] [--json]\n"
     "  phase-mirror-mcp nonce show   [--kind nonce|org_salt] [--json]   (versions only, never the value)\n\n"
@@ -21,7 +21,7 @@ const char* kHelp =
 }  // namespace
 
 int run_nonce(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kHelp)) return *code;
+  if (auto code = help_requested(args, kNonceHelp)) return *code;
   const std::string& sub = args[0];
   if (sub != "rotate" && sub != "show") return usage_error("nonce", "unknown sub-command '" + sub + "' (rotate, show)");
   const std::string cmd = "nonce " + sub;

@@ -11,7 +11,7 @@ namespace {
 
 using namespace admin;
 
-const char* kHelp =
+const char* kStoreHelp =
     "Usage:\n"
     "  phase-mirror-mcp store init    [--json]   create the local database (PHASE_MIRROR_DATA_DIR)\n"
     "  phase-mirror-mcp store migrate [--json]   upgrade its schema to this binary's version\n"
@@ -23,7 +23,7 @@ const char* kHelp =
 }  // namespace
 
 int run_store(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kHelp)) return *code;
+  if (auto code = help_requested(args, kStoreHelp)) return *code;
   const std::string& sub = args[0];
   const std::string cmd = "store " + sub;
   if (sub != "init" && sub != "migrate" && sub != "check") {

@@ -15,7 +15,7 @@ namespace {
 
 namespace consent = store::consent;
 
-const char* kSchema = R"json({
+const char* kConsentSchema = R"json({
   "type": "object",
   "properties": {
     "orgId": {"type": "string", "description": "Organization ID to check consent for"},
@@ -39,13 +39,13 @@ const char* kSchema = R"json({
   "required": ["orgId", "checkType"]
 })json";
 
-const char* kDescription =
+const char* kConsentDescription =
     "Check an organisation's consent in the consent store (policy version 1.2): validate (are these resources "
     "granted, expired, revoked, pending re-consent or never requested), summary (state of all six resources and "
     "coverage) or required_for_operation (which consents a tool operation needs and whether it may proceed). "
     "Grant with `phase-mirror-mcp consent grant --org ORG --resources r1,r2`.";
 
-std::string iso(std::int64_t ms) {
+std::string iso_utc(std::int64_t ms) {
   return iso8601_ms(from_epoch_ms(ms));
 }
 
@@ -99,9 +99,9 @@ std::string action_url(const std::string& org, const std::vector<std::string>& m
 
 Json resource_result(const consent::ResourceStatus& s) {
   Json j{{"valid", s.granted}, {"state", consent::to_string(s.state)}};
-  if (s.granted_at_ms) j["grantedAt"] = iso(*s.granted_at_ms);
-  if (s.expires_at_ms) j["expiresAt"] = iso(*s.expires_at_ms);
-  if (s.revoked_at_ms) j["revokedAt"] = iso(*s.revoked_at_ms);
+  if (s.granted_at_ms) j["grantedAt"] = iso_utc(*s.granted_at_ms);
+  if (s.expires_at_ms) j["expiresAt"] = iso_utc(*s.expires_at_ms);
+  if (s.revoked_at_ms) j["revokedAt"] = iso_utc(*s.revoked_at_ms);
   if (!s.version.empty()) j["version"] = s.version;
   if (!s.reason.empty()) j["reason"] = s.reason;
   j["currentPolicyVersion"] = consent::kPolicyVersion;
@@ -235,8 +235,8 @@ mcp::ToolDef make_check_consent_requirements(Runtime& rt) {
   mcp::ToolDef t;
   t.name = "check_consent_requirements";
   t.title = "Check consent requirements";
-  t.description = kDescription;
-  t.input_schema = Json::parse(kSchema);
+  t.description = kConsentDescription;
+  t.input_schema = Json::parse(kConsentSchema);
   t.annotations =
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
   t.tier = mcp::ToolTier::kAuthoritative;

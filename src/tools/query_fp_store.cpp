@@ -17,7 +17,7 @@ namespace {
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kMinOrgsForCrossOrg = 10;  // k-anonymity floor of ADR-004
 
-const char* kSchema = R"json({
+const char* kFpSchema = R"json({
   "type": "object",
   "properties": {
     "queryType": {
@@ -37,7 +37,7 @@ const char* kSchema = R"json({
   "required": ["queryType", "orgId"]
 })json";
 
-const char* kDescription =
+const char* kFpDescription =
     "Query false-positive analytics from the FP store: fp_rate (confirmed false positives / reviewed events in the "
     "window, with a confidence by sample size), recent_patterns (recurring FP findings), trend_analysis (FPR in 7-day "
     "buckets) and cross_rule_comparison (cross-org only when at least 10 organisations contributed). Requires the "
@@ -288,8 +288,8 @@ mcp::ToolDef make_query_fp_store(Runtime& rt) {
   mcp::ToolDef t;
   t.name = "query_fp_store";
   t.title = "Query the false-positive store";
-  t.description = kDescription;
-  t.input_schema = Json::parse(kSchema);
+  t.description = kFpDescription;
+  t.input_schema = Json::parse(kFpSchema);
   t.annotations =
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
   t.tier = mcp::ToolTier::kExperimental;

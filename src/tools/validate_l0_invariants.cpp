@@ -16,7 +16,7 @@
 namespace pm::tools {
 namespace {
 
-const char* kSchema = R"json({
+const char* kL0Schema = R"json({
   "type": "object",
   "properties": {
     "checks": {
@@ -112,7 +112,7 @@ const char* kSchema = R"json({
   }
 })json";
 
-const char* kDescription =
+const char* kL0Description =
     "Validate Phase Mirror's foundation-tier L0 invariants. These are non-negotiable governance checks that run in "
     "<100ns and enforce critical security and integrity constraints. Use this to validate code changes against "
     "foundational rules before implementation. Checks include: schema hash integrity, GitHub Actions permissions, "
@@ -142,8 +142,8 @@ mcp::ToolDef make_validate_l0_invariants(Runtime& rt) {
   mcp::ToolDef t;
   t.name = "validate_l0_invariants";
   t.title = "Validate L0 invariants";
-  t.description = kDescription;
-  t.input_schema = Json::parse(kSchema);
+  t.description = kL0Description;
+  t.input_schema = Json::parse(kL0Schema);
   t.annotations =
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
   t.tier = mcp::ToolTier::kAuthoritative;

@@ -41,10 +41,6 @@ std::vector<std::string> env_for(const TempDir& dir) {
   return {"PHASE_MIRROR_WORKSPACE=" + dir.path(), "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/.data"};
 }
 
-Json envelope(const Json& response) {
-  return response["result"]["structuredContent"];
-}
-
 const Json* find_rule(const Json& findings, const std::string& rule) {
   for (const auto& f : findings) {
     if (f["ruleId"] == rule) return &f;

@@ -44,7 +44,7 @@ Service code **MUST NOT** spawn shells.
 ```
 )";
 
-std::vector<std::string> env_for(const TempDir& dir, bool cloud = false) {
+std::vector<std::string> check_adr_env(const TempDir& dir, bool cloud = false) {
   std::vector<std::string> env{"PHASE_MIRROR_WORKSPACE=" + dir.path(), "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data"};
   if (cloud) {
     env.push_back("FP_TABLE_NAME=fp");
@@ -62,13 +62,9 @@ void write_fixture(const TempDir& dir) {
   dir.write("service/ok.cpp", "int main() { return 0; }\n");
 }
 
-Json envelope(const Json& response) {
-  return response["result"]["structuredContent"];
-}
-
 TEST(CheckAdrCompliance, ListedAfterValidateL0WithTheReferenceSchema) {
   TempDir dir;
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, check_adr_env(dir));
   p.initialize();
   Json r = p.request("tools/list", Json::object(), 2);
   const Json& tools = r["result"]["tools"];
@@ -93,7 +89,7 @@ TEST(CheckAdrCompliance, ListedAfterValidateL0WithTheReferenceSchema) {
 TEST(CheckAdrCompliance, ViolationsOfBothStylesWithFileLineAndEvidence) {
   TempDir dir;
   write_fixture(dir);
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, check_adr_env(dir));
   p.initialize();
   Json r =
       p.call("check_adr_compliance", {{"files", {".github/workflows/bad.yml", "service/run.cpp", "service/ok.cpp"}}});
@@ -139,7 +135,7 @@ TEST(CheckAdrCompliance, ViolationsOfBothStylesWithFileLineAndEvidence) {
 TEST(CheckAdrCompliance, CloudEnvironmentBlocksOnCriticalViolation) {
   TempDir dir;
   write_fixture(dir);
-  ServerProcess p({}, env_for(dir, true));
+  ServerProcess p({}, check_adr_env(dir, true));
   p.initialize();
   Json e = envelope(p.call("check_adr_compliance", {{"files", {"service/run.cpp"}}, {"adrs", {"ADR-002"}}}));
   EXPECT_EQ(e["environment"], "cloud");
@@ -152,7 +148,7 @@ TEST(CheckAdrCompliance, CloudEnvironmentBlocksOnCriticalViolation) {
 TEST(CheckAdrCompliance, ErrorsClientsCanActOn) {
   TempDir dir;
   write_fixture(dir);
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, check_adr_env(dir));
   p.initialize();
 
   Json none = p.call("check_adr_compliance", {{"files", {"service/ok.cpp"}}, {"adrPath", "docs/nothing"}});
@@ -197,7 +193,7 @@ TEST(CheckAdrCompliance, MalformedAdrsAreReportedNotFatal) {
             "# ADR-005: R\n\n**Status:** Accepted\n\n## Decision\nX.\n\n## Compliance Checks\n\n```phase-mirror\n"
             "- id: broken\n  forbid: {pattern: 'a(b'}\n```\n");
   dir.write("docs/adr/ADR-006-fence.md", "# ADR-006: F\n\n**Status:** Accepted\n\n```phase-mirror\n- id: x\n");
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, check_adr_env(dir));
   p.initialize();
   Json e = envelope(p.call("check_adr_compliance", {{"files", {"service/ok.cpp"}}}));
   ASSERT_EQ(e["success"], true) << dump_pretty(e);
@@ -218,7 +214,7 @@ TEST(CheckAdrCompliance, FileNamesThatAreNotUtf8AreCheckedAndSaidSo) {
   write_fixture(dir);
   // "ADR-007-café.md" with é in Latin-1: a name no JSON string can carry as it is.
   dir.write("docs/adr/ADR-007-caf\xe9.md", "# ADR-007: Names\n\n**Status:** Accepted\n\n## Decision\nX.\n");
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, check_adr_env(dir));
   p.initialize();
   const Json response = p.call("check_adr_compliance", {{"files", {"service/ok.cpp"}}});
   const Json e = envelope(response);

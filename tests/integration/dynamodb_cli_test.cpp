@@ -15,17 +15,17 @@
 namespace pm::test {
 namespace {
 
-struct CliResult {
+struct DynamoCliResult {
   int exit_code = -1;
   std::string out;
 };
 
 // Runs the binary with `env` added to a minimal environment; stdout captured.
-CliResult run_cli(const std::vector<std::string>& env, const std::string& args) {
+DynamoCliResult run_cli(const std::vector<std::string>& env, const std::string& args) {
   std::string cmd = "env -i PATH=/usr/bin:/bin HOME=/nonexistent AWS_EC2_METADATA_DISABLED=true";
   for (const auto& e : env) cmd += " '" + e + "'";
   cmd += std::string(" ") + PM_SERVER_BINARY + " " + args + " 2>/dev/null";
-  CliResult r;
+  DynamoCliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   std::array<char, 4096> buf;

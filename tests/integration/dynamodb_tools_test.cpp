@@ -14,7 +14,7 @@
 namespace pm::test {
 namespace {
 
-int run_cli(const std::vector<std::string>& env, const std::string& args) {
+int cli_exit_code(const std::vector<std::string>& env, const std::string& args) {
   std::string cmd = "env -i PATH=/usr/bin:/bin HOME=/nonexistent AWS_EC2_METADATA_DISABLED=true";
   for (const auto& e : env) cmd += " '" + e + "'";
   cmd += std::string(" ") + PM_SERVER_BINARY + " " + args + " >/dev/null 2>&1";
@@ -40,7 +40,7 @@ class DynamoTools : public ::testing::Test {
             "AWS_EC2_METADATA_DISABLED=true",
             "PHASE_MIRROR_AWS_BACKOFF_BASE_MS=1",
             "PHASE_MIRROR_DATA_DIR=" + data_.path()};
-    ASSERT_EQ(run_cli(env_, "store init"), 0);
+    ASSERT_EQ(cli_exit_code(env_, "store init"), 0);
   }
   FakeSsm ssm_;
   TempDir data_;
@@ -48,13 +48,16 @@ class DynamoTools : public ::testing::Test {
 };
 
 TEST_F(DynamoTools, QueryFpStoreReadsWhatTheAdminCommandsWrote) {
-  ASSERT_EQ(run_cli(env_, "consent grant --org acme --resources fp_metrics"), 0);
-  ASSERT_EQ(run_cli(env_, "fp record --org acme --rule MD-101 --finding f1 --outcome false_positive --reviewed-by a"),
-            0);
-  ASSERT_EQ(run_cli(env_, "fp record --org acme --rule MD-101 --finding f2 --outcome true_positive --reviewed-by a"),
-            0);
-  ASSERT_EQ(run_cli(env_, "fp record --org other --rule MD-101 --finding f3 --outcome false_positive --reviewed-by a"),
-            0);
+  ASSERT_EQ(cli_exit_code(env_, "consent grant --org acme --resources fp_metrics"), 0);
+  ASSERT_EQ(
+      cli_exit_code(env_, "fp record --org acme --rule MD-101 --finding f1 --outcome false_positive --reviewed-by a"),
+      0);
+  ASSERT_EQ(
+      cli_exit_code(env_, "fp record --org acme --rule MD-101 --finding f2 --outcome true_positive --reviewed-by a"),
+      0);
+  ASSERT_EQ(
+      cli_exit_code(env_, "fp record --org other --rule MD-101 --finding f3 --outcome false_positive --reviewed-by a"),
+      0);
 
   ServerProcess server({}, env_);
   server.initialize();

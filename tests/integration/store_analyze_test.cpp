@@ -13,7 +13,7 @@
 namespace pm::test {
 namespace {
 
-const char* kRiskyWorkflow = R"(name: pr
+const char* kRiskyPrWorkflow = R"(name: pr
 on: pull_request_target
 jobs:
   build:
@@ -25,15 +25,15 @@ jobs:
       - run: make test
 )";
 
-std::string shell_quote(const std::string& s) {
+std::string quote_for_shell(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
 
-int cli(const std::string& data_dir, const std::vector<std::string>& args) {
-  std::string cmd = "PHASE_MIRROR_DATA_DIR=" + shell_quote(data_dir) + " " + shell_quote(PM_SERVER_BINARY);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
+int cli_status(const std::string& data_dir, const std::vector<std::string>& args) {
+  std::string cmd = "PHASE_MIRROR_DATA_DIR=" + quote_for_shell(data_dir) + " " + quote_for_shell(PM_SERVER_BINARY);
+  for (const auto& a : args) cmd += " " + quote_for_shell(a);
   cmd += " >/dev/null 2>&1";
   int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -44,7 +44,7 @@ Json analysis(ServerProcess& p, const std::string& owner) {
   return p.call("analyze_dissonance", args)["result"]["structuredContent"]["data"]["analysis"];
 }
 
-const Json* find_rule(const Json& list, const std::string& rule) {
+const Json* finding_for_rule(const Json& list, const std::string& rule) {
   for (const auto& f : list) {
     if (f.contains("finding") ? f["finding"]["ruleId"] == rule : f["ruleId"] == rule) return &f;
   }
@@ -53,28 +53,29 @@ const Json* find_rule(const Json& list, const std::string& rule) {
 
 TEST(StoreAnalyze, FindingReviewedAsFalsePositiveIsSuppressedForThatOrgOnly) {
   TempDir dir;
-  dir.write(".github/workflows/pr.yml", kRiskyWorkflow);
+  dir.write(".github/workflows/pr.yml", kRiskyPrWorkflow);
   const std::string data = dir.path() + "/data";
   ServerProcess p({}, {"PHASE_MIRROR_DATA_DIR=" + data, "PHASE_MIRROR_WORKSPACE=" + dir.path()});
   p.initialize();
   Json first = analysis(p, "acme");
-  const Json* pin = find_rule(first["findings"], "MD-105");
+  const Json* pin = finding_for_rule(first["findings"], "MD-105");
   ASSERT_NE(pin, nullptr) << first.dump(2);
   const std::string finding_id = (*pin)["findingId"];
 
-  ASSERT_EQ(cli(data, {"fp", "record", "--org", "acme", "--rule", "MD-105", "--finding", finding_id, "--outcome",
-                       "false_positive", "--reviewed-by", "alice", "--note", "internal action, pinned by policy"}),
-            0);
+  ASSERT_EQ(
+      cli_status(data, {"fp", "record", "--org", "acme", "--rule", "MD-105", "--finding", finding_id, "--outcome",
+                        "false_positive", "--reviewed-by", "alice", "--note", "internal action, pinned by policy"}),
+      0);
 
   Json second = analysis(p, "acme");
-  EXPECT_EQ(find_rule(second["findings"], "MD-105"), nullptr) << second.dump(2);
+  EXPECT_EQ(finding_for_rule(second["findings"], "MD-105"), nullptr) << second.dump(2);
   ASSERT_EQ(second["suppressed"].size(), 1u) << second.dump(2);
   EXPECT_NE(second["suppressed"].dump().find("internal action, pinned by policy"), std::string::npos)
       << second["suppressed"].dump(2);
-  EXPECT_NE(find_rule(second["findings"], "MD-103"), nullptr) << "other findings still count";
+  EXPECT_NE(finding_for_rule(second["findings"], "MD-103"), nullptr) << "other findings still count";
 
   Json other = analysis(p, "globex");
-  EXPECT_NE(find_rule(other["findings"], "MD-105"), nullptr) << "another org's review does not apply";
+  EXPECT_NE(finding_for_rule(other["findings"], "MD-105"), nullptr) << "another org's review does not apply";
   EXPECT_TRUE(other["suppressed"].empty());
   p.close_stdin();
   EXPECT_EQ(p.wait_exit(), 0);
@@ -89,7 +90,7 @@ TEST(StoreAnalyze, TooManyBlocksInAnHourTripTheCircuitBreaker) {
   for (int attempt = 0;; ++attempt) {
     const auto hour = hour_now();
     TempDir dir;
-    dir.write(".github/workflows/pr.yml", kRiskyWorkflow);
+    dir.write(".github/workflows/pr.yml", kRiskyPrWorkflow);
     ServerProcess p({}, {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(),
                          "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR=2"});
     p.initialize();

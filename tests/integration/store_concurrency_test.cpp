@@ -18,7 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::int64_t now_ms() {
+std::int64_t now_epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
@@ -90,7 +90,7 @@ TEST(StoreConcurrency, FourProcessesWritingAtOnceLoseNothing) {
   auto all = s.fp->list(s.org, q);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), static_cast<std::size_t>(kWriters * kPerWriter));
-  auto counts = s.fp->counts(s.org, "", store::TimeWindow{0, now_ms() + 1});
+  auto counts = s.fp->counts(s.org, "", store::TimeWindow{0, now_epoch_ms() + 1});
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->total, kWriters * kPerWriter) << "per-day aggregates agree with the events";
   EXPECT_EQ(counts->false_positives, kWriters * kPerWriter / 2);
@@ -115,7 +115,7 @@ TEST(StoreConcurrency, KillDashNineMidWriteLeavesAConsistentDatabase) {
   std::int64_t seen = 0;
   for (int tries = 0; tries < 400 && seen < 200; ++tries) {
     std::this_thread::sleep_for(10ms);
-    auto c = s.fp->counts(s.org, "", store::TimeWindow{0, now_ms() + 1});
+    auto c = s.fp->counts(s.org, "", store::TimeWindow{0, now_epoch_ms() + 1});
     if (c.ok()) seen = c->total;
   }
   ASSERT_EQ(kill(pid, SIGKILL), 0);
@@ -135,7 +135,7 @@ TEST(StoreConcurrency, KillDashNineMidWriteLeavesAConsistentDatabase) {
   auto rows = after.fp->list(after.org, q);
   ASSERT_TRUE(rows.ok());
   EXPECT_GE(static_cast<std::int64_t>(rows->size()), seen);
-  auto counts = after.fp->counts(after.org, "", store::TimeWindow{0, now_ms() + 1});
+  auto counts = after.fp->counts(after.org, "", store::TimeWindow{0, now_epoch_ms() + 1});
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->total, static_cast<std::int64_t>(rows->size()));
   for (const auto& e : *rows) {

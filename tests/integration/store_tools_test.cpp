@@ -42,12 +42,8 @@ CliResult cli(const std::string& data_dir, const std::vector<std::string>& args)
   return r;
 }
 
-std::vector<std::string> env_for(const TempDir& dir) {
+std::vector<std::string> store_env(const TempDir& dir) {
   return {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path()};
-}
-
-Json envelope(const Json& response) {
-  return response["result"]["structuredContent"];
 }
 
 std::int64_t now_ms() {
@@ -56,7 +52,7 @@ std::int64_t now_ms() {
 
 TEST(StoreTools, SmokeSequenceConsentRequiredThenGrantThenEmptyRate) {
   TempDir dir;
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, store_env(dir));
   p.initialize();
   const Json args{{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "acme"}};
   Json refused = p.call("query_fp_store", args);
@@ -114,7 +110,7 @@ TEST(StoreTools, FpRateIsFalsePositivesOverReviewedEventsInTheWindow) {
   ASSERT_EQ(review.exit_code, 0) << review.out;
   EXPECT_EQ(Json::parse(review.out)["updated"], 1);
 
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, store_env(dir));
   p.initialize();
   Json env = envelope(
       p.call("query_fp_store", {{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "acme"}, {"daysBack", 30}}));
@@ -169,7 +165,7 @@ TEST(StoreTools, ConsentStatesExpiryRevocationAndPolicyReconsent) {
     older.expires_at_ms.reset();
     ASSERT_TRUE((*cs)->append(*key, {expired, older}).ok());
   }
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, store_env(dir));
   p.initialize();
   Json env = envelope(
       p.call("check_consent_requirements",
@@ -285,7 +281,7 @@ TEST(StoreTools, CrossRuleComparisonNeedsTenOrgsForCrossOrgResults) {
   const Json args{{"queryType", "cross_rule_comparison"}, {"orgId", "org-0"}, {"ruleIds", {"MD-105", "MD-101"}}};
   record_orgs(0, 9);
   {
-    ServerProcess p({}, env_for(dir));
+    ServerProcess p({}, store_env(dir));
     p.initialize();
     Json r = envelope(p.call("query_fp_store", args))["data"]["result"];
     EXPECT_EQ(r["scope"], "organization") << r.dump(2);
@@ -296,7 +292,7 @@ TEST(StoreTools, CrossRuleComparisonNeedsTenOrgsForCrossOrgResults) {
     p.wait_exit();
   }
   record_orgs(9, 10);
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, store_env(dir));
   p.initialize();
   Json r = envelope(p.call("query_fp_store", args))["data"]["result"];
   EXPECT_EQ(r["scope"], "cross_org") << r.dump(2);
@@ -315,7 +311,7 @@ TEST(StoreTools, FpStoreDownDegradesTheQueryWhileConsentStillGates) {
   TempDir dir;
   const std::string data = dir.path() + "/data";
   ASSERT_EQ(cli(data, {"consent", "grant", "--org", "acme", "--resources", "fp_metrics"}).exit_code, 0);
-  std::vector<std::string> env = env_for(dir);
+  std::vector<std::string> env = store_env(dir);
   for (const char* e :
        {"FP_TABLE_NAME=phase-mirror-fp", "AWS_ENDPOINT_URL=http://127.0.0.1:1", "AWS_MAX_ATTEMPTS=1",
         "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true"}) {
@@ -337,7 +333,7 @@ TEST(StoreTools, FpStoreDownDegradesTheQueryWhileConsentStillGates) {
 
 TEST(StoreTools, ServerInfoShowsEachStoreWithoutOpeningIt) {
   TempDir dir;
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, store_env(dir));
   p.initialize();
   Json info = p.call("get_server_info", Json::object())["result"]["structuredContent"];
   EXPECT_EQ(info["storage"]["backend"], "sqlite");

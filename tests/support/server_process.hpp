@@ -66,4 +66,9 @@ class TempDir {
   std::string path_;
 };
 
+// The envelope (structuredContent) of a tools/call response.
+inline Json envelope(const Json& response) {
+  return response["result"]["structuredContent"];
+}
+
 }  // namespace pm::test

@@ -7,7 +7,7 @@ namespace pm::store::sqlite {
 
 namespace {
 
-std::int64_t now_ms() {
+std::int64_t now_epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
@@ -40,7 +40,7 @@ class SqliteConsentStore final : public ConsentStore {
   std::string backend() const override { return "sqlite"; }
 
   Status append(const OrgKey& org, const std::vector<ConsentRecord>& records) override {
-    std::int64_t now = now_ms();
+    std::int64_t now = now_epoch_ms();
     return db_.transact<Unit>(true, "consent append", [&](sqlite3* db) -> Status {
       Stmt st(db,
               "INSERT INTO consent_records (org_hash, salt_version, resource, action, actor, policy_version, "
@@ -137,7 +137,7 @@ class SqliteNonceSource final : public NonceSource {
     return db_.transact<std::vector<SecretVersion>>(
         true, "secret create", [&](sqlite3* db) -> Result<std::vector<SecretVersion>> {
           Stmt st(db, "INSERT OR IGNORE INTO secrets (kind, version, value, created_at) VALUES (?, 1, ?, ?)");
-          st.bind(1, to_string(kind)).bind(2, new_secret()).bind(3, now_ms());
+          st.bind(1, to_string(kind)).bind(2, new_secret()).bind(3, now_epoch_ms());
           st.step();
           return read(db, kind);
         });
@@ -152,7 +152,7 @@ class SqliteNonceSource final : public NonceSource {
         v.version = st.step() ? static_cast<int>(st.col_int(0)) + 1 : 1;
       }
       v.value = new_secret();
-      v.created_at_ms = now_ms();
+      v.created_at_ms = now_epoch_ms();
       Stmt ins(db, "INSERT INTO secrets (kind, version, value, created_at) VALUES (?,?,?,?)");
       ins.bind(1, to_string(kind)).bind(2, v.version).bind(3, v.value).bind(4, v.created_at_ms);
       ins.step();

@@ -114,12 +114,12 @@ TEST(Drift, ZeroBaselineNonZeroCurrentFailsUnbounded) {
   EXPECT_TRUE(out.unbounded);
 }
 
-constexpr std::int64_t kNow = 1795594633344;
+constexpr std::int64_t kInvariantsNow = 1795594633344;
 
 NonceInput nonce_at(std::int64_t age_ms, std::int64_t max_age_ms = kDefaultNonceMaxAgeMs) {
   NonceInput in;
-  in.now_ms = kNow;
-  in.timestamp_ms = kNow - age_ms;
+  in.now_ms = kInvariantsNow;
+  in.timestamp_ms = kInvariantsNow - age_ms;
   in.max_age_ms = max_age_ms;
   return in;
 }
