@@ -9,7 +9,8 @@
 #
 # The committed corpus is only read: new inputs go to a scratch directory
 # given first. A crash, leak, timeout or out-of-memory leaves its reproducer
-# in build/fuzz/artifacts/ and makes the script exit 1.
+# in build/fuzz/artifacts/ and makes the script exit 1. Targets run side by
+# side, as many as JOBS (default: the number of cores, at most 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,7 @@ while (($#)); do
 done
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 jobs=${JOBS:-$(nproc)}
-((jobs > 2)) && jobs=2  # the fuzz build is heavy; keep room for the fuzzers and others
+((jobs > 2)) && jobs=2  # the fuzz build is heavy; keep room for others
 
 build=build/fuzz
 cmake --preset fuzz >/dev/null
@@ -47,30 +48,46 @@ mkdir -p "$artifacts" "$logs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}:halt_on_error=1
 
-failed=()
-for t in "${targets[@]}"; do
-  bin=$build/fuzz/${t}_fuzz
+# fuzz_one TARGET: one libFuzzer run, its output in $logs/TARGET.log and its exit status in
+# $logs/TARGET.status.
+fuzz_one() {
+  local t=$1 scratch status=0
+  local bin=$build/fuzz/${t}_fuzz
   if ((smoke)); then
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/pm-fuzz-$t.XXXXXX")
   else
     scratch=$build/corpus/$t
     mkdir -p "$scratch"
   fi
-  args=("-max_total_time=$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
-        "-artifact_prefix=$artifacts/$t-")
+  local args=("-max_total_time=$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
+              "-artifact_prefix=$artifacts/$t-")
   [[ -f fuzz/$t.dict ]] && args+=("-dict=fuzz/$t.dict")
+  "$bin" "${args[@]}" "$scratch" "fuzz/corpus/$t" >"$logs/$t.log" 2>&1 || status=$?
+  if ((smoke)); then rm -rf "$scratch"; fi
+  echo "$status" >"$logs/$t.status"
+}
+
+# A fuzzer runs on one core: $jobs of them run side by side, each for the whole time.
+# The results are printed in the order of the targets once all have finished.
+for t in "${targets[@]}"; do
+  while (($(jobs -pr | wc -l) >= jobs)); do wait -n || true; done
+  rm -f "$logs/$t.status"
+  echo "fuzz: $t for ${seconds} s (log: $logs/$t.log)"
+  fuzz_one "$t" &
+done
+wait
+
+failed=()
+for t in "${targets[@]}"; do
   log=$logs/$t.log
-  echo "fuzz: $t for ${seconds} s (log: $log)"
-  status=0
-  "$bin" "${args[@]}" "$scratch" "fuzz/corpus/$t" >"$log" 2>&1 || status=$?
-  ((smoke)) && rm -rf "$scratch"
-  if ((status != 0)); then
+  status=$(cat "$logs/$t.status" 2>/dev/null || echo "?")
+  if [[ $status != 0 ]]; then
     failed+=("$t")
     echo "fuzz: $t FAILED (exit $status); last lines of $log:" >&2
     tail -n 60 "$log" >&2
-    echo "fuzz: reproduce with: $bin $artifacts/$t-<crash|leak|timeout|oom>-<hash>" >&2
+    echo "fuzz: reproduce with: $build/fuzz/${t}_fuzz $artifacts/$t-<crash|leak|timeout|oom>-<hash>" >&2
   else
-    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$log" | tr '\n' ' ' | sed 's/^/fuzz:   /'
+    grep -E '^stat::(number_of_executed_units|new_units_added|peak_rss_mb)' "$log" | tr '\n' ' ' | sed "s/^/fuzz: $t: /"
     echo
   fi
 done
