@@ -1,4 +1,3 @@
-#include <malloc.h>
 #include <signal.h>
 
 #include <atomic>
@@ -9,6 +8,7 @@
 #include "mcp/transport.hpp"
 #include "tools/registry.hpp"
 #include "util/log.hpp"
+#include "util/memory.hpp"
 
 namespace pm::cli {
 namespace {
@@ -30,9 +30,7 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
         "Logs go to stderr; stdout carries protocol messages only.");
     return 0;
   }
-  // Tool calls run on a few worker threads; one malloc arena each would keep
-  // several copies of a large call's peak working set resident.
-  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe): no other thread is running yet
+  configure_allocator();  // one arena, large buffers kept while busy (util/memory.cpp)
   mcp::StdioTransport transport;
   g_transport = &transport;
   struct sigaction sa {};

@@ -1,7 +1,5 @@
 #include "mcp/server.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -10,6 +8,7 @@
 #include "mcp/schema.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/memory.hpp"
 #include "util/time.hpp"
 #include "version.hpp"
 
@@ -166,7 +165,7 @@ void Server::worker_loop() {
       while (!queue_cv_.wait_for(lock, kIdleTrimDelay, [this] { return stopping_ || !queue_.empty(); })) {
         if (busy_ == 0 && trim_pending_.exchange(false)) {
           lock.unlock();
-          malloc_trim(0);
+          release_free_memory();
           lock.lock();
         }
       }
