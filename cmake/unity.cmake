@@ -1,11 +1,12 @@
-# Batched ("unity") compilation for the sanitizer builds (presets asan and fuzz).
+# Batched ("unity") compilation (presets release, asan and fuzz).
 #
 # Most of a translation unit's compile time here is spent in headers: nlohmann/json,
 # gtest/gmock and the standard library are parsed, and their templates instantiated and
-# compiled (ASan-instrumented), once per .cpp file. pm_unity(target) replaces a target's
-# .cpp files by batch files that #include up to PM_UNITY_BATCH_SIZE of them, so that this
-# work is done once per batch. The release preset keeps one translation unit per file,
-# so a file that misses an #include still fails to build there (and in scripts/lint.sh).
+# compiled (optimised or ASan-instrumented), once per .cpp file. pm_unity(target) replaces
+# a target's .cpp files by batch files that #include up to PM_UNITY_BATCH_SIZE of them, so
+# that this work is done once per batch. The debug preset keeps one translation unit per
+# file, and scripts/lint.sh compiles every file of src/ on its own, so a file that misses
+# an #include still fails there.
 #
 # CMake's own UNITY_BUILD (3.25) writes absolute paths into its batch files: their content
 # then differs between two clones of the repository and ccache, which is shared between
@@ -17,7 +18,7 @@
 # static), and a using-directive there applies to the files after it in the batch too.
 # A file that cannot follow that is set SKIP_UNITY_BUILD_INCLUSION (with the reason next
 # to it) and is compiled on its own.
-option(PM_UNITY_BUILD "Compile each target's sources in batches (the asan and fuzz presets)" OFF)
+option(PM_UNITY_BUILD "Compile each target's sources in batches (the release, asan and fuzz presets)" OFF)
 set(PM_UNITY_BATCH_SIZE 16 CACHE STRING "Source files per batch with PM_UNITY_BUILD")
 
 function(pm_unity target)
