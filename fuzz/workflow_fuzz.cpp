@@ -33,8 +33,8 @@ void check_node(const pm::engine::yaml::Node& n, std::size_t line_count) {
   if (n.line < 1 || static_cast<std::size_t>(n.line) > line_count + 1) {
     fail("YAML node outside the text", std::to_string(n.line));
   }
-  for (const auto& item : n.items) check_node(item, line_count);
-  for (const auto& [k, v] : n.entries) {
+  for (const auto& item : n.items()) check_node(item, line_count);
+  for (const auto& [k, v] : n.entries()) {
     check_node(k, line_count);
     check_node(v, line_count);
   }
@@ -53,7 +53,7 @@ void run(const pm::engine::FileData& file, const pm::engine::WorkflowFile& wf, c
   for (const auto& f : result.findings) {
     const auto it = f.context.find("isEvaluationError");
     if (it != f.context.end() && *it == true) fail("rule threw", f.message);
-    if (f.line < 0 || static_cast<std::size_t>(f.line) > wf.lines.size() + 1) {
+    if (f.line < 0 || static_cast<std::size_t>(f.line) > wf.line_count() + 1) {
       fail("finding cites a line outside the file", f.rule_id + " line " + std::to_string(f.line));
     }
     if (f.finding_id.size() != 32) fail("finding without a findingId", f.rule_id);
@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Lines as the workflow model splits them (every YAML line break).
   const auto parsed = pm::engine::yaml::parse(text);
   for (const auto& doc : parsed.documents) {
-    if (doc.root) check_node(*doc.root, wf.lines.size());
+    if (doc.root) check_node(*doc.root, wf.line_count());
   }
 
   run(file, wf, "pull_request", false);

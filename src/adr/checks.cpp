@@ -57,13 +57,13 @@ const char* level_name(PermLevel l) {
 bool read_globs(const Node* n, std::vector<Glob>& out) {
   if (n == nullptr) return true;
   if (n->is_scalar() && !n->is_null()) {
-    out.emplace_back(strip(n->value));
+    out.emplace_back(strip(n->value()));
     return true;
   }
   if (n->is_sequence()) {
-    for (const auto& item : n->items) {
+    for (const auto& item : n->items()) {
       if (!item.is_scalar() || item.is_null()) return false;
-      out.emplace_back(strip(item.value));
+      out.emplace_back(strip(item.value()));
     }
     return true;
   }
@@ -94,18 +94,18 @@ class BlockReader {
     CheckRule r;
     r.line = line;
     const Node* id = n.get("id");
-    if (id == nullptr || !id->is_scalar() || strip(id->value).empty()) {
+    if (id == nullptr || !id->is_scalar() || strip(id->value()).empty()) {
       warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " has no 'id'; ignored");
       return std::nullopt;
     }
-    r.id = strip(id->value);
+    r.id = strip(id->value());
     const std::string where = "rule '" + r.id + "' of " + adr_id_ + " (line " + std::to_string(line) + ")";
 
     const Node* kind_node = nullptr;
     std::string kind;
     std::vector<std::string> unknown;
-    for (const auto& [k, v] : n.entries) {
-      const std::string key = k.is_scalar() ? std::string(k.value) : std::string();
+    for (const auto& [k, v] : n.entries()) {
+      const std::string key = k.is_scalar() ? std::string(k.value()) : std::string();
       if (std::find(std::begin(kKinds), std::end(kKinds), key) != std::end(kKinds)) {
         if (kind_node != nullptr) {
           std::string msg = "Two rule kinds ('";
@@ -132,15 +132,15 @@ class BlockReader {
     }
 
     if (const Node* s = n.get("severity")) {
-      auto sev = s->is_scalar() ? parse_severity(s->value) : std::nullopt;
+      auto sev = s->is_scalar() ? parse_severity(s->value()) : std::nullopt;
       if (sev) {
         r.severity = *sev;
       } else {
         warn(line_of(*s), "Invalid severity in " + where + " (expected critical, high, medium or low); medium used");
       }
     }
-    if (const Node* m = n.get("message"); m && m->is_scalar()) r.message = strip(m->value);
-    if (const Node* m = n.get("remediation"); m && m->is_scalar()) r.remediation = strip(m->value);
+    if (const Node* m = n.get("message"); m && m->is_scalar()) r.message = strip(m->value());
+    if (const Node* m = n.get("remediation"); m && m->is_scalar()) r.remediation = strip(m->value());
 
     bool ok = false;
     if (kind == "forbid" || kind == "require") {
@@ -164,7 +164,7 @@ class BlockReader {
       warn(r.line, "Missing 'pattern' in " + where + "; ignored");
       return false;
     }
-    r.pattern_text = std::string(pattern->value);
+    r.pattern_text = std::string(pattern->value());
     RE2::Options opts;
     opts.set_log_errors(false);
     auto re = std::make_shared<RE2>(r.pattern_text, opts);
@@ -200,10 +200,10 @@ class BlockReader {
       warn(r.line, "'max-permissions' in " + where + " must map scopes to read, write or none; ignored");
       return false;
     }
-    for (const auto& [key, v] : k.entries) {
-      const std::string scope = key.is_scalar() ? strip(key.value) : "";
+    for (const auto& [key, v] : k.entries()) {
+      const std::string scope = key.is_scalar() ? strip(key.value()) : "";
       if (scope == "in" || scope == "exclude") continue;
-      auto level = v.is_scalar() ? parse_level(v.value) : std::nullopt;
+      auto level = v.is_scalar() ? parse_level(v.value()) : std::nullopt;
       if (!level) {
         std::string msg = "Invalid level for '";
         msg.append(scope).append("' in ").append(where).append(" (expected read, write or none); ignored");
@@ -381,7 +381,7 @@ std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::s
                                 ") must be a list of rules or a mapping with 'rules:'; ignored");
     return rules;
   }
-  for (const auto& item : list->items) {
+  for (const auto& item : list->items()) {
     if (auto rule = reader.read_rule(item)) rules.push_back(std::move(*rule));
   }
   return rules;

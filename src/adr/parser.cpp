@@ -245,11 +245,11 @@ std::vector<std::string> split_list(std::string_view s) {
 }
 
 std::vector<std::string> yaml_strings(const engine::yaml::Node& n) {
-  if (n.is_scalar()) return n.is_null() ? std::vector<std::string>{} : split_list(n.value);
+  if (n.is_scalar()) return n.is_null() ? std::vector<std::string>{} : split_list(n.value());
   std::vector<std::string> out;
   if (n.is_sequence()) {
-    for (const auto& item : n.items) {
-      if (item.is_scalar() && !item.value.empty()) out.push_back(trim(item.value));
+    for (const auto& item : n.items()) {
+      if (item.is_scalar() && !item.value().empty()) out.push_back(trim(item.value()));
     }
   }
   return out;
@@ -294,7 +294,7 @@ std::size_t read_front_matter(Adr& adr, const std::vector<std::string>& lines, M
   auto scalar = [&](const char* key) -> std::optional<std::pair<std::string, int>> {
     const auto* n = root.get(key);
     if (n == nullptr || !n->is_scalar() || n->is_null()) return std::nullopt;
-    return std::make_pair(trim(n->value), n->line + 1);
+    return std::make_pair(trim(n->value()), n->line + 1);
   };
   meta.status = scalar("status");
   meta.date = scalar("date");

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <numeric>
 #include <set>
+#include <utility>
 
 #include "engine/baseline.hpp"
 #include "engine/policy.hpp"
@@ -96,8 +98,8 @@ std::string lexical_relative(const Workspace& ws, const std::string& given) {
 Finding parse_failure_finding(const WorkflowFile& wf) {
   const auto& err = *wf.parse_error;
   std::string evidence;
-  if (err.line >= 1 && static_cast<std::size_t>(err.line) <= wf.lines.size()) {
-    evidence = clip(trim(std::string(wf.lines[static_cast<std::size_t>(err.line) - 1])));
+  if (err.line >= 1 && static_cast<std::size_t>(err.line) <= wf.line_count()) {
+    evidence = clip(trim(std::string(wf.source_line(err.line))));
   }
   if (evidence.empty()) evidence = clip(err.message);
   Finding f;
@@ -275,10 +277,17 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         run.file_errors.push_back({given, e.code, e.message});
         if (e.code == code::kFileNotFound) input.absent_paths.push_back(lexical_relative(ws, given));
       } else if (seen_relative.insert(file->path.relative).second) {
-        if (is_binary(file->bytes)) {
+        // The rules and the answer need a file's path, kind and hash, not its
+        // bytes: a workflow keeps them as its source, the rest are dropped
+        // here rather than held twice until the answer is sent.
+        std::string bytes = std::exchange(file->bytes, {});
+        if (is_binary(bytes)) {
           run.binary_files.push_back(given);
         } else {
-          if (is_workflow_source(*file)) input.workflows.push_back(parse_workflow(file->path.relative, file->bytes));
+          if (is_workflow_source(*file)) {
+            input.workflows.push_back(
+                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes))));
+          }
           input.files.push_back(*file);
         }
         run.files.push_back(std::move(*file));

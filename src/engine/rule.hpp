@@ -54,7 +54,7 @@ struct AnalysisInput {
   std::string mode = "pull_request";  // pull_request | issue | merge_group | drift (issue analysed as pull_request)
   bool strict = false;
   bool dry_run = false;
-  std::vector<FileData> files;          // files read successfully
+  std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
   std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
   Policy policy;
   std::optional<Json> branch_protection;  // GitHub REST snapshot; nullopt = protection disabled/absent

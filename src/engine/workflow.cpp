@@ -5,13 +5,37 @@
 
 namespace pm::engine {
 
+namespace {
+
+// Length of the YAML line break at text[i]: LF, CRLF, a lone CR, and NEL, LS
+// and PS in UTF-8 (libyaml starts a new line at each); 0 when there is none.
+std::size_t yaml_break_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c == '\n') return 1;
+  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
+  if (c != 0xC2 && c != 0xE2) return 0;
+  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
+  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
+  return 0;
+}
+
+}  // namespace
+
+std::string_view WorkflowFile::source_line(int line) const {
+  if (!source || line < 1 || static_cast<std::size_t>(line) > line_starts.size()) return {};
+  const std::string_view text = *source;
+  const std::size_t start = line_starts[static_cast<std::size_t>(line) - 1];
+  std::size_t end = start;
+  while (end < text.size() && yaml_break_length(text, end) == 0) ++end;
+  return text.substr(start, end - start);
+}
+
 bool WorkflowFile::has_trigger(const std::string& event) const {
   return std::any_of(triggers.begin(), triggers.end(), [&](const Located& t) { return t.value == event; });
 }
 
 std::string WorkflowFile::line_text(int line) const {
-  if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return {};
-  const std::string_view l = lines[static_cast<std::size_t>(line) - 1];
+  const std::string_view l = source_line(line);
   auto b = l.find_first_not_of(" \t");
   if (b == std::string_view::npos) return {};
   auto e = l.find_last_not_of(" \t");
@@ -23,8 +47,7 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
   int newlines = static_cast<int>(std::count(text.value.begin(), text.value.begin() + static_cast<long>(offset), '\n'));
   int candidate = text.line + newlines;
   if (needle.empty()) return candidate;
-  if (candidate >= 1 && static_cast<std::size_t>(candidate) <= lines.size() &&
-      lines[static_cast<std::size_t>(candidate) - 1].find(needle) != std::string_view::npos) {
+  if (source_line(candidate).find(needle) != std::string_view::npos) {
     return candidate;
   }
   // Folded or quoted scalar: find the same occurrence of the needle in the source.
@@ -36,10 +59,10 @@ int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_v
   // A scalar spans at most one source line per character of its value (plus
   // its indicator and closing lines): the search stays within it.
   std::size_t first = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0;
-  std::size_t last = std::min(lines.size(), first + text.value.size() + 2);
+  std::size_t last = std::min(line_count(), first + text.value.size() + 2);
   for (std::size_t i = first; i < last; ++i) {
-    for (std::size_t p = lines[i].find(needle); p != std::string_view::npos;
-         p = lines[i].find(needle, p + needle.size())) {
+    const std::string_view l = source_line(static_cast<int>(i) + 1);
+    for (std::size_t p = l.find(needle); p != std::string_view::npos; p = l.find(needle, p + needle.size())) {
       if (occurrence == 0) return static_cast<int>(i) + 1;
       --occurrence;
     }
@@ -75,7 +98,7 @@ using yaml::Node;
 Located located(const Node& n) {
   int line = n.line;
   if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
-  return Located{std::string(n.value), line};
+  return Located{std::string(n.value()), line};
 }
 
 std::optional<Located> scalar_of(const Node* v) {
@@ -92,10 +115,10 @@ std::optional<Located> scalar_field(const Node& map, std::string_view key) {
 template <std::size_t N>
 std::array<const Node*, N> first_values(const Node& n, const std::array<std::string_view, N>& keys) {
   std::array<const Node*, N> out{};
-  for (const auto& [k, v] : n.entries) {
+  for (const auto& [k, v] : n.entries()) {
     if (!k.is_scalar()) continue;
     for (std::size_t i = 0; i < N; ++i) {
-      if (k.value == keys[i]) {
+      if (k.value() == keys[i]) {
         if (!out[i]) out[i] = &v;
         break;
       }
@@ -107,10 +130,10 @@ std::array<const Node*, N> first_values(const Node& n, const std::array<std::str
 std::vector<std::pair<std::string, Located>> scalar_map(const Node* map) {
   std::vector<std::pair<std::string, Located>> out;
   if (!map || !map->is_mapping()) return out;
-  out.reserve(map->entries.size());
-  for (const auto& [k, v] : map->entries) {
+  out.reserve(map->entries().size());
+  for (const auto& [k, v] : map->entries()) {
     if (!k.is_scalar() || !v.is_scalar()) continue;
-    out.emplace_back(k.value, located(v));
+    out.emplace_back(k.value(), located(v));
   }
   return out;
 }
@@ -118,8 +141,8 @@ std::vector<std::pair<std::string, Located>> scalar_map(const Node* map) {
 // The `on` key: libyaml gives the text "on"; a YAML 1.1 loader upstream may
 // have written it as `true`, which we accept too.
 const Node* find_on(const Node& root, int& key_line) {
-  for (const auto& [k, v] : root.entries) {
-    if (k.is_scalar() && (k.value == "on" || k.value == "true" || k.value == "True" || k.value == "ON")) {
+  for (const auto& [k, v] : root.entries()) {
+    if (k.is_scalar() && (k.value() == "on" || k.value() == "true" || k.value() == "True" || k.value() == "ON")) {
       key_line = k.line;
       return &v;
     }
@@ -129,30 +152,30 @@ const Node* find_on(const Node& root, int& key_line) {
 
 void parse_triggers(const Node& on, std::vector<Located>& out) {
   if (on.is_scalar()) {
-    if (!on.is_null()) out.push_back(Located{std::string(on.value), on.line});
+    if (!on.is_null()) out.push_back(Located{std::string(on.value()), on.line});
   } else if (on.is_sequence()) {
-    for (const auto& item : on.items) {
-      if (item.is_scalar() && !item.is_null()) out.push_back(Located{std::string(item.value), item.line});
+    for (const auto& item : on.items()) {
+      if (item.is_scalar() && !item.is_null()) out.push_back(Located{std::string(item.value()), item.line});
     }
   } else {
-    for (const auto& [k, v] : on.entries) {
-      if (k.is_scalar()) out.push_back(Located{std::string(k.value), k.line});
+    for (const auto& [k, v] : on.entries()) {
+      if (k.is_scalar()) out.push_back(Located{std::string(k.value()), k.line});
     }
   }
 }
 
 Permissions parse_permissions(const Node& root, std::string_view key = "permissions") {
   Permissions p;
-  for (const auto& [k, v] : root.entries) {
-    if (!k.is_scalar() || k.value != key) continue;
+  for (const auto& [k, v] : root.entries()) {
+    if (!k.is_scalar() || k.value() != key) continue;
     p.present = true;
     p.line = k.line;
     if (v.is_scalar()) {
-      if (!v.is_null()) p.shorthand = std::string(v.value);
+      if (!v.is_null()) p.shorthand = std::string(v.value());
     } else if (v.is_mapping()) {
-      for (const auto& [sk, sv] : v.entries) {
+      for (const auto& [sk, sv] : v.entries()) {
         if (sk.is_scalar() && sv.is_scalar()) {
-          p.scopes.emplace_back(std::string(sk.value), Located{std::string(sv.value), sk.line});
+          p.scopes.emplace_back(std::string(sk.value()), Located{std::string(sv.value()), sk.line});
         }
       }
     }
@@ -167,7 +190,7 @@ Step parse_step(const Node& n) {
   Step s;
   s.line = n.line;
   if (!n.is_mapping()) return s;
-  if (!n.entries.empty()) s.line = n.entries.front().first.line;
+  if (!n.entries().empty()) s.line = n.entries().front().first.line;
   const auto [id, name, uses, run, if_cond, shell, with, env] = first_values(n, kStepKeys);
   s.id = scalar_of(id);
   s.name = scalar_of(name);
@@ -182,8 +205,8 @@ Step parse_step(const Node& n) {
 
 void parse_steps(const Node* steps, std::vector<Step>& out) {
   if (!steps || !steps->is_sequence()) return;
-  out.reserve(steps->items.size());
-  for (const auto& item : steps->items) {
+  out.reserve(steps->items().size());
+  for (const auto& item : steps->items()) {
     if (item.is_mapping()) out.push_back(parse_step(item));
   }
 }
@@ -200,7 +223,7 @@ constexpr std::array<std::string_view, 10> kJobKeys = {"name",      "uses",     
 
 Job parse_job(const Node& key, const Node& n) {
   Job j;
-  j.id = std::string(key.value);
+  j.id = std::string(key.value());
   j.line = key.line;
   if (!n.is_mapping()) return j;
   const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, steps] =
@@ -210,7 +233,7 @@ Job parse_job(const Node& key, const Node& n) {
   j.uses = scalar_of(uses);
   j.if_cond = scalar_of(if_cond);
   if (const Node* sec = secrets) {
-    if (sec->is_scalar() && sec->value == "inherit") {
+    if (sec->is_scalar() && sec->value() == "inherit") {
       j.secrets_inherit = located(*sec);
     } else {
       j.secrets = scalar_map(sec);
@@ -225,16 +248,16 @@ Job parse_job(const Node& key, const Node& n) {
   }
   j.container_image = image_of(container);
   if (services && services->is_mapping()) {
-    for (const auto& [sk, sv] : services->entries) {
+    for (const auto& [sk, sv] : services->entries()) {
       if (auto img = image_of(&sv)) j.services_images.push_back(std::move(*img));
     }
   }
   if (needs) {
     if (needs->is_scalar() && !needs->is_null()) {
-      j.needs.emplace_back(needs->value);
+      j.needs.emplace_back(needs->value());
     } else if (needs->is_sequence()) {
-      for (const auto& item : needs->items) {
-        if (item.is_scalar()) j.needs.emplace_back(item.value);
+      for (const auto& item : needs->items()) {
+        if (item.is_scalar()) j.needs.emplace_back(item.value());
       }
     }
   }
@@ -243,46 +266,32 @@ Job parse_job(const Node& key, const Node& n) {
   return j;
 }
 
-// Length of the YAML line break at text[i]: LF, CRLF, a lone CR, and NEL, LS
-// and PS in UTF-8 (libyaml starts a new line at each); 0 when there is none.
-std::size_t yaml_break_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c == '\n') return 1;
-  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
-  if (c != 0xC2 && c != 0xE2) return 0;
-  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
-  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
-  return 0;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
+// Where each line of `text` starts: after every line break libyaml counts.
+std::vector<std::uint32_t> line_starts_of(std::string_view text) {
+  std::vector<std::uint32_t> starts;
   // Counting first is cheaper than growing the vector (reallocations and
   // fresh pages), though it executes more instructions.
-  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  starts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  starts.push_back(0);
   // No byte that can start another kind of break (the usual case): memchr
   // finds the LFs much faster than the byte-by-byte scan below.
   if (text.find('\r') == std::string_view::npos && text.find('\xC2') == std::string_view::npos &&
       text.find('\xE2') == std::string_view::npos) {
-    std::size_t start = 0;
-    for (std::size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
-      lines.push_back(text.substr(start, end - start));
-      start = end + 1;
+    for (std::size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', end + 1)) {
+      starts.push_back(static_cast<std::uint32_t>(end + 1));
     }
-    lines.push_back(text.substr(start));
-    return lines;
+    return starts;
   }
-  std::size_t start = 0;
-  // Split where libyaml counts a line, so that evidence is the cited line.
-  while (start <= text.size()) {
-    std::size_t end = start;
-    while (end < text.size() && yaml_break_length(text, end) == 0) ++end;
-    std::string_view l = text.substr(start, end - start);
-    lines.push_back(l);
-    if (end == text.size()) break;
-    start = end + yaml_break_length(text, end);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = yaml_break_length(text, i);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    i += n;
+    starts.push_back(static_cast<std::uint32_t>(i));
   }
-  return lines;
+  return starts;
 }
 
 // action.yml / action.yaml: a composite action's steps become one pseudo-job.
@@ -293,7 +302,7 @@ void parse_action(const Node& root, const Node& runs, WorkflowFile& wf) {
   j.line = runs.line;
   if (runs.is_mapping()) {
     const Node* using_node = runs.get("using");
-    wf.is_composite_action = using_node && using_node->is_scalar() && using_node->value == "composite";
+    wf.is_composite_action = using_node && using_node->is_scalar() && using_node->value() == "composite";
     parse_steps(runs.get("steps"), j.steps);
     j.env = scalar_map(runs.get("env"));
     if (auto img = scalar_field(runs, "image"); img && img->value.rfind("docker://", 0) == 0) {
@@ -306,10 +315,19 @@ void parse_action(const Node& root, const Node& runs, WorkflowFile& wf) {
 }  // namespace
 
 WorkflowFile parse_workflow(const std::string& path, std::string_view text) {
+  return parse_workflow(path, std::make_shared<const std::string>(text));
+}
+
+WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source) {
   WorkflowFile wf;
   wf.path = path;
-  auto source = std::make_shared<const std::string>(text);
-  wf.lines = split_lines(*source);
+  const std::string_view text = source ? std::string_view(*source) : std::string_view();
+  if (text.size() > UINT32_MAX) {
+    // Line offsets and YAML node sizes are 32-bit; the file limit is far below.
+    wf.parse_error = yaml::ParseError{"the file is larger than 4 GiB", 1, 1};
+    return wf;
+  }
+  wf.line_starts = line_starts_of(text);
   wf.source = std::move(source);
   yaml::ParseResult parsed = yaml::parse(text);
   if (parsed.error) {
@@ -346,8 +364,8 @@ WorkflowFile parse_workflow(const std::string& path, std::string_view text) {
   wf.env = scalar_map(root->get("env"));
   const Node* jobs = root->get("jobs");
   if (jobs && jobs->is_mapping()) {
-    wf.jobs.reserve(jobs->entries.size());
-    for (const auto& [k, v] : jobs->entries) {
+    wf.jobs.reserve(jobs->entries().size());
+    for (const auto& [k, v] : jobs->entries()) {
       if (k.is_scalar()) wf.jobs.push_back(parse_job(k, v));
     }
   } else if (jobs && !jobs->is_null()) {

@@ -1,6 +1,7 @@
 #pragma once
 // GitHub Actions workflow (and composite action) model built from the YAML
 // model, with line numbers on everything rules cite.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,10 +69,14 @@ struct WorkflowFile {
   std::vector<Job> jobs;
   // Set when the YAML could not be parsed (the rules then report it).
   std::optional<yaml::ParseError> parse_error;
-  // The raw source lines, for evidence snippets: views into `source`, which
-  // copies of this file share.
+  // The raw source, for evidence snippets, shared by copies of this file, and
+  // where each of its lines starts (lines end where libyaml counts a break).
   std::shared_ptr<const std::string> source;
-  std::vector<std::string_view> lines;
+  std::vector<std::uint32_t> line_starts;
+
+  std::size_t line_count() const { return line_starts.size(); }
+  // Source line `line` (1-based) without its line break; "" when out of range.
+  std::string_view source_line(int line) const;
 
   bool has_trigger(const std::string& event) const;
   // The source line of the `needle` found at byte `offset` of `text` (a value
@@ -94,5 +99,8 @@ std::vector<Expression> find_expressions(std::string_view text);
 // Builds the model from a file's text. Never throws on bad input: syntax
 // errors and shape errors land in parse_error.
 WorkflowFile parse_workflow(const std::string& path, std::string_view text);
+// The same, keeping `source` as the file's source instead of a copy of it
+// (a caller done with the bytes saves a copy of the whole file).
+WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source);
 
 }  // namespace pm::engine

@@ -14,15 +14,26 @@
 
 namespace pm::engine::yaml {
 
+static_assert(sizeof(Node) == 24, "Node is the bulk of a document's memory: keep it small");
+
+void Node::set(const void* data, std::size_t n) {
+  // A document is capped far below this (PHASE_MIRROR_MAX_FILE_BYTES), but a
+  // silently truncated count would drop children.
+  if (n > UINT32_MAX) throw std::length_error("yaml node larger than 4 GiB");
+  data_ = data;
+  size_ = static_cast<std::uint32_t>(n);
+}
+
 bool Node::is_null() const {
   if (kind != Kind::kScalar || style != ScalarStyle::kPlain) return false;
-  return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
+  const std::string_view v = value();
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
 const Node* Node::get(std::string_view key) const {
   if (kind != Kind::kMapping) return nullptr;
-  for (const auto& [k, v] : entries) {
-    if (k.kind == Kind::kScalar && k.value == key) return &v;
+  for (const auto& [k, v] : entries()) {
+    if (k.kind == Kind::kScalar && k.value() == key) return &v;
   }
   return nullptr;
 }
@@ -36,35 +47,35 @@ namespace detail {
 namespace {
 
 bool is_merge_key(const Node& key) {
-  return key.kind == Kind::kScalar && key.style == ScalarStyle::kPlain && key.value == "<<";
+  return key.kind == Kind::kScalar && key.style == ScalarStyle::kPlain && key.value() == "<<";
 }
 
 }  // namespace
 
 void resolve_merges(Node& map, Arena& arena) {
-  if (std::none_of(map.entries.begin(), map.entries.end(), [](const Entry& e) { return is_merge_key(e.first); })) {
+  if (std::none_of(map.entries().begin(), map.entries().end(), [](const Entry& e) { return is_merge_key(e.first); })) {
     return;
   }
   std::unordered_set<std::string_view> explicit_keys;
-  for (const auto& e : map.entries) {
-    if (!is_merge_key(e.first) && e.first.is_scalar()) explicit_keys.insert(e.first.value);
+  for (const auto& e : map.entries()) {
+    if (!is_merge_key(e.first) && e.first.is_scalar()) explicit_keys.insert(e.first.value());
   }
   std::vector<Entry> out;
-  out.reserve(map.entries.size());
+  out.reserve(map.entries().size());
   std::unordered_set<std::string_view> merged_keys;
   auto merge_one = [&](const Node& src) {
-    for (const auto& e : src.entries) {
+    for (const auto& e : src.entries()) {
       if (e.first.is_scalar()) {
-        if (explicit_keys.count(e.first.value) || !merged_keys.insert(e.first.value).second) continue;
+        if (explicit_keys.count(e.first.value()) || !merged_keys.insert(e.first.value()).second) continue;
       }
       out.push_back(e);
     }
   };
-  for (const auto& e : map.entries) {
+  for (const auto& e : map.entries()) {
     if (is_merge_key(e.first) && e.second.is_mapping()) {
       merge_one(e.second);
     } else if (is_merge_key(e.first) && e.second.is_sequence()) {
-      for (const auto& item : e.second.items) {
+      for (const auto& item : e.second.items()) {
         if (item.is_mapping()) merge_one(item);
       }
     } else {
@@ -73,7 +84,7 @@ void resolve_merges(Node& map, Arena& arena) {
   }
   Entry* arr = arena.array<Entry>(out.size());
   std::copy(out.begin(), out.end(), arr);
-  map.entries = Range<Entry>(arr, out.size());
+  map.set_entries(arr, out.size());
 }
 
 }  // namespace detail
@@ -189,7 +200,7 @@ class Builder {
     if (f.node.kind == Kind::kSequence) {
       Node* arr = arena_.array<Node>(n);
       std::copy(children, children + n, arr);
-      f.node.items = Range<Node>(arr, n);
+      f.node.set_items(arr, n);
     } else {
       const std::size_t pairs = (n + 1) / 2;  // an odd count cannot happen with libyaml, but never lose a key
       Entry* arr = arena_.array<Entry>(pairs);
@@ -197,7 +208,7 @@ class Builder {
         arr[i].first = children[2 * i];
         arr[i].second = 2 * i + 1 < n ? children[2 * i + 1] : Node{};
       }
-      f.node.entries = Range<Entry>(arr, pairs);
+      f.node.set_entries(arr, pairs);
       detail::resolve_merges(f.node, arena_);
     }
     pending_.resize(f.first);
@@ -214,7 +225,7 @@ class Builder {
       anchors_[anchor] = Anchored{node, count, height};
     }
     if (stack_.empty()) {
-      if (node.is_null() && node.value.empty()) {
+      if (node.is_null() && node.value().empty()) {
         root_.reset();
       } else {
         root_ = node;
@@ -250,7 +261,7 @@ class Builder {
           return fail(r, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels", ev.start_mark);
         }
         Node n = located(Kind::kScalar, ev);
-        n.value = arena_.copy(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+        n.set_value(arena_.copy(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length));
         n.style = to_style(ev.data.scalar.style);
         return attach(r, n, 1, 1, anchor_of(ev.data.scalar.anchor), ev.start_mark);
       }
@@ -304,27 +315,27 @@ std::string describe(const Node& n) {
   std::string s = n.is_scalar() ? "scalar" : n.is_sequence() ? "sequence" : "mapping";
   s += " at " + std::to_string(n.line) + ":" + std::to_string(n.column);
   if (n.is_scalar()) {
-    s += " style " + std::to_string(static_cast<int>(n.style)) + " value \"" + std::string(n.value) + "\"";
+    s += " style " + std::to_string(static_cast<int>(n.style)) + " value \"" + std::string(n.value()) + "\"";
   }
   return s;
 }
 
 std::string tree_difference(const Node& fast, const Node& slow, const std::string& path) {
   if (fast.kind != slow.kind || fast.line != slow.line || fast.column != slow.column || fast.style != slow.style ||
-      fast.value != slow.value) {
+      fast.value() != slow.value()) {
     return path + ": fast " + describe(fast) + ", libyaml " + describe(slow);
   }
-  if (fast.items.size() != slow.items.size() || fast.entries.size() != slow.entries.size()) {
+  if (fast.items().size() != slow.items().size() || fast.entries().size() != slow.entries().size()) {
     return path + ": child count differs (" + describe(slow) + ")";
   }
-  for (std::size_t i = 0; i < slow.items.size(); ++i) {
-    auto d = tree_difference(fast.items[i], slow.items[i], path + "[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < slow.items().size(); ++i) {
+    auto d = tree_difference(fast.items()[i], slow.items()[i], path + "[" + std::to_string(i) + "]");
     if (!d.empty()) return d;
   }
-  for (std::size_t i = 0; i < slow.entries.size(); ++i) {
-    const std::string p = path + "." + std::string(slow.entries[i].first.value);
-    auto d = tree_difference(fast.entries[i].first, slow.entries[i].first, p + " (key)");
-    if (d.empty()) d = tree_difference(fast.entries[i].second, slow.entries[i].second, p);
+  for (std::size_t i = 0; i < slow.entries().size(); ++i) {
+    const std::string p = path + "." + std::string(slow.entries()[i].first.value());
+    auto d = tree_difference(fast.entries()[i].first, slow.entries()[i].first, p + " (key)");
+    if (d.empty()) d = tree_difference(fast.entries()[i].second, slow.entries()[i].second, p);
     if (!d.empty()) return d;
   }
   return "";

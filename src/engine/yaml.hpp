@@ -5,6 +5,8 @@
 // The whole tree lives in one arena released with the ParseResult, so building
 // and dropping a large document costs a handful of allocations. One YAML
 // parser for the whole project.
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -15,8 +17,8 @@
 
 namespace pm::engine::yaml {
 
-enum class Kind { kScalar, kSequence, kMapping };
-enum class ScalarStyle { kPlain, kSingleQuoted, kDoubleQuoted, kLiteral, kFolded };
+enum class Kind : std::uint8_t { kScalar, kSequence, kMapping };
+enum class ScalarStyle : std::uint8_t { kPlain, kSingleQuoted, kDoubleQuoted, kLiteral, kFolded };
 
 // A read-only view of `n` consecutive elements owned by a ParseResult.
 template <class T>
@@ -43,32 +45,61 @@ class Range {
 
 struct Entry;
 
-// A node of the document. Nodes are small, trivially copyable views: their
-// text and children live in the arena of the ParseResult they came from and
-// are valid as long as that ParseResult is. An alias shares the anchored
-// node's children instead of copying them.
+// A node of the document. Nodes are small (24 bytes), trivially copyable views:
+// their text and children live in the arena of the ParseResult they came from
+// and are valid as long as that ParseResult is. An alias shares the anchored
+// node's children instead of copying them. A 1 MB workflow has some 150 000
+// nodes, so their size is most of a large document's memory.
 struct Node {
+ private:
+  // First, so that the fields pack into 24 bytes.
+  const void* data_ = nullptr;
+  std::uint32_t size_ = 0;
+
+ public:
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
   Kind kind = Kind::kScalar;
   ScalarStyle style = ScalarStyle::kPlain;  // scalars only
-  int line = 0;                             // 1-based
-  int column = 0;                           // 1-based
-  std::string_view value;                   // scalars only
-  Range<Node> items;                        // sequences only
-  Range<Entry> entries;                     // mappings only, in document order
 
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_sequence() const { return kind == Kind::kSequence; }
   bool is_mapping() const { return kind == Kind::kMapping; }
+  // The text of a scalar; "" for a collection.
+  std::string_view value() const {
+    return is_scalar() ? std::string_view(static_cast<const char*>(data_), size_) : std::string_view();
+  }
+  // The items of a sequence; empty for anything else.
+  Range<Node> items() const;
+  // The entries of a mapping, in document order; empty for anything else.
+  Range<Entry> entries() const;
   // Plain scalar null/~/empty.
   bool is_null() const;
   // Mapping lookup by scalar key; nullptr if absent or not a mapping.
   const Node* get(std::string_view key) const;
+
+  // For the parsers: what value(), items() or entries() return (whichever
+  // `kind` selects). The arena outlives the node.
+  void set_value(std::string_view text) { set(text.data(), text.size()); }
+  void set_items(const Node* items, std::size_t n) { set(items, n); }
+  void set_entries(const Entry* entries, std::size_t n) { set(entries, n); }
+
+ private:
+  void set(const void* data, std::size_t n);
 };
 
 struct Entry {
   Node first;   // key
   Node second;  // value
 };
+
+inline Range<Node> Node::items() const {
+  return is_sequence() ? Range<Node>(static_cast<const Node*>(data_), size_) : Range<Node>();
+}
+
+inline Range<Entry> Node::entries() const {
+  return is_mapping() ? Range<Entry>(static_cast<const Entry*>(data_), size_) : Range<Entry>();
+}
 
 struct ParseError {
   std::string message;  // libyaml's problem text, or our limit message

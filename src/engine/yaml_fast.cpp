@@ -250,7 +250,7 @@ class FastParser {
     for (;;) {
       if (is_entry(p_, end_)) give_up();  // "- " where a key belongs
       const Node k = key();               // leaves p_ just past the ':'
-      merges = merges || (k.style == ScalarStyle::kPlain && k.value == "<<");
+      merges = merges || (k.style == ScalarStyle::kPlain && k.value() == "<<");
       pending_.push_back(k);
       pending_.push_back(value_after_indicator(indent, depth + 1, /*in_sequence=*/false));
       count += 1 + count_;
@@ -265,7 +265,7 @@ class FastParser {
       entries[i].second = pending_[first + 2 * i + 1];
     }
     pending_.resize(first);
-    map.entries = Range<Entry>(entries, n);
+    map.set_entries(entries, n);
     if (merges) resolve_merges(map, arena_);
     count_ = count;
     height_ = height;
@@ -291,7 +291,7 @@ class FastParser {
     Node* items = arena_.array<Node>(n);
     std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(first), pending_.end(), items);
     pending_.resize(first);
-    seq.items = Range<Node>(items, n);
+    seq.set_items(items, n);
     count_ = count;
     height_ = height;
     return seq;
@@ -462,7 +462,7 @@ class FastParser {
       if (*p_ != ' ') last = p_ + 1;
     }
     p_ = last;
-    n.value = arena_.copy(start, static_cast<std::size_t>(last - start));
+    n.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
     return n;
   }
 
@@ -501,7 +501,7 @@ class FastParser {
       scratch_ += c;
       ++p_;
     }
-    n.value = arena_.copy(scratch_.data(), scratch_.size());
+    n.set_value(arena_.copy(scratch_.data(), scratch_.size()));
     return n;
   }
 
@@ -542,7 +542,7 @@ class FastParser {
             if (c == '\n' || c == ':' || c == '#' || c == '[' || c == '{' || c == '}') give_up();
             if (c != ' ') last = p_ + 1;
           }
-          n.value = arena_.copy(start, static_cast<std::size_t>(last - start));
+          n.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
           pending_.push_back(n);
           count += 1;
           height = std::max<std::size_t>(height, 2);
@@ -563,7 +563,7 @@ class FastParser {
     Node* items = arena_.array<Node>(n);
     std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(first), pending_.end(), items);
     pending_.resize(first);
-    seq.items = Range<Node>(items, n);
+    seq.set_items(items, n);
     count_ = count;
     height_ = height;
     return seq;
@@ -585,7 +585,7 @@ class FastParser {
         if (*p_ == '#' && p_[-1] == ' ') give_up();
         if (*p_ != ' ') last = p_ + 1;
       }
-      k.value = arena_.copy(start, static_cast<std::size_t>(last - start));
+      k.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
     }
     if (p_ == end_ || *p_ != ':') give_up();
     if (static_cast<std::size_t>(p_ - line_start_) > kMaxSimpleKey) give_up();
@@ -673,7 +673,7 @@ class FastParser {
     }
     if (chomp != kStrip && leading_break) scratch_ += '\n';
     if (chomp == kKeep) scratch_.append(breaks, '\n');
-    n.value = arena_.copy(scratch_.data(), scratch_.size());
+    n.set_value(arena_.copy(scratch_.data(), scratch_.size()));
 
     p_ = q;
     if (p_ == end_) {

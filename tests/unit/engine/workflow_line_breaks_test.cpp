@@ -20,7 +20,7 @@ TEST(WorkflowLineBreaks, LoneCarriageReturnsNumberLinesLikeTheParser) {
   EXPECT_EQ(wf.jobs[0].permissions.line, 7);
   EXPECT_EQ(wf.line_text(7), "permissions: write-all");
   EXPECT_EQ(wf.line_text(2), "# comment");
-  EXPECT_EQ(wf.lines.size(), 8u);
+  EXPECT_EQ(wf.line_count(), 8u);
 }
 
 TEST(WorkflowLineBreaks, CrlfCountsOnceAndUnicodeBreaksCount) {
@@ -39,7 +39,7 @@ TEST(WorkflowLineBreaks, ParseErrorLineIsInsideTheFile) {
   const auto wf = parse_workflow(".github/workflows/w.yml", "on: push\r\r\r\rjobs: [unclosed\n");
   ASSERT_TRUE(wf.parse_error);
   EXPECT_GE(wf.parse_error->line, 1);
-  EXPECT_LE(static_cast<std::size_t>(wf.parse_error->line), wf.lines.size());
+  EXPECT_LE(static_cast<std::size_t>(wf.parse_error->line), wf.line_count());
 }
 
 }  // namespace

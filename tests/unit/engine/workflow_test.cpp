@@ -248,7 +248,7 @@ TEST(WorkflowModel, InvalidInputsBecomeParseErrors) {
   auto utf = parse_workflow("u.yml", "on: push\nname: \xc3\x28\n");
   ASSERT_TRUE(utf.parse_error.has_value());
   EXPECT_EQ(utf.parse_error->line, 2);
-  ASSERT_EQ(utf.lines.size(), 3u);  // source lines are kept for evidence
+  ASSERT_EQ(utf.line_count(), 3u);  // source lines are kept for evidence
 }
 
 }  // namespace

@@ -18,19 +18,43 @@ TEST(YamlParse, MappingKeysAndValuesCarryLineAndColumn) {
   auto r = parse("name: ci\non:\n  push:\n    branches: [main]\n");
   const Node& root = root_of(r);
   ASSERT_TRUE(root.is_mapping());
-  ASSERT_EQ(root.entries.size(), 2u);
-  EXPECT_EQ(root.entries[0].first.value, "name");
-  EXPECT_EQ(root.entries[0].first.line, 1);
-  EXPECT_EQ(root.entries[0].first.column, 1);
-  EXPECT_EQ(root.entries[0].second.value, "ci");
-  EXPECT_EQ(root.entries[0].second.column, 7);
+  ASSERT_EQ(root.entries().size(), 2u);
+  EXPECT_EQ(root.entries()[0].first.value(), "name");
+  EXPECT_EQ(root.entries()[0].first.line, 1);
+  EXPECT_EQ(root.entries()[0].first.column, 1);
+  EXPECT_EQ(root.entries()[0].second.value(), "ci");
+  EXPECT_EQ(root.entries()[0].second.column, 7);
   // YAML 1.1 would read `on` as a boolean; we keep the text.
-  EXPECT_EQ(root.entries[1].first.value, "on");
+  EXPECT_EQ(root.entries()[1].first.value(), "on");
   const Node* branches = root.get("on")->get("push")->get("branches");
   ASSERT_NE(branches, nullptr);
   ASSERT_TRUE(branches->is_sequence());
-  EXPECT_EQ(branches->items.at(0).value, "main");
-  EXPECT_EQ(branches->items.at(0).line, 4);
+  EXPECT_EQ(branches->items().at(0).value(), "main");
+  EXPECT_EQ(branches->items().at(0).line, 4);
+}
+
+TEST(YamlParse, EachKindAnswersOnlyItsOwnAccessor) {
+  // A node keeps one pointer for its text, items or entries: the accessors
+  // of the other kinds must give nothing rather than reinterpret it.
+  for (const char* text : {"m: {a: 1}\ns: [x, y]\nv: text\n", "m:\n  a: 1\ns:\n  - x\n  - y\nv: text\n"}) {
+    SCOPED_TRACE(text);
+    auto r = parse(text);
+    const Node& root = root_of(r);
+    const Node* m = root.get("m");
+    const Node* s = root.get("s");
+    const Node* v = root.get("v");
+    ASSERT_TRUE(m && s && v);
+    EXPECT_EQ(m->entries().size(), 1u);
+    EXPECT_TRUE(m->items().empty());
+    EXPECT_EQ(m->value(), "");
+    EXPECT_EQ(s->items().size(), 2u);
+    EXPECT_TRUE(s->entries().empty());
+    EXPECT_EQ(s->value(), "");
+    EXPECT_EQ(s->get("x"), nullptr);
+    EXPECT_EQ(v->value(), "text");
+    EXPECT_TRUE(v->items().empty());
+    EXPECT_TRUE(v->entries().empty());
+  }
 }
 
 TEST(YamlParse, LiteralBlockScalarKeepsTextExactly) {
@@ -39,7 +63,7 @@ TEST(YamlParse, LiteralBlockScalarKeepsTextExactly) {
   const Node* run = root.get("run");
   ASSERT_NE(run, nullptr);
   EXPECT_EQ(run->style, ScalarStyle::kLiteral);
-  EXPECT_EQ(run->value, "echo one\n  indented\necho two\n");
+  EXPECT_EQ(run->value(), "echo one\n  indented\necho two\n");
   EXPECT_EQ(run->line, 1);  // the indicator's line
 }
 
@@ -48,7 +72,7 @@ TEST(YamlParse, FoldedBlockScalarFoldsLines) {
   const Node* msg = root_of(r).get("msg");
   ASSERT_NE(msg, nullptr);
   EXPECT_EQ(msg->style, ScalarStyle::kFolded);
-  EXPECT_EQ(msg->value, "a b\n");
+  EXPECT_EQ(msg->value(), "a b\n");
 }
 
 TEST(YamlParse, FlowStyleCollections) {
@@ -56,12 +80,12 @@ TEST(YamlParse, FlowStyleCollections) {
   const Node& root = root_of(r);
   const Node* on = root.get("on");
   ASSERT_TRUE(on && on->is_sequence());
-  ASSERT_EQ(on->items.size(), 2u);
-  EXPECT_EQ(on->items[1].value, "pull_request_target");
-  EXPECT_EQ(on->items[1].column, 12);
+  ASSERT_EQ(on->items().size(), 2u);
+  EXPECT_EQ(on->items()[1].value(), "pull_request_target");
+  EXPECT_EQ(on->items()[1].column, 12);
   const Node* perms = root.get("perms");
   ASSERT_TRUE(perms && perms->is_mapping());
-  EXPECT_EQ(perms->get("issues")->value, "write");
+  EXPECT_EQ(perms->get("issues")->value(), "write");
 }
 
 TEST(YamlParse, AnchorsAndAliasesAreExpandedByCopy) {
@@ -76,8 +100,8 @@ TEST(YamlParse, AnchorsAndAliasesAreExpandedByCopy) {
   const Node* b = root.get("b");
   ASSERT_TRUE(a && a->is_mapping());
   ASSERT_TRUE(b && b->is_mapping());
-  EXPECT_EQ(a->get("runs-on")->value, "ubuntu-latest");
-  EXPECT_EQ(b->get("timeout")->value, "5");
+  EXPECT_EQ(a->get("runs-on")->value(), "ubuntu-latest");
+  EXPECT_EQ(b->get("timeout")->value(), "5");
   // The copy keeps the lines of the anchored definition.
   EXPECT_EQ(b->get("timeout")->line, 3);
 }
@@ -93,24 +117,24 @@ TEST(YamlParse, MergeKeysResolveIntoTheMapping) {
   const Node* job = root_of(r).get("job");
   ASSERT_TRUE(job && job->is_mapping());
   EXPECT_EQ(job->get("<<"), nullptr);
-  EXPECT_EQ(job->get("shell")->value, "bash");
-  EXPECT_EQ(job->get("timeout")->value, "10");  // explicit key wins
-  EXPECT_EQ(job->entries.size(), 2u);
+  EXPECT_EQ(job->get("shell")->value(), "bash");
+  EXPECT_EQ(job->get("timeout")->value(), "10");  // explicit key wins
+  EXPECT_EQ(job->entries().size(), 2u);
 }
 
 TEST(YamlParse, MergeKeyWithSequenceOfMappings) {
   auto r = parse("a: &a {x: 1}\nb: &b {x: 2, y: 3}\nc:\n  <<: [*a, *b]\n");
   const Node* c = root_of(r).get("c");
   ASSERT_TRUE(c && c->is_mapping());
-  EXPECT_EQ(c->get("x")->value, "1");  // first merged mapping wins
-  EXPECT_EQ(c->get("y")->value, "3");
+  EXPECT_EQ(c->get("x")->value(), "1");  // first merged mapping wins
+  EXPECT_EQ(c->get("y")->value(), "3");
 }
 
 TEST(YamlParse, MultipleDocuments) {
   auto r = parse("---\na: 1\n---\nb: 2\n...\n");
   ASSERT_FALSE(r.error.has_value());
   ASSERT_EQ(r.documents.size(), 2u);
-  EXPECT_EQ(r.documents[1].root->get("b")->value, "2");
+  EXPECT_EQ(r.documents[1].root->get("b")->value(), "2");
   EXPECT_EQ(r.documents[1].root->get("b")->line, 4);
 }
 
@@ -233,8 +257,8 @@ TEST(YamlParse, LargeSequenceParsesCompletely) {
   auto r = parse(text);
   const Node* items = root_of(r).get("items");
   ASSERT_TRUE(items && items->is_sequence());
-  ASSERT_EQ(items->items.size(), 5000u);
-  EXPECT_EQ(items->items.back().get("name")->line, 5001);
+  ASSERT_EQ(items->items().size(), 5000u);
+  EXPECT_EQ(items->items().back().get("name")->line, 5001);
 }
 
 }  // namespace
