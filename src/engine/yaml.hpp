@@ -46,8 +46,9 @@ class Range {
 struct Entry;
 
 // A node of the document. Nodes are small (24 bytes), trivially copyable views:
-// their text and children live in the arena of the ParseResult they came from
-// and are valid as long as that ParseResult is. An alias shares the anchored
+// their children live in the arena of the ParseResult they came from, their
+// text there or in the parsed text itself (plain scalars of the block-style
+// scanner), and are valid as long as both are. An alias shares the anchored
 // node's children instead of copying them. A 1 MB workflow has some 150 000
 // nodes, so their size is most of a large document's memory.
 struct Node {
@@ -128,10 +129,11 @@ struct ParseResult {
 
   std::vector<Document> documents;
   std::optional<ParseError> error;  // set when the text is not valid YAML or a limit was hit
-  std::unique_ptr<Arena> arena;     // owns every node's text and children
+  std::unique_ptr<Arena> arena;     // owns every node's children and the text not in the parsed text
 };
 
-// Parses `text`. Documents in the block style GitHub workflows are written in
+// Parses `text`, which must outlive the result (node values may point into
+// it) and stay unchanged. Documents in the block style GitHub workflows are written in
 // go through a scanner of our own (detail::parse_fast); anything it does not
 // handle, and every invalid document, goes through libyaml. Both give the same
 // tree, lines and columns (tests/unit/engine/yaml_fast_test.cpp and the

@@ -462,7 +462,7 @@ class FastParser {
       if (*p_ != ' ') last = p_ + 1;
     }
     p_ = last;
-    n.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
+    n.set_value(std::string_view(start, static_cast<std::size_t>(last - start)));
     return n;
   }
 
@@ -542,7 +542,7 @@ class FastParser {
             if (c == '\n' || c == ':' || c == '#' || c == '[' || c == '{' || c == '}') give_up();
             if (c != ' ') last = p_ + 1;
           }
-          n.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
+          n.set_value(std::string_view(start, static_cast<std::size_t>(last - start)));
           pending_.push_back(n);
           count += 1;
           height = std::max<std::size_t>(height, 2);
@@ -585,7 +585,7 @@ class FastParser {
         if (*p_ == '#' && p_[-1] == ' ') give_up();
         if (*p_ != ' ') last = p_ + 1;
       }
-      k.set_value(arena_.copy(start, static_cast<std::size_t>(last - start)));
+      k.set_value(std::string_view(start, static_cast<std::size_t>(last - start)));
     }
     if (p_ == end_ || *p_ != ':') give_up();
     if (static_cast<std::size_t>(p_ - line_start_) > kMaxSimpleKey) give_up();
@@ -708,7 +708,8 @@ class FastParser {
 std::optional<ParseResult> parse_fast(std::string_view text, const Limits& limits) {
   if (!plain_text(text)) return std::nullopt;
   ParseResult result;
-  // The tree takes about as many bytes as the text; the arena grows if not.
+  // The tree takes about twice as many bytes as the text (plain scalars are
+  // views into it); the arena grows if it needs more.
   result.arena = std::make_unique<Arena>(text.size());
   try {
     FastParser parser(text, limits, *result.arena);
