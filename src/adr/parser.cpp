@@ -49,29 +49,18 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Length of the line break at text[i], 0 when there is none: LF, CRLF and a
-// lone CR (CommonMark line endings), and NEL, LS and PS in UTF-8, at which the
-// YAML parser of front matter and check blocks also starts a line. Splitting
-// at all of them keeps the lines cited from YAML nodes equal to the ADR's.
-std::size_t line_break_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c == '\n') return 1;
-  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
-  if (c != 0xC2 && c != 0xE2) return 0;
-  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
-  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
-  return 0;
-}
-
+// Lines split at CommonMark's line endings and at NEL, LS and PS, at which the
+// YAML parser of front matter and check blocks also starts a line: the lines
+// cited from YAML nodes stay equal to the ADR's.
 std::vector<std::string> split_lines(std::string_view text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = start;
-    while (end < text.size() && line_break_length(text, end) == 0) ++end;
+    while (end < text.size() && engine::yaml::line_break_length(text, end) == 0) ++end;
     lines.emplace_back(text.substr(start, end - start));
     if (end == text.size()) break;
-    start = end + line_break_length(text, end);
+    start = end + engine::yaml::line_break_length(text, end);
   }
   return lines;
 }

@@ -5,28 +5,12 @@
 
 namespace pm::engine {
 
-namespace {
-
-// Length of the YAML line break at text[i]: LF, CRLF, a lone CR, and NEL, LS
-// and PS in UTF-8 (libyaml starts a new line at each); 0 when there is none.
-std::size_t yaml_break_length(std::string_view text, std::size_t i) {
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c == '\n') return 1;
-  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
-  if (c != 0xC2 && c != 0xE2) return 0;
-  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
-  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
-  return 0;
-}
-
-}  // namespace
-
 std::string_view WorkflowFile::source_line(int line) const {
   if (!source || line < 1 || static_cast<std::size_t>(line) > line_starts.size()) return {};
   const std::string_view text = *source;
   const std::size_t start = line_starts[static_cast<std::size_t>(line) - 1];
   std::size_t end = start;
-  while (end < text.size() && yaml_break_length(text, end) == 0) ++end;
+  while (end < text.size() && yaml::line_break_length(text, end) == 0) ++end;
   return text.substr(start, end - start);
 }
 
@@ -283,7 +267,7 @@ std::vector<std::uint32_t> line_starts_of(std::string_view text) {
     return starts;
   }
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = yaml_break_length(text, i);
+    const std::size_t n = yaml::line_break_length(text, i);
     if (n == 0) {
       ++i;
       continue;

@@ -24,6 +24,16 @@ void Node::set(const void* data, std::size_t n) {
   size_ = static_cast<std::uint32_t>(n);
 }
 
+std::size_t line_break_length(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c == '\n') return 1;
+  if (c == '\r') return text.compare(i, 2, "\r\n") == 0 ? 2 : 1;
+  if (c != 0xC2 && c != 0xE2) return 0;
+  if (text.compare(i, 2, "\xC2\x85") == 0) return 2;
+  if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) return 3;
+  return 0;
+}
+
 bool Node::is_null() const {
   if (kind != Kind::kScalar || style != ScalarStyle::kPlain) return false;
   const std::string_view v = value();

@@ -132,6 +132,11 @@ struct ParseResult {
   std::unique_ptr<Arena> arena;     // owns every node's children and the text not in the parsed text
 };
 
+// Length of the line break at text[i], 0 when there is none: LF, CRLF, a lone
+// CR, and NEL, LS and PS in UTF-8 — where libyaml starts a new line, so text
+// split at these breaks has the lines YAML nodes cite.
+std::size_t line_break_length(std::string_view text, std::size_t i);
+
 // Parses `text`, which must outlive the result (node values may point into
 // it) and stay unchanged. Documents in the block style GitHub workflows are written in
 // go through a scanner of our own (detail::parse_fast); anything it does not
