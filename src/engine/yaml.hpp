@@ -49,8 +49,8 @@ struct Entry;
 // their children live in the arena of the ParseResult they came from, their
 // text there or in the parsed text itself (plain scalars of the block-style
 // scanner), and are valid as long as both are. An alias shares the anchored
-// node's children instead of copying them. A 1 MB workflow has some 150 000
-// nodes, so their size is most of a large document's memory.
+// node's children instead of copying them. The 1 MB workflow of the benchmarks
+// has 70 601 nodes (1.7 MB), most of its tree's memory.
 struct Node {
  private:
   // First, so that the fields pack into 24 bytes.
