@@ -27,8 +27,8 @@ std::string to_hex(std::string_view bytes) {
 
 // SHA-256 is implemented here rather than taken from libcrypto: loading
 // libcrypto (4.5 MB, thousands of relocations) cost about a third of the
-// server's start-up, for three functions. With SHA-NI the compression runs at
-// the speed libcrypto reaches on the same CPU.
+// server's start-up, for three functions. With SHA-NI a 1 MB file hashes in
+// 0.72 ms against libcrypto's 0.63 ms here; short inputs (findingIds) faster.
 namespace {
 
 // FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube

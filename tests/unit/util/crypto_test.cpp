@@ -119,7 +119,8 @@ TEST(RandomBytes, GivesTheLengthAskedAndDifferentBytesEachTime) {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) seen.insert(random_bytes(16));
   EXPECT_EQ(seen.size(), 100U);
-  // 4096 random bytes: every byte value should appear (the chance one is missing is ~1e-5).
+  // 4096 random bytes: each byte value is missing with a chance of e^-16, so all
+  // 256 appear almost always; a few missing would already be far from random.
   const std::string big = random_bytes(4096);
   std::set<unsigned char> values(big.begin(), big.end());
   EXPECT_GT(values.size(), 250U);
