@@ -8,6 +8,7 @@
 #include "adr/imports.hpp"
 #include "engine/workflow.hpp"
 #include "engine/yaml.hpp"
+#include "util/strings.hpp"
 
 namespace pm::adr {
 namespace {
@@ -293,11 +294,11 @@ bool use_prefilter(const CheckRule& rule, const SourceFile& file) {
   return rule.prefilter && file.content.find('\r') == std::string_view::npos;
 }
 
-PermLevel level_of(const std::string& s) {
+PermLevel level_of(std::string_view s) {
   return parse_level(s).value_or(PermLevel::kWrite);  // an unknown level is treated as the broadest
 }
 
-std::optional<PermLevel> ceiling_for(const CheckRule& r, const std::string& scope) {
+std::optional<PermLevel> ceiling_for(const CheckRule& r, std::string_view scope) {
   for (const auto& [s, l] : r.ceiling) {
     if (s == scope) return l;
   }
@@ -319,7 +320,7 @@ void check_permissions(const Adr& adr, const CheckRule& r, const SourceFile& f, 
       std::string list;
       for (const auto& e : exceeded) list += (list.empty() ? "" : ", ") + e;
       out.push_back(make(adr, r, f, p.line,
-                         where + " 'permissions: " + p.shorthand + "' exceeds the ceiling (" + list + ")",
+                         str_cat({where, " 'permissions: ", p.shorthand, "' exceeds the ceiling (", list, ")"}),
                          wf.line_text(p.line)));
     }
     return;
@@ -432,12 +433,13 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
       if (wf.parse_error || wf.is_composite_action) return;
       check_permissions(adr, rule, file, wf, wf.permissions, "workflow", out);
       for (const auto& job : wf.jobs) {
-        check_permissions(adr, rule, file, wf, job.permissions, "job '" + job.id + "'", out);
+        check_permissions(adr, rule, file, wf, job.permissions, str_cat({"job '", job.id, "'"}), out);
         if (!wf.permissions.present && !job.permissions.present && !job.uses) {
-          out.push_back(make(
-              adr, rule, file, job.line,
-              "job '" + job.id + "' has no permissions block and inherits the repository default token permissions",
-              wf.line_text(job.line)));
+          out.push_back(
+              make(adr, rule, file, job.line,
+                   str_cat({"job '", job.id,
+                            "' has no permissions block and inherits the repository default token permissions"}),
+                   wf.line_text(job.line)));
         }
       }
       return;

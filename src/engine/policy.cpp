@@ -35,7 +35,7 @@ Error protection_error(const std::string& path, const std::string& field, const 
 
 }  // namespace
 
-std::string Policy::permission_ceiling(const std::string& scope) const {
+std::string Policy::permission_ceiling(std::string_view scope) const {
   for (const auto& [s, level] : workflow_permissions) {
     if (s == scope) return level;
   }

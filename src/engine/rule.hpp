@@ -47,7 +47,7 @@ struct Policy {
   std::vector<std::pair<std::string, std::string>> workflow_permissions;
   bool loaded = false;  // false: defaults (no file)
   std::string path;     // workspace-relative, when loaded
-  std::string permission_ceiling(const std::string& scope) const;
+  std::string permission_ceiling(std::string_view scope) const;
 };
 
 struct AnalysisInput {

@@ -2,8 +2,28 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace pm::engine {
+
+// A 1 MB workflow holds ~7 000 steps of six optional values each.
+static_assert(sizeof(OptionalLocated) == sizeof(Located) && sizeof(Located) == 24);
+
+std::string_view TextStore::add(std::string_view text) {
+  constexpr std::size_t kFirstChunk = 1024;
+  constexpr std::size_t kMaxChunk = std::size_t{1} << 20;
+  if (text.empty()) return {};
+  if (chunks_.empty() || text.size() > capacity_ - used_) {
+    capacity_ = std::max(text.size(), chunks_.empty() ? kFirstChunk : std::min(capacity_ * 2, kMaxChunk));
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
+    used_ = 0;
+  }
+  char* out = chunks_.back().get() + used_;
+  std::memcpy(out, text.data(), text.size());
+  used_ += text.size();
+  return {out, text.size()};
+}
 
 std::string_view WorkflowFile::source_line(int line) const {
   if (!source || line < 1 || static_cast<std::size_t>(line) > line_starts.size()) return {};
@@ -77,22 +97,55 @@ namespace {
 
 using yaml::Node;
 
-// A scalar value with the line its text starts on: block scalars (| and >)
-// start on the line after their indicator.
-Located located(const Node& n) {
-  int line = n.line;
-  if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
-  return Located{std::string(n.value()), line};
-}
+// Builds the model's values: text written verbatim in the source (plain
+// scalars of the block-style scanner) stays a view into it; everything else
+// is copied once into the file's text store.
+class Values {
+ public:
+  explicit Values(std::string_view source) : source_(source) {}
 
-std::optional<Located> scalar_of(const Node* v) {
-  if (!v || !v->is_scalar()) return std::nullopt;
-  return located(*v);
-}
+  std::string_view keep(std::string_view v) {
+    if (v.empty()) return {};
+    const auto at = reinterpret_cast<std::uintptr_t>(v.data());
+    const auto begin = reinterpret_cast<std::uintptr_t>(source_.data());
+    if (at >= begin && at - begin <= source_.size() && v.size() <= source_.size() - (at - begin)) return v;
+    if (!store_) store_ = std::make_shared<TextStore>();
+    return store_->add(v);
+  }
 
-std::optional<Located> scalar_field(const Node& map, std::string_view key) {
-  return scalar_of(map.get(key));
-}
+  // The store to hand to the WorkflowFile (null when nothing was copied).
+  std::shared_ptr<const TextStore> store() && { return std::move(store_); }
+
+  // A scalar value with the line its text starts on: block scalars (| and >)
+  // start on the line after their indicator.
+  Located located(const Node& n) {
+    int line = n.line;
+    if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
+    return Located{keep(n.value()), line};
+  }
+
+  OptionalLocated scalar_of(const Node* v) {
+    if (!v || !v->is_scalar()) return std::nullopt;
+    return located(*v);
+  }
+
+  OptionalLocated scalar_field(const Node& map, std::string_view key) { return scalar_of(map.get(key)); }
+
+  std::vector<std::pair<std::string_view, Located>> scalar_map(const Node* map) {
+    std::vector<std::pair<std::string_view, Located>> out;
+    if (!map || !map->is_mapping()) return out;
+    out.reserve(map->entries().size());
+    for (const auto& [k, v] : map->entries()) {
+      if (!k.is_scalar() || !v.is_scalar()) continue;
+      out.emplace_back(keep(k.value()), located(v));
+    }
+    return out;
+  }
+
+ private:
+  std::string_view source_;
+  std::shared_ptr<TextStore> store_;
+};
 
 // The first value of each of `keys` in the mapping `n` (nullptr when absent),
 // as Node::get would find them, in one pass over its entries.
@@ -111,17 +164,6 @@ std::array<const Node*, N> first_values(const Node& n, const std::array<std::str
   return out;
 }
 
-std::vector<std::pair<std::string, Located>> scalar_map(const Node* map) {
-  std::vector<std::pair<std::string, Located>> out;
-  if (!map || !map->is_mapping()) return out;
-  out.reserve(map->entries().size());
-  for (const auto& [k, v] : map->entries()) {
-    if (!k.is_scalar() || !v.is_scalar()) continue;
-    out.emplace_back(k.value(), located(v));
-  }
-  return out;
-}
-
 // The `on` key: libyaml gives the text "on"; a YAML 1.1 loader upstream may
 // have written it as `true`, which we accept too.
 const Node* find_on(const Node& root, int& key_line) {
@@ -134,32 +176,32 @@ const Node* find_on(const Node& root, int& key_line) {
   return nullptr;
 }
 
-void parse_triggers(const Node& on, std::vector<Located>& out) {
+void parse_triggers(const Node& on, Values& values, std::vector<Located>& out) {
   if (on.is_scalar()) {
-    if (!on.is_null()) out.push_back(Located{std::string(on.value()), on.line});
+    if (!on.is_null()) out.push_back(Located{values.keep(on.value()), on.line});
   } else if (on.is_sequence()) {
     for (const auto& item : on.items()) {
-      if (item.is_scalar() && !item.is_null()) out.push_back(Located{std::string(item.value()), item.line});
+      if (item.is_scalar() && !item.is_null()) out.push_back(Located{values.keep(item.value()), item.line});
     }
   } else {
     for (const auto& [k, v] : on.entries()) {
-      if (k.is_scalar()) out.push_back(Located{std::string(k.value()), k.line});
+      if (k.is_scalar()) out.push_back(Located{values.keep(k.value()), k.line});
     }
   }
 }
 
-Permissions parse_permissions(const Node& root, std::string_view key = "permissions") {
+Permissions parse_permissions(const Node& root, Values& values, std::string_view key = "permissions") {
   Permissions p;
   for (const auto& [k, v] : root.entries()) {
     if (!k.is_scalar() || k.value() != key) continue;
     p.present = true;
     p.line = k.line;
     if (v.is_scalar()) {
-      if (!v.is_null()) p.shorthand = std::string(v.value());
+      if (!v.is_null()) p.shorthand = values.keep(v.value());
     } else if (v.is_mapping()) {
       for (const auto& [sk, sv] : v.entries()) {
         if (sk.is_scalar() && sv.is_scalar()) {
-          p.scopes.emplace_back(std::string(sk.value()), Located{std::string(sv.value()), sk.line});
+          p.scopes.emplace_back(values.keep(sk.value()), Located{values.keep(sv.value()), sk.line});
         }
       }
     }
@@ -170,83 +212,83 @@ Permissions parse_permissions(const Node& root, std::string_view key = "permissi
 
 constexpr std::array<std::string_view, 8> kStepKeys = {"id", "name", "uses", "run", "if", "shell", "with", "env"};
 
-Step parse_step(const Node& n) {
+Step parse_step(const Node& n, Values& values) {
   Step s;
   s.line = n.line;
   if (!n.is_mapping()) return s;
   if (!n.entries().empty()) s.line = n.entries().front().first.line;
   const auto [id, name, uses, run, if_cond, shell, with, env] = first_values(n, kStepKeys);
-  s.id = scalar_of(id);
-  s.name = scalar_of(name);
-  s.uses = scalar_of(uses);
-  s.run = scalar_of(run);
-  s.if_cond = scalar_of(if_cond);
-  s.shell = scalar_of(shell);
-  s.with = scalar_map(with);
-  s.env = scalar_map(env);
+  s.id = values.scalar_of(id);
+  s.name = values.scalar_of(name);
+  s.uses = values.scalar_of(uses);
+  s.run = values.scalar_of(run);
+  s.if_cond = values.scalar_of(if_cond);
+  s.shell = values.scalar_of(shell);
+  s.with = values.scalar_map(with);
+  s.env = values.scalar_map(env);
   return s;
 }
 
-void parse_steps(const Node* steps, std::vector<Step>& out) {
+void parse_steps(const Node* steps, Values& values, std::vector<Step>& out) {
   if (!steps || !steps->is_sequence()) return;
   out.reserve(steps->items().size());
   for (const auto& item : steps->items()) {
-    if (item.is_mapping()) out.push_back(parse_step(item));
+    if (item.is_mapping()) out.push_back(parse_step(item, values));
   }
 }
 
-std::optional<Located> image_of(const Node* n) {
+OptionalLocated image_of(const Node* n, Values& values) {
   if (!n) return std::nullopt;
-  if (n->is_scalar()) return n->is_null() ? std::nullopt : std::optional<Located>(located(*n));
-  if (n->is_mapping()) return scalar_field(*n, "image");
+  if (n->is_scalar()) return n->is_null() ? OptionalLocated() : OptionalLocated(values.located(*n));
+  if (n->is_mapping()) return values.scalar_field(*n, "image");
   return std::nullopt;
 }
 
 constexpr std::array<std::string_view, 10> kJobKeys = {"name",      "uses",     "if",    "secrets", "environment",
                                                        "container", "services", "needs", "env",     "steps"};
 
-Job parse_job(const Node& key, const Node& n) {
+Job parse_job(const Node& key, const Node& n, Values& values) {
   Job j;
-  j.id = std::string(key.value());
+  j.id = values.keep(key.value());
   j.line = key.line;
   if (!n.is_mapping()) return j;
   const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, steps] =
       first_values(n, kJobKeys);
-  j.name = scalar_of(name);
-  j.permissions = parse_permissions(n);
-  j.uses = scalar_of(uses);
-  j.if_cond = scalar_of(if_cond);
+  j.name = values.scalar_of(name);
+  j.permissions = parse_permissions(n, values);
+  j.uses = values.scalar_of(uses);
+  j.if_cond = values.scalar_of(if_cond);
   if (const Node* sec = secrets) {
     if (sec->is_scalar() && sec->value() == "inherit") {
-      j.secrets_inherit = located(*sec);
+      j.secrets_inherit = values.located(*sec);
     } else {
-      j.secrets = scalar_map(sec);
+      j.secrets = values.scalar_map(sec);
     }
   }
   if (environment) {
     if (environment->is_scalar() && !environment->is_null()) {
-      j.environment = located(*environment);
+      j.environment = values.located(*environment);
     } else if (environment->is_mapping()) {
-      j.environment = scalar_field(*environment, "name");
+      j.environment = values.scalar_field(*environment, "name");
     }
   }
-  j.container_image = image_of(container);
+  j.container_image = image_of(container, values);
   if (services && services->is_mapping()) {
     for (const auto& [sk, sv] : services->entries()) {
-      if (auto img = image_of(&sv)) j.services_images.push_back(std::move(*img));
+      if (auto img = image_of(&sv, values)) j.services_images.push_back(*img);
     }
   }
   if (needs) {
     if (needs->is_scalar() && !needs->is_null()) {
-      j.needs.emplace_back(needs->value());
+      j.needs.push_back(values.keep(needs->value()));
     } else if (needs->is_sequence()) {
       for (const auto& item : needs->items()) {
-        if (item.is_scalar()) j.needs.emplace_back(item.value());
+        if (item.is_scalar()) j.needs.push_back(values.keep(item.value()));
       }
     }
   }
-  j.env = scalar_map(env);
-  parse_steps(steps, j.steps);
+  j.env = values.scalar_map(env);
+  parse_steps(steps, values, j.steps);
   return j;
 }
 
@@ -279,18 +321,18 @@ std::vector<std::uint32_t> line_starts_of(std::string_view text) {
 }
 
 // action.yml / action.yaml: a composite action's steps become one pseudo-job.
-void parse_action(const Node& root, const Node& runs, WorkflowFile& wf) {
-  wf.name = scalar_field(root, "name");
+void parse_action(const Node& root, const Node& runs, Values& values, WorkflowFile& wf) {
+  wf.name = values.scalar_field(root, "name");
   Job j;
   j.id = "runs";
   j.line = runs.line;
   if (runs.is_mapping()) {
     const Node* using_node = runs.get("using");
     wf.is_composite_action = using_node && using_node->is_scalar() && using_node->value() == "composite";
-    parse_steps(runs.get("steps"), j.steps);
-    j.env = scalar_map(runs.get("env"));
-    if (auto img = scalar_field(runs, "image"); img && img->value.rfind("docker://", 0) == 0) {
-      j.container_image = std::move(img);
+    parse_steps(runs.get("steps"), values, j.steps);
+    j.env = values.scalar_map(runs.get("env"));
+    if (auto img = values.scalar_field(runs, "image"); img && img->value.starts_with("docker://")) {
+      j.container_image = img;
     }
   }
   wf.jobs.push_back(std::move(j));
@@ -333,28 +375,30 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
     wf.parse_error = yaml::ParseError{"the top level of a workflow must be a mapping", root->line, root->column};
     return wf;
   }
+  Values values(text);
   const Node* runs = root->get("runs");
   if (runs && !root->get("jobs")) {
-    parse_action(*root, *runs, wf);
-    return wf;
-  }
-  wf.name = scalar_field(*root, "name");
-  int on_line = 0;
-  if (const Node* on = find_on(*root, on_line)) {
-    wf.on_line = on_line;
-    parse_triggers(*on, wf.triggers);
-  }
-  wf.permissions = parse_permissions(*root);
-  wf.env = scalar_map(root->get("env"));
-  const Node* jobs = root->get("jobs");
-  if (jobs && jobs->is_mapping()) {
-    wf.jobs.reserve(jobs->entries().size());
-    for (const auto& [k, v] : jobs->entries()) {
-      if (k.is_scalar()) wf.jobs.push_back(parse_job(k, v));
+    parse_action(*root, *runs, values, wf);
+  } else {
+    wf.name = values.scalar_field(*root, "name");
+    int on_line = 0;
+    if (const Node* on = find_on(*root, on_line)) {
+      wf.on_line = on_line;
+      parse_triggers(*on, values, wf.triggers);
     }
-  } else if (jobs && !jobs->is_null()) {
-    wf.parse_error = yaml::ParseError{"`jobs` must be a mapping of job ids to jobs", jobs->line, jobs->column};
+    wf.permissions = parse_permissions(*root, values);
+    wf.env = values.scalar_map(root->get("env"));
+    const Node* jobs = root->get("jobs");
+    if (jobs && jobs->is_mapping()) {
+      wf.jobs.reserve(jobs->entries().size());
+      for (const auto& [k, v] : jobs->entries()) {
+        if (k.is_scalar()) wf.jobs.push_back(parse_job(k, v, values));
+      }
+    } else if (jobs && !jobs->is_null()) {
+      wf.parse_error = yaml::ParseError{"`jobs` must be a mapping of job ids to jobs", jobs->line, jobs->column};
+    }
   }
+  wf.text = std::move(values).store();
   return wf;
 }
 

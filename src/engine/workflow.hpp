@@ -1,6 +1,13 @@
 #pragma once
 // GitHub Actions workflow (and composite action) model built from the YAML
 // model, with line numbers on everything rules cite.
+//
+// Every string_view of the model points into its WorkflowFile's `source` (text
+// written verbatim there, most of a workflow) or its `text` store (quoted
+// scalars with escapes, block scalars, anything libyaml parsed): both are
+// shared by copies of the file, so a view stays valid while any copy of the
+// WorkflowFile it came from lives. Keep a std::string of a value that must
+// outlive the file.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -13,59 +20,96 @@
 
 namespace pm::engine {
 
+// Append-only storage for text; what it returns stays where it is until the
+// store is destroyed.
+class TextStore {
+ public:
+  std::string_view add(std::string_view text);
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t capacity_ = 0;  // of the last chunk
+  std::size_t used_ = 0;      // of the last chunk
+};
+
 struct Located {
-  std::string value;
+  std::string_view value;
   int line = 0;
+};
+
+// An optional Located in the Located's own 24 bytes (std::optional would add
+// 8 for its flag, to each of the ~10 optional fields of every step and job):
+// absent is a line of -1. The part of std::optional's interface the model's
+// readers use.
+class OptionalLocated {
+ public:
+  OptionalLocated() = default;
+  OptionalLocated(std::nullopt_t) {}                        // NOLINT(google-explicit-constructor): as std::optional
+  OptionalLocated(const Located& located) : v_(located) {}  // NOLINT(google-explicit-constructor): as std::optional
+
+  bool has_value() const { return v_.line != kAbsent.line; }
+  explicit operator bool() const { return has_value(); }
+  // Preconditions as std::optional's: has_value().
+  const Located& operator*() const { return v_; }
+  const Located* operator->() const { return &v_; }
+  const Located& value() const {
+    if (!has_value()) throw std::bad_optional_access();
+    return v_;
+  }
+
+ private:
+  static constexpr Located kAbsent{{}, -1};
+  Located v_ = kAbsent;
 };
 
 struct Permissions {
   bool present = false;  // a permissions: key exists at this level
   int line = 0;
   // "read-all" | "write-all" | "" (per-scope map or empty mapping {})
-  std::string shorthand;
+  std::string_view shorthand;
   // scope -> level ("read" | "write" | "none"), each with its line
-  std::vector<std::pair<std::string, Located>> scopes;
+  std::vector<std::pair<std::string_view, Located>> scopes;
 };
 
 struct Step {
-  std::optional<Located> id;
-  std::optional<Located> name;
-  std::optional<Located> uses;  // "actions/checkout@v4", "docker://...", "./local"
-  std::optional<Located> run;   // script text; line = first line of the script
-  std::optional<Located> if_cond;
-  std::optional<Located> shell;
-  std::vector<std::pair<std::string, Located>> with;  // inputs (e.g. script for github-script, ref for checkout)
-  std::vector<std::pair<std::string, Located>> env;
+  OptionalLocated id;
+  OptionalLocated name;
+  OptionalLocated uses;  // "actions/checkout@v4", "docker://...", "./local"
+  OptionalLocated run;   // script text; line = first line of the script
+  OptionalLocated if_cond;
+  OptionalLocated shell;
+  std::vector<std::pair<std::string_view, Located>> with;  // inputs (e.g. script for github-script, ref for checkout)
+  std::vector<std::pair<std::string_view, Located>> env;
   int line = 0;  // line of the step's first key
 };
 
 struct Job {
-  std::string id;
+  std::string_view id;
   int line = 0;
-  std::optional<Located> name;
+  OptionalLocated name;
   Permissions permissions;
-  std::optional<Located> uses;                           // reusable workflow call
-  std::optional<Located> secrets_inherit;                // "secrets: inherit"
-  std::vector<std::pair<std::string, Located>> secrets;  // explicit secrets map of a reusable call
-  std::optional<Located> if_cond;
-  std::optional<Located> environment;  // environment name (gate)
-  std::optional<Located> container_image;
+  OptionalLocated uses;                                       // reusable workflow call
+  OptionalLocated secrets_inherit;                            // "secrets: inherit"
+  std::vector<std::pair<std::string_view, Located>> secrets;  // explicit secrets map of a reusable call
+  OptionalLocated if_cond;
+  OptionalLocated environment;  // environment name (gate)
+  OptionalLocated container_image;
   std::vector<Located> services_images;
-  std::vector<std::string> needs;
-  std::vector<std::pair<std::string, Located>> env;
+  std::vector<std::string_view> needs;
+  std::vector<std::pair<std::string_view, Located>> env;
   std::vector<Step> steps;
 };
 
 struct WorkflowFile {
   std::string path;                  // workspace-relative
   bool is_composite_action = false;  // action.yml with runs.using: composite
-  std::optional<Located> name;
+  OptionalLocated name;
   // Trigger event names with their lines, whatever shape `on:` had
   // (string, list, mapping). Includes "workflow_call" for reusable workflows.
   std::vector<Located> triggers;
   int on_line = 0;
   Permissions permissions;  // workflow level
-  std::vector<std::pair<std::string, Located>> env;
+  std::vector<std::pair<std::string_view, Located>> env;
   std::vector<Job> jobs;
   // Set when the YAML could not be parsed (the rules then report it).
   std::optional<yaml::ParseError> parse_error;
@@ -73,6 +117,8 @@ struct WorkflowFile {
   // where each of its lines starts (lines end where libyaml counts a break).
   std::shared_ptr<const std::string> source;
   std::vector<std::uint32_t> line_starts;
+  // Values that are not written verbatim in `source`; null when there are none.
+  std::shared_ptr<const TextStore> text;
 
   std::size_t line_count() const { return line_starts.size(); }
   // Source line `line` (1-based) without its line break; "" when out of range.

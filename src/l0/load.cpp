@@ -22,7 +22,7 @@ Level shorthand_ceiling(const engine::Policy& policy) {
   return c;
 }
 
-void add_permissions(const engine::Permissions& p, const std::string& job, const engine::Policy& policy,
+void add_permissions(const engine::Permissions& p, std::string_view job, const engine::Policy& policy,
                      WorkflowCheck& out) {
   if (!p.present) return;
   out.declared = true;
@@ -38,7 +38,7 @@ void add_permissions(const engine::Permissions& p, const std::string& job, const
       g.write_all = true;
     }
     out.grants.push_back(g);
-    out.sites.push_back({"permissions", p.shorthand, to_string(g.ceiling), job});
+    out.sites.push_back({"permissions", std::string(p.shorthand), to_string(g.ceiling), std::string(job)});
   }
   for (const auto& [scope, level] : p.scopes) {
     Grant g;
@@ -46,7 +46,7 @@ void add_permissions(const engine::Permissions& p, const std::string& job, const
     g.ceiling = ceiling_of(policy, scope);
     g.line = level.line != 0 ? level.line : p.line;
     out.grants.push_back(g);
-    out.sites.push_back({scope, level.value, to_string(g.ceiling), job});
+    out.sites.push_back({std::string(scope), std::string(level.value), to_string(g.ceiling), std::string(job)});
   }
 }
 
@@ -77,13 +77,13 @@ const char* to_string(Level l) {
   return "write";
 }
 
-Level parse_level(const std::string& level) {
+Level parse_level(std::string_view level) {
   if (level == "none") return Level::kNone;
   if (level == "read") return Level::kRead;
   return Level::kWrite;
 }
 
-Level ceiling_of(const engine::Policy& policy, const std::string& scope) {
+Level ceiling_of(const engine::Policy& policy, std::string_view scope) {
   return parse_level(policy.permission_ceiling(scope));
 }
 

@@ -147,7 +147,7 @@ class Md002 final : public Rule {
       out.push_back(std::move(f));
     }
     if (!step.run) return;
-    const std::string& v = step.run->value;
+    const std::string_view v = step.run->value;
     // Every command autonomous_action recognises starts with `gh `.
     if (v.find("gh ") == std::string::npos) return;
     std::size_t start = 0;

@@ -67,7 +67,7 @@ std::string model_call_in(std::string_view run) {
 
 // Whether an expression text references `steps.<id>.outputs`.
 bool references_output(const std::string& normalized, const std::string& id) {
-  std::string needle = "steps." + id + ".outputs";
+  const std::string needle = str_cat({"steps.", id, ".outputs"});
   for (std::size_t p = normalized.find(needle); p != std::string::npos; p = normalized.find(needle, p + 1)) {
     char before = p > 0 ? normalized[p - 1] : '\0';
     if ((before >= 'a' && before <= 'z') || (before >= '0' && before <= '9') || before == '_' || before == '.' ||
@@ -80,7 +80,7 @@ bool references_output(const std::string& normalized, const std::string& id) {
 }
 
 // The first `${{ }}` of `v` referencing the step output; npos when none.
-std::size_t find_reference(const std::string& v, const std::string& id, std::string* raw) {
+std::size_t find_reference(std::string_view v, const std::string& id, std::string* raw) {
   for (const auto& e : find_expressions(v)) {
     if (references_output(e.normalized, id)) {
       if (raw) *raw = e.raw;
@@ -90,7 +90,7 @@ std::size_t find_reference(const std::string& v, const std::string& id, std::str
   return std::string::npos;
 }
 
-bool is_gate_condition(const std::optional<Located>& cond) {
+bool is_gate_condition(const OptionalLocated& cond) {
   if (!cond) return false;
   std::string c = lower(cond->value);
   return c.find("approv") != std::string::npos || c.find("confiden") != std::string::npos;
@@ -140,7 +140,7 @@ class Md003 final : public Rule {
           if (!ai.id) continue;
           std::string source;
           if (ai.uses && is_ai_action(ai.uses->value)) {
-            source = "AI action `" + ai.uses->value + "`";
+            source = str_cat({"AI action `", ai.uses->value, "`"});
           } else if (ai.run) {
             std::string call = model_call_in(ai.run->value);
             if (!call.empty()) source = "model call (" + call + ")";
@@ -158,7 +158,9 @@ class Md003 final : public Rule {
     for (std::size_t j = ai_index + 1; j < job.steps.size(); ++j) {
       const Step& s = job.steps[j];
       if (is_gate_condition(s.if_cond)) continue;
-      std::string step_name = s.name ? s.name->value : s.id ? s.id->value : "#" + std::to_string(j + 1);
+      const std::string step_name = s.name ? std::string(s.name->value)
+                                    : s.id ? std::string(s.id->value)
+                                           : "#" + std::to_string(j + 1);
       std::string raw;
       if (s.run) {
         std::size_t off = find_reference(s.run->value, id, &raw);
@@ -192,8 +194,8 @@ class Md003 final : public Rule {
     Finding f;
     f.rule_id = info_.id;
     f.severity = "high";
-    f.message = "Output of step '" + id + "' (" + source + ") flows into " + sink + " in job '" + job.id +
-                "' without a review or confidence gate";
+    f.message = str_cat({"Output of step '", id, "' (", source, ") flows into ", sink, " in job '", job.id,
+                         "' without a review or confidence gate"});
     f.file = wf.path;
     f.line = line;
     f.evidence = wf.line_text(line);

@@ -54,13 +54,13 @@ class Md101 final : public Rule {
           break;
         }
       }
-      std::vector<std::string> inheriting;
+      std::vector<std::string_view> inheriting;
       for (const auto& job : wf.jobs) {
         if (!job.permissions.present) inheriting.push_back(job.id);
       }
       check_level(input, wf, wf.permissions, "workflow", untrusted, &inheriting, out);
       for (const auto& job : wf.jobs) {
-        check_level(input, wf, job.permissions, "job '" + job.id + "'", untrusted, nullptr, out);
+        check_level(input, wf, job.permissions, str_cat({"job '", job.id, "'"}), untrusted, nullptr, out);
       }
       if (untrusted && !wf.permissions.present && !inheriting.empty()) {
         report_default_token(wf, *untrusted, inheriting, out);
@@ -83,19 +83,19 @@ class Md101 final : public Rule {
   }
 
   void check_level(const AnalysisInput& input, const WorkflowFile& wf, const Permissions& p, const std::string& where,
-                   const Located* untrusted, const std::vector<std::string>* inheriting,
+                   const Located* untrusted, const std::vector<std::string_view>* inheriting,
                    std::vector<Finding>& out) const {
     if (!p.present) return;
     if (p.shorthand == "write-all") {
       std::string msg =
           "`permissions: write-all` at " + where + " level grants the GITHUB_TOKEN write access to every scope";
-      if (untrusted) msg += " on the outsider-controlled trigger `" + untrusted->value + "`";
+      if (untrusted) msg += str_cat({" on the outsider-controlled trigger `", untrusted->value, "`"});
       if (inheriting) {
         if (inheriting->empty()) {
           msg += "; every job overrides it, but any job added later inherits it";
         } else {
           msg += "; inherited by job(s): ";
-          for (std::size_t i = 0; i < inheriting->size(); ++i) msg += (i ? ", " : "") + (*inheriting)[i];
+          for (std::size_t i = 0; i < inheriting->size(); ++i) msg.append(i ? ", " : "").append((*inheriting)[i]);
         }
       }
       Finding f = make(wf, p.line, untrusted ? "critical" : "high", std::move(msg));
@@ -115,22 +115,23 @@ class Md101 final : public Rule {
     }
   }
 
-  void report_default_token(const WorkflowFile& wf, const Located& trigger, const std::vector<std::string>& inheriting,
-                            std::vector<Finding>& out) const {
+  void report_default_token(const WorkflowFile& wf, const Located& trigger,
+                            const std::vector<std::string_view>& inheriting, std::vector<Finding>& out) const {
     if (inheriting.size() == wf.jobs.size()) {
       Finding f = make(wf, trigger.line, "high",
-                       "No `permissions:` at any level on a workflow triggered by `" + trigger.value +
-                           "`: every job runs with the repository's default GITHUB_TOKEN, which may have write access");
+                       str_cat({"No `permissions:` at any level on a workflow triggered by `", trigger.value,
+                                "`: every job runs with the repository's default GITHUB_TOKEN, which may have write "
+                                "access"}));
       f.context = context_object("trigger", trigger.value);
       out.push_back(std::move(f));
       return;
     }
     for (const auto& job : wf.jobs) {
       if (job.permissions.present) continue;
-      Finding f =
-          make(wf, job.line, "high",
-               "Job '" + job.id + "' declares no `permissions:` (and the workflow none) on a workflow triggered by `" +
-                   trigger.value + "`: it runs with the default GITHUB_TOKEN, which may have write access");
+      Finding f = make(
+          wf, job.line, "high",
+          str_cat({"Job '", job.id, "' declares no `permissions:` (and the workflow none) on a workflow triggered by `",
+                   trigger.value, "`: it runs with the default GITHUB_TOKEN, which may have write access"}));
       f.context = context_object("trigger", trigger.value, "job", job.id);
       out.push_back(std::move(f));
     }

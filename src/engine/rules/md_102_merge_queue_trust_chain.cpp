@@ -84,7 +84,7 @@ class MergeQueueTrustChain final : public Rule {
       for (const auto& wf : in.workflows) {
         if (wf.parse_error) continue;
         for (const auto& job : wf.jobs) {
-          std::string ctx = job.name ? job.name->value : job.id;
+          std::string ctx(job.name ? job.name->value : job.id);
           if (std::find(known.begin(), known.end(), ctx) == known.end()) known.push_back(ctx);
         }
       }

@@ -123,7 +123,7 @@ class Md103 final : public Rule {
       f.remediation = info_.remediation;
       f.context = context_object("trigger", trigger, "job", job.id, "ref", ref);
       if (auto exec = later_execution(wf, job, i)) {
-        f.message += ", then runs it (line " + std::to_string(exec->line) + ": `" + exec->value + "`)";
+        f.message += ", then runs it (line " + std::to_string(exec->line) + ": `" + exec->text + "`)";
         f.context["executedAt"] = exec->line;
       }
       out.push_back(std::move(f));
@@ -151,7 +151,12 @@ class Md103 final : public Rule {
     return 0;
   }
 
-  static std::optional<Located> later_execution(const WorkflowFile& wf, const Job& job, std::size_t after) {
+  struct Execution {
+    std::string text;  // the trimmed source line
+    int line = 0;
+  };
+
+  static std::optional<Execution> later_execution(const WorkflowFile& wf, const Job& job, std::size_t after) {
     for (std::size_t i = after + 1; i < job.steps.size(); ++i) {
       const Step& s = job.steps[i];
       if (!s.run) continue;
@@ -159,7 +164,7 @@ class Md103 final : public Rule {
         std::size_t p = s.run->value.find(cmd);
         if (p == std::string::npos) continue;
         int line = wf.line_of(*s.run, p, cmd);
-        return Located{wf.line_text(line), line};
+        return Execution{wf.line_text(line), line};
       }
     }
     return std::nullopt;

@@ -1,5 +1,6 @@
 // MD-106: every secret of the repository handed over wholesale.
 #include "engine/rules/rules.hpp"
+#include "util/strings.hpp"
 
 namespace pm::engine::rules {
 namespace {
@@ -43,10 +44,10 @@ class Md106 final : public Rule {
       scan_map(wf, wf.env, "workflow env", out);
       for (const auto& job : wf.jobs) {
         if (job.secrets_inherit) {
-          Finding f =
-              make(wf, job.secrets_inherit->line,
-                   "Job '" + job.id + "' calls `" + (job.uses ? job.uses->value : std::string("?")) +
-                       "` with `secrets: inherit`: the called workflow receives every secret of this repository");
+          Finding f = make(
+              wf, job.secrets_inherit->line,
+              str_cat({"Job '", job.id, "' calls `", job.uses ? job.uses->value : std::string_view("?"),
+                       "` with `secrets: inherit`: the called workflow receives every secret of this repository"}));
           f.context = context_object("job", job.id, "kind", "inherit");
           out.push_back(std::move(f));
         }
@@ -84,7 +85,7 @@ class Md106 final : public Rule {
     }
   }
 
-  void scan_map(const WorkflowFile& wf, const std::vector<std::pair<std::string, Located>>& m, const char* where,
+  void scan_map(const WorkflowFile& wf, const std::vector<std::pair<std::string_view, Located>>& m, const char* where,
                 std::vector<Finding>& out) const {
     for (const auto& [k, v] : m) scan(wf, v, where, out);
   }

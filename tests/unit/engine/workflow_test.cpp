@@ -2,14 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pm::engine {
 namespace {
 
 std::vector<std::string> trigger_names(const WorkflowFile& wf) {
   std::vector<std::string> out;
-  for (const auto& t : wf.triggers) out.push_back(t.value);
+  for (const auto& t : wf.triggers) out.emplace_back(t.value);
   return out;
 }
 
@@ -175,14 +179,14 @@ TEST(WorkflowModel, ReusableWorkflowJobEnvironmentContainerServicesNeeds) {
   ASSERT_EQ(wf.jobs[1].secrets.size(), 1u);
   EXPECT_EQ(wf.jobs[1].secrets[0].first, "token");
   const Job& deploy = wf.jobs[2];
-  EXPECT_EQ(deploy.needs, (std::vector<std::string>{"call", "call2"}));
+  EXPECT_EQ(deploy.needs, (std::vector<std::string_view>{"call", "call2"}));
   EXPECT_EQ(deploy.environment->value, "production");
   EXPECT_EQ(deploy.container_image->value, "node:20");
   EXPECT_EQ(deploy.container_image->line, 16);
   ASSERT_EQ(deploy.services_images.size(), 2u);
   EXPECT_EQ(deploy.services_images[0].value, "postgres:16");
   EXPECT_EQ(deploy.services_images[1].value, "redis:7");
-  EXPECT_EQ(wf.jobs[3].needs, (std::vector<std::string>{"deploy"}));
+  EXPECT_EQ(wf.jobs[3].needs, (std::vector<std::string_view>{"deploy"}));
   EXPECT_EQ(wf.jobs[3].environment->value, "staging");
   EXPECT_EQ(wf.jobs[3].container_image->value, "alpine:3");
 }
@@ -237,6 +241,83 @@ TEST(WorkflowModel, ShapeErrorsDoNotCrash) {
   EXPECT_TRUE(b.jobs[0].steps.empty());
   auto c = parse_workflow("c.yml", "- just\n- a list\n");
   ASSERT_TRUE(c.parse_error.has_value());
+}
+
+bool within(std::string_view part, const std::string& whole) {
+  return std::less_equal<const char*>()(whole.data(), part.data()) &&
+         std::less_equal<const char*>()(part.data() + part.size(), whole.data() + whole.size());
+}
+
+TEST(WorkflowModel, VerbatimValuesAreViewsIntoTheSourceOthersIntoTheTextStore) {
+  auto wf = parse_workflow("v.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  build:\n"
+                           "    steps:\n"
+                           "      - uses: actions/checkout@v4\n"
+                           "      - name: \"say \\\"hi\\\"\"\n"
+                           "        run: |\n"
+                           "          echo one\n"
+                           "          echo two\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  const auto& steps = wf.jobs.at(0).steps;
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].uses->value, "actions/checkout@v4");
+  EXPECT_TRUE(within(steps[0].uses->value, *wf.source));
+  EXPECT_TRUE(within(wf.jobs[0].id, *wf.source));
+  // An escaped quoted scalar and a block scalar are not written verbatim.
+  EXPECT_EQ(steps[1].name->value, "say \"hi\"");
+  EXPECT_FALSE(within(steps[1].name->value, *wf.source));
+  EXPECT_EQ(steps[1].run->value, "echo one\necho two\n");
+  EXPECT_FALSE(within(steps[1].run->value, *wf.source));
+  EXPECT_NE(wf.text, nullptr);
+
+  auto plain = parse_workflow("p.yml", "on: push\njobs:\n  a:\n    steps:\n      - run: make\n");
+  EXPECT_EQ(plain.text, nullptr);  // nothing needed copying
+}
+
+TEST(WorkflowModel, ValuesOutliveTheFileTheyWereCopiedFrom) {
+  // A flow mapping goes through libyaml: every value is copied to the store.
+  auto original = std::make_unique<WorkflowFile>(
+      parse_workflow("c.yml",
+                     "on: {push: {branches: [main]}}\n"
+                     "jobs:\n"
+                     "  build:\n"
+                     "    permissions: {contents: write}\n"
+                     "    steps:\n"
+                     "      - {uses: 'actions/setup-node@v4', with: {node-version: '20'}}\n"
+                     "      - run: >\n"
+                     "          npm ci\n"
+                     "          npm test\n"));
+  ASSERT_FALSE(original->parse_error.has_value());
+  const WorkflowFile copy = *original;
+  original.reset();
+  ASSERT_EQ(copy.jobs.size(), 1u);
+  const Job& job = copy.jobs[0];
+  EXPECT_EQ(job.id, "build");
+  ASSERT_EQ(job.permissions.scopes.size(), 1u);
+  EXPECT_EQ(job.permissions.scopes[0].first, "contents");
+  EXPECT_EQ(job.permissions.scopes[0].second.value, "write");
+  ASSERT_EQ(job.steps.size(), 2u);
+  EXPECT_EQ(job.steps[0].uses->value, "actions/setup-node@v4");
+  ASSERT_EQ(job.steps[0].with.size(), 1u);
+  EXPECT_EQ(job.steps[0].with[0].first, "node-version");
+  EXPECT_EQ(job.steps[0].with[0].second.value, "20");
+  EXPECT_EQ(job.steps[1].run->value, "npm ci npm test\n");
+  EXPECT_EQ(copy.triggers.at(0).value, "push");
+}
+
+TEST(WorkflowModel, TextStoreKeepsEveryPieceWhereItWas) {
+  TextStore store;
+  EXPECT_TRUE(store.add("").empty());
+  std::vector<std::pair<std::string_view, std::string>> added;
+  // Small pieces over several chunks, and pieces larger than any chunk.
+  for (int i = 0; i < 3000; ++i) {
+    std::string piece = (i % 500 == 499) ? std::string(std::size_t{3} << 20, static_cast<char>('a' + i % 26))
+                                         : "piece-" + std::to_string(i);
+    added.emplace_back(store.add(piece), piece);
+  }
+  for (const auto& [view, expected] : added) ASSERT_EQ(view, expected);
 }
 
 TEST(WorkflowModel, InvalidInputsBecomeParseErrors) {
