@@ -3,6 +3,7 @@
 // MUST NOT rules against the given files.
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "adr/validator.hpp"
 #include "tools/registry.hpp"
@@ -21,19 +22,27 @@ Json warning_json(const adr::ParseWarning& w) {
   return j;
 }
 
-Json adr_detail(const adr::Adr& a, int rules_checked) {
+// What adrDetails says of each ADR checked. The summary is the reference's
+// {id, title, status, tags, relatedRules} with the ADR's file and how many of
+// its rules were checked: a few hundred bytes per ADR, where the full detail
+// (every decision rule's text) made a check against 200 ADRs answer 338 KB,
+// far over what an agent's client accepts as one tool result.
+Json adr_detail(const adr::Adr& a, int rules_checked, bool full) {
   Json d = Json::object();
   d["id"] = a.id;
   d["title"] = a.title;
   d["status"] = adr::to_string(a.status);
   if (!a.superseded_by.empty()) d["supersededBy"] = a.superseded_by;
-  d["date"] = a.date;
+  if (full) d["date"] = a.date;
   d["file"] = a.file;
-  d["format"] = a.format;
-  d["deciders"] = a.deciders;
+  if (full) {
+    d["format"] = a.format;
+    d["deciders"] = a.deciders;
+  }
   d["tags"] = a.tags;
   d["relatedRules"] = a.related_rules;
   d["rulesChecked"] = rules_checked;
+  if (!full) return d;
   Json checks = Json::array();
   for (const auto& c : a.checks) {
     checks.push_back(
@@ -51,7 +60,7 @@ Json adr_detail(const adr::Adr& a, int rules_checked) {
   return d;
 }
 
-Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given) {
+Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool full_detail) {
   Json c = Json::object();
   c["compliant"] = rep.compliant();
   c["filesChecked"] = static_cast<long long>(files_given);
@@ -111,7 +120,9 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given) {
   c["suggestions"] = std::move(suggestions);
 
   Json details = Json::array();
-  for (auto i : rep.checked) details.push_back(adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id)));
+  for (auto i : rep.checked) {
+    details.push_back(adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id), full_detail));
+  }
   c["adrDetails"] = std::move(details);
   Json skipped = Json::array();
   for (const auto& s : rep.skipped) {
@@ -134,7 +145,8 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
       "Check files against the Architecture Decision Records in adrPath (default ./docs/adr). ADRs in the "
       "reference template or MADR style; each accepted ADR's checkable rules (a ```phase-mirror block: forbid, "
       "require, forbid-import, max-permissions) and prose MUST NOT rules naming a literal are evaluated. "
-      "Returns violations with file:line, evidence and remediation; block on a high/critical violation.";
+      "Returns violations with file:line, evidence and remediation; block on a high/critical violation. "
+      "adrDetails summarises each ADR checked; detail=full adds its decision rules' text.";
   t.input_schema = Json::parse(R"json({
     "type": "object",
     "properties": {
@@ -150,7 +162,11 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
       },
       "adrPath": {"type": "string", "default": "./docs/adr", "description": "Path to ADR directory (default: ./docs/adr)"},
       "includeProposed": {"type": "boolean", "default": false, "description": "Include proposed ADRs"},
-      "context": {"type": "string", "description": "Context about changes for better ADR matching"}
+      "context": {"type": "string", "description": "Context about changes for better ADR matching"},
+      "detail": {
+        "type": "string", "enum": ["summary", "full"], "default": "summary",
+        "description": "adrDetails per ADR: summary (id, title, status, file, tags, related rules, rules checked) or full (also date, format, deciders, every decision rule with its text and line, the checkable rules and the ADR's parse warnings)"
+      }
     },
     "required": ["files"]
   })json");
@@ -166,6 +182,7 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
     }
     if (args.contains("adrPath")) req.adr_path = args.at("adrPath").get<std::string>();
     req.include_proposed = args.value("includeProposed", false);
+    const bool full_detail = args.value("detail", std::string("summary")) == "full";
 
     const engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
     auto rep = adr::check_compliance(ws, req, [&ctx](std::size_t done, std::size_t total) {
@@ -178,7 +195,7 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
     mcp::ToolOutput out;
     out.payload["timestamp"] = ctx.timestamp();
     out.payload["requestId"] = ctx.request_id();
-    out.payload["compliance"] = payload_of(*rep, req.files.size());
+    out.payload["compliance"] = payload_of(*rep, req.files.size(), full_detail);
     Json file_errors = Json::array();
     for (const auto& e : rep->file_errors) {
       file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});

@@ -83,6 +83,8 @@ TEST(CheckAdrCompliance, ListedAfterValidateL0WithTheReferenceSchema) {
   EXPECT_EQ(schema["properties"]["adrs"]["items"]["pattern"], "^ADR-\\d{3,}$");
   EXPECT_EQ(schema["properties"]["adrPath"]["default"], "./docs/adr");
   EXPECT_EQ(schema["properties"]["includeProposed"]["default"], false);
+  EXPECT_EQ(schema["properties"]["detail"]["default"], "summary");
+  EXPECT_EQ(schema["properties"]["detail"]["enum"], (Json{"summary", "full"}));
   EXPECT_EQ(tools[adr]["annotations"]["readOnlyHint"], true);
 }
 
@@ -127,9 +129,39 @@ TEST(CheckAdrCompliance, ViolationsOfBothStylesWithFileLineAndEvidence) {
   ASSERT_EQ(c["adrDetails"].size(), 2u);
   EXPECT_EQ(c["adrDetails"][1]["title"], "No shell-outs in the service");
   EXPECT_EQ(c["adrDetails"][1]["status"], "approved");
-  EXPECT_EQ(c["adrDetails"][1]["deciders"], Json{"platform"});
   EXPECT_EQ(c["adrDetails"][1]["rulesChecked"], 1);
   EXPECT_TRUE(e["data"]["performance"].contains("durationMs"));
+}
+
+TEST(CheckAdrCompliance, AdrDetailsAreASummaryUnlessFullDetailIsAsked) {
+  TempDir dir;
+  write_fixture(dir);
+  ServerProcess p({}, check_adr_env(dir));
+  p.initialize();
+  const Json files = {".github/workflows/bad.yml", "service/run.cpp"};
+  const Json summary = envelope(p.call("check_adr_compliance", {{"files", files}}, 2));
+  const Json& s = summary["data"]["compliance"]["adrDetails"];
+  ASSERT_EQ(s.size(), 2u) << dump_pretty(summary);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : s[0].items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "title", "status", "file", "tags", "relatedRules", "rulesChecked"}));
+  EXPECT_EQ(s[0]["id"], "ADR-001");
+  EXPECT_EQ(s[0]["file"], "./docs/adr/ADR-001-workflow-permissions.md");  // as adrPath (default) names it
+
+  const Json full = envelope(p.call("check_adr_compliance", {{"files", files}, {"detail", "full"}}, 3));
+  const Json& f = full["data"]["compliance"]["adrDetails"];
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[1]["deciders"], Json{"platform"});
+  ASSERT_FALSE(f[0]["decisionRules"].empty()) << dump_pretty(f[0]);
+  EXPECT_EQ(f[0]["decisionRules"][0]["keyword"], "MUST NOT");
+  EXPECT_TRUE(f[1]["checkableRules"].is_array());
+  EXPECT_TRUE(f[1]["parseWarnings"].is_array());
+  // The verdict and the violations do not depend on the detail asked for.
+  EXPECT_EQ(full["data"]["compliance"]["violations"], summary["data"]["compliance"]["violations"]);
+  EXPECT_EQ(full["decision"], summary["decision"]);
+
+  const Json bad = p.call("check_adr_compliance", {{"files", files}, {"detail", "everything"}}, 4);
+  EXPECT_TRUE(bad["result"].value("isError", false)) << dump_pretty(bad);
 }
 
 TEST(CheckAdrCompliance, CloudEnvironmentBlocksOnCriticalViolation) {
