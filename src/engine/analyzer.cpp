@@ -329,15 +329,50 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   return run;
 }
 
-Json analysis_json(const AnalysisRun& run) {
+namespace {
+
+int severity_rank(const std::string& severity) {
+  if (severity == "critical") return 3;
+  if (severity == "high") return 2;
+  if (severity == "medium") return 1;
+  return 0;
+}
+
+// Indices of the `max` most severe findings (earlier ones first among equals),
+// in their original (file and line) order.
+std::vector<std::size_t> most_severe(const std::vector<Finding>& findings, std::size_t max) {
+  std::vector<std::size_t> order(findings.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return severity_rank(findings[a].severity) > severity_rank(findings[b].severity);
+  });
+  order.resize(std::min(max, order.size()));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+}  // namespace
+
+Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   const AnalysisResult& r = run.result;
   Json files = Json::array();
   for (const auto& f : run.files) {
     files.push_back(Json{{"path", f.path.given}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
   }
+  const bool truncated = max_findings > 0 && r.findings.size() > max_findings;
   Json findings = Json::array();
-  findings.get_ref<Json::array_t&>().reserve(r.findings.size());
-  for (const auto& f : r.findings) findings.push_back(to_json(f));
+  std::string summary;
+  if (truncated) {
+    std::vector<Finding> listed;
+    for (const std::size_t i : most_severe(r.findings, max_findings)) listed.push_back(r.findings[i]);
+    findings.get_ref<Json::array_t&>().reserve(listed.size());
+    for (const auto& f : listed) findings.push_back(to_json(f));
+    summary = summary_text(r.decision, listed, r.findings.size() - listed.size());
+  } else {
+    findings.get_ref<Json::array_t&>().reserve(r.findings.size());
+    for (const auto& f : r.findings) findings.push_back(to_json(f));
+    summary = r.summary;
+  }
   Json file_errors = Json::array();
   for (const auto& e : run.file_errors) {
     file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
@@ -352,12 +387,12 @@ Json analysis_json(const AnalysisRun& run) {
   // (possibly large) findings array. Room for every key first: an ordered_json
   // object that grows copies its values (its keys are const), findings included.
   Json a = Json::object();
-  a.get_ref<Json::object_t&>().reserve(13);
+  a.get_ref<Json::object_t&>().reserve(15);
   a["mode"] = run.mode;
   a["filesAnalyzed"] = run.files.size();
   a["files"] = std::move(files);
   a["findings"] = std::move(findings);
-  a["summary"] = r.summary;
+  a["summary"] = std::move(summary);
   a["decision"] = to_json(r.decision);
   a["report"] = to_json(r.report);
   a["degradedMode"] = r.degraded;
@@ -365,6 +400,8 @@ Json analysis_json(const AnalysisRun& run) {
   a["fileErrors"] = std::move(file_errors);
   a["suppressed"] = std::move(suppressed);
   a["binaryFiles"] = run.binary_files;
+  a["findingsTotal"] = r.findings.size();
+  a["findingsTruncated"] = truncated;
   if (r.degraded) a["degradedReason"] = r.degraded_reason;
   return a;
 }

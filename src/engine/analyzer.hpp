@@ -106,7 +106,10 @@ struct AnalysisRun {
 Result<AnalysisRun> run_analysis(const AnalysisRequest& request, const Workspace& ws, const AnalyzerOptions& options);
 
 // `analysis` object of the tool payload (engine.md §6.2 keys, then fileErrors,
-// suppressed, binaryFiles and degradedReason).
-Json analysis_json(const AnalysisRun& run);
+// suppressed, binaryFiles, findingsTotal, findingsTruncated and
+// degradedReason). At most `max_findings` findings are listed (0: all): the
+// most severe ones, in file and line order; the summary text lists the same
+// ones. The decision and the report count every finding.
+Json analysis_json(const AnalysisRun& run, std::size_t max_findings = 0);
 
 }  // namespace pm::engine

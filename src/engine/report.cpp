@@ -41,7 +41,7 @@ Json to_json(const Report& r) {
               {"criticalIssues", r.critical_issues}};
 }
 
-std::string summary_text(const Decision& d, const std::vector<Finding>& findings) {
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted) {
   // Appended in place: one line per finding, so no temporary per line.
   const std::string rule(60, '=');
   std::string out = str_cat({rule, "\nMIRROR DISSONANCE PROTOCOL - ORACLE ANALYSIS\n", rule, "\n\nDecision: "});
@@ -57,6 +57,12 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
       out.append("\n  [");
       append_upper(out, f.severity);
       out.append("] ").append(f.rule_id).append(": ").append(f.message);
+    }
+    if (omitted > 0) {
+      out.append("\n  ... and ")
+          .append(std::to_string(omitted))
+          .append(omitted == 1 ? " more finding" : " more findings")
+          .append(" not listed (maxFindings; the most severe are listed)");
     }
   }
   out.append("\n\n").append(rule);

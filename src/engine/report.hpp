@@ -19,7 +19,9 @@ Report make_report(int rules_checked, const std::vector<Finding>& findings);
 Json to_json(const Report& r);
 
 // Multi-line text, lines joined by '\n', no trailing newline.
-std::string summary_text(const Decision& d, const std::vector<Finding>& findings);
+// `omitted` findings counted by the decision were left out of `findings`
+// (the answer's maxFindings); a last line says so.
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted = 0);
 
 // {ruleId, severity, message, file, line, evidence, remediation, findingId,
 // adrRefs[, context]}.

@@ -9,6 +9,10 @@ namespace pm::tools {
 
 namespace {
 
+// About 60 KB of answer text at most: within the 25 000 tokens Claude Code
+// accepts from one tool result by default.
+constexpr long long kDefaultMaxFindings = 50;
+
 Json input_schema() {
   return Json::parse(R"({
     "type": "object",
@@ -66,7 +70,13 @@ Json input_schema() {
       },
       "commitSha": {"type": "string", "minLength": 1, "description": "Commit SHA under analysis (audit trail)."},
       "author": {"type": "string", "minLength": 1, "description": "Author of the change (audit trail)."},
-      "prNumber": {"type": "integer", "minimum": 1, "description": "Pull request number."}
+      "prNumber": {"type": "integer", "minimum": 1, "description": "Pull request number."},
+      "maxFindings": {
+        "type": "integer",
+        "minimum": 0,
+        "default": 50,
+        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all. The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result."
+      }
     },
     "required": ["files"]
   })");
@@ -120,6 +130,7 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
   t.tier = mcp::ToolTier::kAuthoritative;
   t.handler = [&rt](const Json& args, mcp::ToolContext& ctx) -> mcp::ToolResult {
     const engine::AnalysisRequest req = to_request(args);
+    const auto max_findings = static_cast<std::size_t>(args.value("maxFindings", kDefaultMaxFindings));
     engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
     engine::AnalyzerOptions opt;
     opt.timestamp = ctx.timestamp();
@@ -136,7 +147,7 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     out.payload["success"] = true;
     out.payload["timestamp"] = ctx.timestamp();
     out.payload["requestId"] = ctx.request_id();
-    out.payload["analysis"] = engine::analysis_json(*run);
+    out.payload["analysis"] = engine::analysis_json(*run, max_findings);
     out.decision = engine::envelope_decision(run->result.decision.outcome);
     out.degraded = run->result.degraded;
     return out;

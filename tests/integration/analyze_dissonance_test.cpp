@@ -79,6 +79,58 @@ TEST(AnalyzeDissonance, RealisticWorkflowGivesFindingsWithFileAndLine) {
   EXPECT_TRUE(a["suppressed"].is_array());
 }
 
+TEST(AnalyzeDissonance, MaxFindingsListsTheMostSevereAndCountsEveryFinding) {
+  // 60 jobs with an expression injection (high) and an unpinned third-party
+  // action (medium) each, and write-all on an outsider trigger (critical).
+  std::string wf = "on: pull_request_target\npermissions: write-all\njobs:\n";
+  for (int i = 0; i < 60; ++i) {
+    wf += "  j" + std::to_string(i) +
+          ":\n    runs-on: x\n    steps:\n      - uses: someorg/action@v1\n"
+          "      - run: echo \"${{ github.event.pull_request.title }}\"\n";
+  }
+  TempDir dir;
+  dir.write(".github/workflows/many.yml", wf);
+  ServerProcess p({}, env_for(dir));
+  p.initialize();
+  const Json files = {".github/workflows/many.yml"};
+
+  const Json all =
+      envelope(p.call("analyze_dissonance", {{"files", files}, {"maxFindings", 0}}, 2))["data"]["analysis"];
+  const std::size_t total = all["findings"].size();
+  ASSERT_EQ(total, 121u) << all["report"].dump();  // 1 critical, 60 high, 60 medium
+  EXPECT_EQ(all["findingsTotal"], total);
+  EXPECT_EQ(all["findingsTruncated"], false);
+
+  const Json a = envelope(p.call("analyze_dissonance", {{"files", files}}, 3))["data"]["analysis"];  // default 50
+  ASSERT_EQ(a["findings"].size(), 50u);
+  EXPECT_EQ(a["findingsTotal"], total);
+  EXPECT_EQ(a["findingsTruncated"], true);
+  // The verdict and the counters are those of every finding.
+  EXPECT_EQ(a["decision"]["outcome"], all["decision"]["outcome"]);
+  EXPECT_EQ(a["decision"]["reasons"], all["decision"]["reasons"]);
+  EXPECT_EQ(a["report"], all["report"]);
+  EXPECT_EQ(a["report"]["violationsFound"], total);
+  // The most severe are listed, in file and line order: the critical one, then highs.
+  EXPECT_EQ(a["findings"][0]["severity"], "critical");
+  int last_line = 0;
+  for (const auto& f : a["findings"]) {
+    EXPECT_NE(f["severity"], "medium") << f.dump();
+    EXPECT_GE(f["line"].get<int>(), last_line);
+    last_line = f["line"].get<int>();
+  }
+  const std::string summary = a["summary"].get<std::string>();
+  EXPECT_NE(summary.find("... and " + std::to_string(total - 50) + " more findings not listed (maxFindings"),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(all["summary"].get<std::string>().find("not listed"), std::string::npos);
+
+  const Json three = envelope(p.call("analyze_dissonance", {{"files", files}, {"maxFindings", 3}}, 4));
+  EXPECT_EQ(three["data"]["analysis"]["findings"].size(), 3u);
+
+  const Json bad = p.call("analyze_dissonance", {{"files", files}, {"maxFindings", -1}}, 5);
+  EXPECT_TRUE(bad["result"].value("isError", false)) << bad.dump(2);
+}
+
 TEST(AnalyzeDissonance, CleanWorkflowPasses) {
   TempDir dir;
   dir.write(".github/workflows/ci.yml", kCleanWorkflow);
