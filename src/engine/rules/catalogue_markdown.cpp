@@ -89,6 +89,18 @@ the medium and high counts when there are any. Files that could not be read
 that rule. Reviewed false positives of the org move to `suppressed` and do not count.
 `decision.metadata.rulesEvaluated` lists the rules that ran. An empty `files` array is
 `INVALID_INPUT`: a call that checks nothing must not read as a pass.
+
+## Answer size
+
+`findings` and the summary text list at most `maxFindings` findings (default 50; `0` lists
+all): the most severe ones, in file and line order, and the summary ends with
+`... and N more findings not listed (maxFindings; the most severe are listed)`. The decision
+and the `report` counters always count every finding; `findingsTotal` gives the count and
+`findingsTruncated` says whether some were left out. Fifty findings make a JSON-RPC answer of
+about 120 KB whose text content (the envelope as indented JSON) is about 63 KB — roughly 16 000
+tokens, within the 25 000 Claude Code accepts from one tool result by default; with every
+finding listed, a workflow with a thousand findings answered 1.9 MB. CI jobs that want every
+finding pass `"maxFindings": 0`.
 )";
 
 }  // namespace
