@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -305,6 +306,31 @@ TEST(WorkflowModel, ValuesOutliveTheFileTheyWereCopiedFrom) {
   EXPECT_EQ(job.steps[0].with[0].second.value, "20");
   EXPECT_EQ(job.steps[1].run->value, "npm ci npm test\n");
   EXPECT_EQ(copy.triggers.at(0).value, "push");
+}
+
+TEST(WorkflowModel, OptionalLocatedBehavesAsAnOptional) {
+  OptionalLocated absent;
+  EXPECT_FALSE(absent.has_value());
+  EXPECT_FALSE(absent);
+  EXPECT_THROW((void)absent.value(), std::bad_optional_access);
+  OptionalLocated none = std::nullopt;
+  EXPECT_FALSE(none);
+  // Line 0 is a value like any other (a Located built by hand); only -1 is absence.
+  const OptionalLocated zero = Located{"", 0};
+  EXPECT_TRUE(zero.has_value());
+  const OptionalLocated present = Located{"actions/checkout@v4", 7};
+  ASSERT_TRUE(present);
+  EXPECT_EQ(present->value, "actions/checkout@v4");
+  EXPECT_EQ((*present).line, 7);
+  EXPECT_EQ(present.value().line, 7);
+  none = present;
+  EXPECT_TRUE(none);
+
+  // A step without the optional keys has none of them.
+  auto wf = parse_workflow("o.yml", "on: push\njobs:\n  a:\n    steps:\n      - run: make\n");
+  const Step& step = wf.jobs.at(0).steps.at(0);
+  EXPECT_TRUE(step.run);
+  EXPECT_FALSE(step.id || step.name || step.uses || step.if_cond || step.shell);
 }
 
 TEST(WorkflowModel, TextStoreKeepsEveryPieceWhereItWas) {
