@@ -244,15 +244,15 @@ OptionalLocated image_of(const Node* n, Values& values) {
   return std::nullopt;
 }
 
-constexpr std::array<std::string_view, 10> kJobKeys = {"name",      "uses",     "if",    "secrets", "environment",
-                                                       "container", "services", "needs", "env",     "steps"};
+constexpr std::array<std::string_view, 11> kJobKeys = {
+    "name", "uses", "if", "secrets", "environment", "container", "services", "needs", "env", "outputs", "steps"};
 
 Job parse_job(const Node& key, const Node& n, Values& values) {
   Job j;
   j.id = values.keep(key.value());
   j.line = key.line;
   if (!n.is_mapping()) return j;
-  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, steps] =
+  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, outputs, steps] =
       first_values(n, kJobKeys);
   j.name = values.scalar_of(name);
   j.permissions = parse_permissions(n, values);
@@ -288,6 +288,7 @@ Job parse_job(const Node& key, const Node& n, Values& values) {
     }
   }
   j.env = values.scalar_map(env);
+  j.outputs = values.scalar_map(outputs);
   parse_steps(steps, values, j.steps);
   return j;
 }

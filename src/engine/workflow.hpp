@@ -97,6 +97,7 @@ struct Job {
   std::vector<Located> services_images;
   std::vector<std::string_view> needs;
   std::vector<std::pair<std::string_view, Located>> env;
+  std::vector<std::pair<std::string_view, Located>> outputs;  // job outputs (`needs.<id>.outputs.<name>`)
   std::vector<Step> steps;
 };
 

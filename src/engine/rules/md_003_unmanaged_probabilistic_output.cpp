@@ -1,4 +1,5 @@
 // MD-003: output of an AI/LLM step acted upon without a gate.
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -65,24 +66,45 @@ std::string model_call_in(std::string_view run) {
   return {};
 }
 
-// Whether an expression text references `steps.<id>.outputs`.
-bool references_output(const std::string& normalized, const std::string& id) {
-  const std::string needle = str_cat({"steps.", id, ".outputs"});
-  for (std::size_t p = normalized.find(needle); p != std::string::npos; p = normalized.find(needle, p + 1)) {
-    char before = p > 0 ? normalized[p - 1] : '\0';
-    if ((before >= 'a' && before <= 'z') || (before >= '0' && before <= '9') || before == '_' || before == '.' ||
-        before == '-') {
-      continue;
-    }
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// How the AI step's output is named where it is read: `steps.<id>.outputs`
+// in its own job; in a job that needs a job whose output carries it,
+// `needs.<job>.outputs.<name>` (the whole name) or the whole outputs object
+// `needs.<job>.outputs` (e.g. in toJSON). Lower case, as normalised expressions.
+struct OutputRef {
+  std::string needle;
+  std::string object;  // the whole outputs object ("" in the AI step's own job: `needle` is that)
+  std::string via;     // "" in the AI step's own job, else the needs.* path it travels
+};
+
+// Whether `needle` occurs in `text` as a whole context path: not preceded by
+// a name character or a dot, and not followed by one of `not_after`.
+bool mentions(const std::string& text, const std::string& needle, std::string_view not_after) {
+  for (std::size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) {
+    const char before = p > 0 ? text[p - 1] : '\0';
+    if (name_char(before) || before == '.') continue;
+    const std::size_t end = p + needle.size();
+    if (end < text.size() && not_after.find(text[end]) != std::string_view::npos) continue;
     return true;
   }
   return false;
 }
 
-// The first `${{ }}` of `v` referencing the step output; npos when none.
-std::size_t find_reference(std::string_view v, const std::string& id, std::string* raw) {
+// Whether an expression text references the output.
+bool references_output(const std::string& normalized, const OutputRef& ref) {
+  constexpr std::string_view kNameChars = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+  constexpr std::string_view kNameCharsAndDot = "abcdefghijklmnopqrstuvwxyz0123456789_-.";
+  if (ref.object.empty()) return mentions(normalized, ref.needle, "");
+  return mentions(normalized, ref.needle, kNameChars) || mentions(normalized, ref.object, kNameCharsAndDot);
+}
+
+// The first `${{ }}` of `v` referencing the output; npos when none.
+std::size_t find_reference(std::string_view v, const OutputRef& ref, std::string* raw) {
   for (const auto& e : find_expressions(v)) {
-    if (references_output(e.normalized, id)) {
+    if (references_output(e.normalized, ref)) {
       if (raw) *raw = e.raw;
       return e.offset;
     }
@@ -117,11 +139,13 @@ class Md003 final : public Rule {
         "(anthropics/claude-code-action, openai/*, actions/ai-inference, github/copilot*, "
         "google-github-actions/run-gemini-cli, or an action whose name contains ai, llm, gpt, claude, gemini, ...) or "
         "a `run:` script calling a model API (api.openai.com, api.anthropic.com, generativelanguage.googleapis.com, "
-        "`gh models run`, the `llm` CLI, ...) — consumed by a later step of the same job: expanded into a `run:` "
-        "script or its env (including merges such as `gh pr merge`), or passed as input to a step whose job token "
-        "can write (explicit write scopes, or no permissions declared). Not reported when gated: the job runs in "
-        "an `environment:` (assumed to require reviewers) or the consuming step's `if:` checks an approval or "
-        "confidence value. The finding cites the consuming line.";
+        "`gh models run`, the `llm` CLI, ...) — consumed by a later step of the same job, or, through a job output "
+        "that carries it (`outputs:`), by a step of a job that `needs` that job (`needs.<job>.outputs.<name>`): "
+        "expanded into a `run:` script or its env (including merges such as `gh pr merge`), or passed as input to a "
+        "step whose job token can write (explicit write scopes, or no permissions declared). Not reported when "
+        "gated: the job runs in an `environment:` (assumed to require reviewers), or the consuming step's `if:` "
+        "(or, for a job reached through a job output, that job's `if:`) checks an approval or confidence value. "
+        "The finding cites the consuming line.";
     info_.remediation =
         "Treat model output as untrusted input: put the consuming job behind an environment with required "
         "reviewers, or gate the step with an `if:` on an explicit approval or confidence threshold, and never feed "
@@ -146,16 +170,39 @@ class Md003 final : public Rule {
             if (!call.empty()) source = "model call (" + call + ")";
           }
           if (source.empty()) continue;
-          consumers(wf, job, i, lower(ai.id->value), source, out);
+          const std::string id = lower(ai.id->value);
+          const OutputRef own{str_cat({"steps.", id, ".outputs"}), "", ""};
+          consumers(wf, job, i + 1, own, id, source, out);
+          through_job_outputs(wf, job, own, id, source, out);
         }
       }
     }
   }
 
  private:
-  void consumers(const WorkflowFile& wf, const Job& job, std::size_t ai_index, const std::string& id,
+  // Job outputs that carry the AI step's output reach the steps of the jobs
+  // that need this job, unless such a job runs in an environment or its
+  // `if:` checks an approval or confidence value.
+  void through_job_outputs(const WorkflowFile& wf, const Job& job, const OutputRef& own, const std::string& id,
+                           const std::string& source, std::vector<Finding>& out) const {
+    const std::string job_id = lower(job.id);
+    for (const auto& [name, value] : job.outputs) {
+      if (find_reference(value.value, own, nullptr) == std::string::npos) continue;
+      const std::string path = str_cat({"needs.", job_id, ".outputs.", lower(name)});
+      const OutputRef via{path, str_cat({"needs.", job_id, ".outputs"}), path};
+      for (const auto& other : wf.jobs) {
+        if (&other == &job || other.environment || is_gate_condition(other.if_cond)) continue;
+        const bool needs_it =
+            std::any_of(other.needs.begin(), other.needs.end(), [&](std::string_view n) { return lower(n) == job_id; });
+        if (needs_it) consumers(wf, other, 0, via, id, source, out);
+      }
+    }
+  }
+
+  void consumers(const WorkflowFile& wf, const Job& job, std::size_t first, const OutputRef& ref, const std::string& id,
                  const std::string& source, std::vector<Finding>& out) const {
-    for (std::size_t j = ai_index + 1; j < job.steps.size(); ++j) {
+    const std::string through = ref.via.empty() ? "" : str_cat({" (through `", ref.via, "`)"});
+    for (std::size_t j = first; j < job.steps.size(); ++j) {
       const Step& s = job.steps[j];
       if (is_gate_condition(s.if_cond)) continue;
       const std::string step_name = s.name ? std::string(s.name->value)
@@ -163,15 +210,16 @@ class Md003 final : public Rule {
                                            : "#" + std::to_string(j + 1);
       std::string raw;
       if (s.run) {
-        std::size_t off = find_reference(s.run->value, id, &raw);
+        std::size_t off = find_reference(s.run->value, ref, &raw);
         if (off != std::string::npos) {
-          add(wf, wf.line_of(*s.run, off, raw), id, source, "the run script of step '" + step_name + "'", job, out);
+          add(wf, wf.line_of(*s.run, off, raw), id, source,
+              str_cat({"the run script of step '", step_name, "'", through}), job, out);
           continue;
         }
         bool reported = false;
         for (const auto& [k, v] : s.env) {
-          if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
-          add(wf, v.line, id, source, str_cat({"env `", k, "` of the run step '", step_name, "'"}), job, out);
+          if (find_reference(v.value, ref, nullptr) == std::string::npos) continue;
+          add(wf, v.line, id, source, str_cat({"env `", k, "` of the run step '", step_name, "'", through}), job, out);
           reported = true;
           break;
         }
@@ -179,9 +227,10 @@ class Md003 final : public Rule {
       }
       if (s.uses && write_scoped(wf, job)) {
         for (const auto& [k, v] : s.with) {
-          if (find_reference(v.value, id, nullptr) == std::string::npos) continue;
+          if (find_reference(v.value, ref, nullptr) == std::string::npos) continue;
           add(wf, v.line, id, source,
-              str_cat({"input `", k, "` of step '", step_name, "' (`", s.uses->value, "`) with a write-capable token"}),
+              str_cat({"input `", k, "` of step '", step_name, "' (`", s.uses->value, "`) with a write-capable token",
+                       through}),
               job, out);
           break;
         }

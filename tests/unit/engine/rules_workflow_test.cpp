@@ -343,6 +343,63 @@ TEST(Md003, ReadOnlyTokenMakesActionInputsSafe) {
   EXPECT_NE(fs[0].message.find("llm CLI"), std::string::npos);
 }
 
+const char* kAiJobOutput =
+    "on: pull_request\n"  // 1
+    "jobs:\n"             // 2
+    "  review:\n"         // 3
+    "    outputs:\n"      // 4
+    "      verdict: ${{ steps.ai.outputs.response }}\n"
+    "      verdict2: ${{ steps.lint.outputs.result }}\n"
+    "    steps:\n"      // 7
+    "      - id: ai\n"  // 8
+    "        uses: actions/ai-inference@v1\n"
+    "      - id: lint\n"           // 10
+    "        run: npm run lint\n"  // 11
+    "  apply:\n"                   // 12
+    "    needs: [review]\n"        // 13
+    "    steps:\n"                 // 14
+    "      - run: echo ok\n"       // 15
+    "      - run: |\n"             // 16
+    "          gh pr merge --auto\n"
+    "          echo \"${{ needs.review.outputs.verdict }}\"\n"  // 18
+    "      - run: echo ${{ needs.review.outputs.verdict2 }}\n"  // 19
+    "  gated:\n"                                                // 20
+    "    needs: review\n"                                       // 21
+    "    environment: production\n"
+    "    steps:\n"
+    "      - run: echo ${{ needs.review.outputs.verdict }}\n"
+    "  checked:\n"  // 25
+    "    needs: review\n"
+    "    if: needs.review.outputs.confidence > 0.9\n"
+    "    steps:\n"
+    "      - run: echo ${{ needs.review.outputs.verdict }}\n"
+    "  unrelated:\n"  // 30
+    "    steps:\n"
+    "      - run: echo ${{ needs.review.outputs.verdict }}\n";
+
+TEST(Md003, AiOutputThroughAJobOutputIntoAJobThatNeedsIt) {
+  auto fs = run_text(rules::make_md_003(), kAiJobOutput);
+  // Only `apply` line 18: verdict2 carries a non-AI step's output, `gated`
+  // runs in an environment, `checked` has a confidence `if:`, `unrelated`
+  // does not need `review` (the needs context is empty there).
+  ASSERT_EQ(lines_of(fs), (std::vector<int>{18})) << (fs.empty() ? "" : fs[0].message);
+  EXPECT_NE(fs[0].message.find("(through `needs.review.outputs.verdict`)"), std::string::npos) << fs[0].message;
+  EXPECT_NE(fs[0].message.find("in job 'apply'"), std::string::npos) << fs[0].message;
+  EXPECT_EQ(fs[0].evidence, "echo \"${{ needs.review.outputs.verdict }}\"");
+}
+
+TEST(Md003, JobOutputNamesMatchWhole) {
+  auto fs = run_text(rules::make_md_003(),
+                     "on: push\njobs:\n  a:\n    outputs:\n      v: ${{ steps.ai.outputs.text }}\n"
+                     "    steps:\n      - id: ai\n        uses: some-org/claude-helper@v1\n"
+                     "  b:\n    needs: a\n    steps:\n      - run: echo ${{ needs.a.outputs.v2 }}\n"
+                     "      - run: echo ${{ needs.A.outputs.V }}\n"
+                     "      - run: echo '${{ toJSON(needs.a.outputs) }}'\n");
+  // `v2` is another output; expressions are case-insensitive; the whole
+  // outputs object carries `v` too.
+  ASSERT_EQ(lines_of(fs), (std::vector<int>{13, 14}));
+}
+
 TEST(Md003, NonAiStepsAreIgnored) {
   auto fs = run_text(rules::make_md_003(),
                      "on: push\njobs:\n  a:\n    steps:\n      - id: meta\n        uses: docker/metadata-action@v5\n"
