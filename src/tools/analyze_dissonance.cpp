@@ -9,8 +9,9 @@ namespace pm::tools {
 
 namespace {
 
-// About 60 KB of answer text at most: within the 25 000 tokens Claude Code
-// accepts from one tool result by default.
+// Fifty typical findings make about 63 KB of answer text, within the 25 000
+// tokens Claude Code accepts from one tool result by default. The schema's
+// "default" says the same (a test holds the two together).
 constexpr long long kDefaultMaxFindings = 50;
 
 Json input_schema() {

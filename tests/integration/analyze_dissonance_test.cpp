@@ -101,7 +101,14 @@ TEST(AnalyzeDissonance, MaxFindingsListsTheMostSevereAndCountsEveryFinding) {
   EXPECT_EQ(all["findingsTotal"], total);
   EXPECT_EQ(all["findingsTruncated"], false);
 
-  const Json a = envelope(p.call("analyze_dissonance", {{"files", files}}, 3))["data"]["analysis"];  // default 50
+  const Json a = envelope(p.call("analyze_dissonance", {{"files", files}}, 3))["data"]["analysis"];
+  // The default the schema announces is the one applied.
+  const Json tools = p.request("tools/list", Json::object(), 6)["result"]["tools"];
+  Json announced;
+  for (const auto& t : tools) {
+    if (t["name"] == "analyze_dissonance") announced = t["inputSchema"]["properties"]["maxFindings"]["default"];
+  }
+  ASSERT_EQ(announced, 50);
   ASSERT_EQ(a["findings"].size(), 50u);
   EXPECT_EQ(a["findingsTotal"], total);
   EXPECT_EQ(a["findingsTruncated"], true);

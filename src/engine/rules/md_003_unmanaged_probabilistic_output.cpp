@@ -80,14 +80,22 @@ struct OutputRef {
   std::string via;     // "" in the AI step's own job, else the needs.* path it travels
 };
 
-// Whether `needle` occurs in `text` as a whole context path: not preceded by
-// a name character or a dot, and not followed by one of `not_after`.
-bool mentions(const std::string& text, const std::string& needle, std::string_view not_after) {
+// What may follow a context path for it to count as mentioned.
+enum class Followed {
+  kByAnything,  // `steps.ai.outputs` is also a prefix of `steps.ai.outputs.text`
+  kNotByName,   // `needs.a.outputs.v`, not `needs.a.outputs.v2`
+  kNotByPath,   // `needs.a.outputs` as a whole object, not `needs.a.outputs.x`
+};
+
+// Whether `needle` occurs in `text` as a context path: not preceded by a name
+// character or a dot, and followed as `followed` allows.
+bool mentions(const std::string& text, const std::string& needle, Followed followed) {
   for (std::size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) {
     const char before = p > 0 ? text[p - 1] : '\0';
     if (name_char(before) || before == '.') continue;
-    const std::size_t end = p + needle.size();
-    if (end < text.size() && not_after.find(text[end]) != std::string_view::npos) continue;
+    const char after = p + needle.size() < text.size() ? text[p + needle.size()] : '\0';
+    if (followed != Followed::kByAnything && name_char(after)) continue;
+    if (followed == Followed::kNotByPath && after == '.') continue;
     return true;
   }
   return false;
@@ -95,10 +103,9 @@ bool mentions(const std::string& text, const std::string& needle, std::string_vi
 
 // Whether an expression text references the output.
 bool references_output(const std::string& normalized, const OutputRef& ref) {
-  constexpr std::string_view kNameChars = "abcdefghijklmnopqrstuvwxyz0123456789_-";
-  constexpr std::string_view kNameCharsAndDot = "abcdefghijklmnopqrstuvwxyz0123456789_-.";
-  if (ref.object.empty()) return mentions(normalized, ref.needle, "");
-  return mentions(normalized, ref.needle, kNameChars) || mentions(normalized, ref.object, kNameCharsAndDot);
+  if (ref.object.empty()) return mentions(normalized, ref.needle, Followed::kByAnything);
+  return mentions(normalized, ref.needle, Followed::kNotByName) ||
+         mentions(normalized, ref.object, Followed::kNotByPath);
 }
 
 // The first `${{ }}` of `v` referencing the output; npos when none.
