@@ -1,7 +1,5 @@
 #include "engine/inline_ignores.hpp"
 
-#include <yaml.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <optional>
@@ -18,71 +16,25 @@ constexpr std::string_view kZizmorMarker = "zizmor:";
 constexpr std::string_view kIgnoreOpen = "ignore[";
 constexpr std::size_t kMaxReasonBytes = 1000;
 
-// A position as libyaml counts it: 0-based line and column in characters.
+// A position as libyaml counts it: 1-based line and column in characters.
 struct TextMark {
-  std::size_t line = 0;
-  std::size_t column = 0;
+  int line = 0;
+  int column = 0;
   bool operator<(const TextMark& o) const { return line != o.line ? line < o.line : column < o.column; }
 };
 
 // Where a scalar's text is: [begin, end). For a block scalar, begin is the
 // start of its first content line (its header line may carry a comment).
-struct ScalarSpan {
+struct TextSpan {
   TextMark begin;
   TextMark end;
-  std::size_t start_line = 0;  // the line the scalar starts on (a block scalar's header)
-  bool block = false;
 };
 
-struct SpanScan {
-  std::vector<ScalarSpan> spans;  // document order: sorted and disjoint
-  std::optional<yaml::ParseError> error;
-};
-
-class EventParser {
- public:
-  explicit EventParser(std::string_view text) {
-    ok_ = yaml_parser_initialize(&parser_) != 0;
-    if (ok_) yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  }
-  ~EventParser() {
-    if (ok_) yaml_parser_delete(&parser_);
-  }
-  EventParser(const EventParser&) = delete;
-  EventParser& operator=(const EventParser&) = delete;
-
-  SpanScan scan() {
-    SpanScan out;
-    if (!ok_) {
-      out.error = yaml::ParseError{"the YAML parser could not start", 0, 0};
-      return out;
-    }
-    for (;;) {
-      yaml_event_t ev;
-      if (yaml_parser_parse(&parser_, &ev) == 0) {
-        out.error = yaml::ParseError{parser_.problem != nullptr ? parser_.problem : "invalid YAML",
-                                     static_cast<int>(parser_.problem_mark.line) + 1,
-                                     static_cast<int>(parser_.problem_mark.column) + 1};
-        return out;
-      }
-      const yaml_event_type_t type = ev.type;
-      if (type == YAML_SCALAR_EVENT) {
-        ScalarSpan s;
-        s.start_line = ev.start_mark.line;
-        s.block = ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE || ev.data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
-        s.begin = s.block ? TextMark{ev.start_mark.line + 1, 0} : TextMark{ev.start_mark.line, ev.start_mark.column};
-        s.end = TextMark{ev.end_mark.line, ev.end_mark.column};
-        out.spans.push_back(s);
-      }
-      yaml_event_delete(&ev);
-      if (type == YAML_STREAM_END_EVENT) return out;
-    }
-  }
-
- private:
-  yaml_parser_t parser_{};
-  bool ok_ = false;
-};
+TextSpan text_span(const yaml::ScalarSpan& s) {
+  const bool block = s.style == yaml::ScalarStyle::kLiteral || s.style == yaml::ScalarStyle::kFolded;
+  return {block ? TextMark{s.begin_line + 1, 1} : TextMark{s.begin_line, s.begin_column},
+          TextMark{s.end_line, s.end_column}};
+}
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t';
@@ -226,18 +178,20 @@ InlineIgnores parse_inline_ignores(std::string path, std::string_view text,
   if (text.find(kIgnoreOpen) == std::string_view::npos && text.find(kOurMarker) == std::string_view::npos) {
     return out;
   }
-  SpanScan scan = EventParser(text).scan();
+  const yaml::ScalarSpans scan = yaml::scalar_spans(text);
   if (scan.error) {
     out.problems_.push_back({scan.error->line, scan.error->column,
                              "not valid YAML, so its ignore comments are not read: " + scan.error->message});
     return out;
   }
-  for (const ScalarSpan& s : scan.spans) {
-    const std::size_t last = s.block && s.end.column == 0 ? s.end.line - 1 : s.end.line;
-    if (last > s.start_line && s.end.line > 0) {
-      out.continuations_.push_back(
-          {static_cast<int>(s.start_line) + 2, static_cast<int>(last) + 1, static_cast<int>(s.start_line) + 1});
-    }
+  std::vector<TextSpan> spans;
+  spans.reserve(scan.spans.size());
+  for (const yaml::ScalarSpan& s : scan.spans) {
+    spans.push_back(text_span(s));
+    // A block scalar ends at the start of the line after its content.
+    const bool block = s.style == yaml::ScalarStyle::kLiteral || s.style == yaml::ScalarStyle::kFolded;
+    const int last = block && s.end_column == 1 ? s.end_line - 1 : s.end_line;
+    if (last > s.begin_line) out.continuations_.push_back({s.begin_line + 1, last, s.begin_line});
   }
 
   CommentReader reader(known_rule_ids, out.ignores_, out.problems_);
@@ -255,11 +209,11 @@ InlineIgnores parse_inline_ignores(std::string path, std::string_view text,
       if (is_utf8_continuation(l[i])) continue;
       const std::size_t col = column++;
       if (l[i] != '#' || (i > 0 && !is_blank(l[i - 1]))) continue;
-      const TextMark here{line, col};
-      while (span < scan.spans.size() && !(here < scan.spans[span].end)) ++span;
-      const bool in_scalar = span < scan.spans.size() && !(here < scan.spans[span].begin);
       const int line1 = static_cast<int>(line) + 1;
       const int col1 = static_cast<int>(col) + 1;
+      const TextMark here{line1, col1};
+      while (span < spans.size() && !(here < spans[span].end)) ++span;
+      const bool in_scalar = span < spans.size() && !(here < spans[span].begin);
       if (in_scalar) {
         std::size_t after = 0;
         if (marker_at(l, i, after) == IgnoreSyntax::kPhaseMirror) reader.inside_string(line1, col1);

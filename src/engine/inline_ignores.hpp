@@ -20,8 +20,8 @@
 // scanner: a `#` at the start of a line or after a space or tab, outside the
 // span of every scalar (quoted, plain, or the content lines of a block
 // scalar), is a comment. The YAML model's nodes carry only where a scalar
-// starts; the spans come from libyaml's scalar events, and that second parse
-// runs only for a file that contains "ignore[" at all.
+// starts; the spans come from yaml::scalar_spans, a second pass that runs
+// only for a file that contains "ignore[" or "phase-mirror:" at all.
 #include <string>
 #include <string_view>
 #include <vector>
