@@ -88,8 +88,10 @@ void Executor::watchdog_loop() {
       continue;
     }
     auto first = timers_.begin();
-    if (first->first > Clock::now()) {
-      timer_cv_.wait_until(lock, first->first);
+    // A copy: disarm() may erase the entry while this thread waits.
+    const Clock::time_point when = first->first;
+    if (when > Clock::now()) {
+      timer_cv_.wait_until(lock, when);
       continue;
     }
     auto fire = std::move(first->second.second);
