@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -55,25 +56,36 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
       log::Level::kWarning);
   log::raw_line("Phase Mirror MCP Server running on stdio");
 
+  const auto grace = std::chrono::milliseconds(config.shutdown_grace_ms);
+  bool stopped = false;
   std::string line;
   for (;;) {
     auto status = transport.read_line(line);
     if (status == mcp::StdioTransport::ReadStatus::kLine) {
       server.handle_line(line);
     } else if (status == mcp::StdioTransport::ReadStatus::kTooLong) {
-      server.reject_oversized_line();
+      server.reject_oversized_line(mcp::StdioTransport::kMaxLineBytes);
     } else if (status == mcp::StdioTransport::ReadStatus::kInterrupted) {
       if (g_signalled) {
         log::info("signal received; cancelling in-flight calls and exiting");
-        server.cancel_all_and_stop();
+        stopped = server.cancel_all_and_stop(grace);
         break;
       }
     } else {  // EOF: let in-flight work finish, then exit
-      server.drain(std::chrono::seconds(30));
+      stopped = server.drain(std::chrono::seconds(30), grace);
       break;
     }
   }
   log::set_forwarder(nullptr, log::Level::kEmergency);
+  if (!stopped) {
+    // A call ignored its cancellation past the grace: its thread still uses the server,
+    // so end the process here instead of destroying what it uses. Every answer written
+    // so far is on the pipe; stores commit per write, so nothing acknowledged is lost.
+    log::warn("a call did not stop within the shutdown grace; exiting without waiting for it",
+              {{"graceMs", config.shutdown_grace_ms}});
+    (void)std::fflush(stderr);
+    ::_exit(0);
+  }
   g_transport = nullptr;
   return 0;
 }
