@@ -563,13 +563,14 @@ void Server::on_tools_call(const Json& id, const Json& params) {
   queue_cv_.notify_one();
 }
 
-Json Server::call_tool_now(const std::string& name, const Json& arguments) {
+Json Server::call_tool_now(const std::string& name, const Json& arguments, std::string* verdict) {
   auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDef& t) { return t.name == name; });
   if (tool == tools_.end()) return nullptr;
   Context ctx(*this, std::make_shared<CallState>());
   CallRecord rec{ctx.request_id(), tool->name, arguments, 0, "ok", std::nullopt, nullptr};
   Json result = run_tool(*tool, arguments, ctx, rec);
   record_call(rec);
+  if (verdict != nullptr) *verdict = rec.verdict;
   return result;
 }
 
@@ -698,6 +699,7 @@ Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx, CallR
     governance::EnvelopeContext ectx{
         tool.tier == ToolTier::kExperimental ? governance::Tier::kExperimental : governance::Tier::kAuthoritative,
         config_.environment, ctx.request_id(), ctx.timestamp()};
+    if (tool.tier == ToolTier::kAuthoritative) record.verdict = raw.decision.value_or("");
     structured = governance::normalize(std::move(raw), ectx);
     is_error = structured.value("isError", false);
   }
@@ -706,6 +708,7 @@ Json Server::run_tool(const ToolDef& tool, const Json& args, Context& ctx, CallR
   record.outcome = is_error ? "error" : "ok";
   record.error_code = error_code;
   if (structured.contains("decision")) record.decision = structured["decision"];
+  if (tool.tier != ToolTier::kAuthoritative && record.decision.is_string()) record.verdict = record.decision;
 
   Json result = Json::object();
   result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});

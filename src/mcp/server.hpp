@@ -61,8 +61,10 @@ class Server {
   static const Json& envelope_output_schema();
 
   // Runs a tool call synchronously, as tools/call would (CLI `call` uses it).
-  // Returns the CallToolResult object.
-  Json call_tool_now(const std::string& name, const Json& arguments);
+  // Returns the CallToolResult object. `verdict`, when given, receives an
+  // authoritative tool's decision before the local advisory downgrade (what a
+  // CI gate acts on), else the envelope's decision; empty when there is none.
+  Json call_tool_now(const std::string& name, const Json& arguments, std::string* verdict = nullptr);
 
  private:
   struct CallState;
@@ -83,7 +85,8 @@ class Server {
     double duration_ms = 0;
     std::string outcome;  // ok | error | cancelled | timeout | rate_limited
     std::optional<std::string> error_code;
-    Json decision;  // null when none
+    Json decision;        // null when none
+    std::string verdict;  // see call_tool_now
   };
   Json run_tool(const ToolDef& tool, const Json& args, Context& ctx, CallRecord& record);
   void record_call(const CallRecord& r);
