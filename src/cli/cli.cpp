@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
   Action action;
   define_serve(app, action);
   define_call(app, action);
+  define_scan(app, action);
   define_fp(app, action);
   define_consent(app, action);
   define_store(app, action);

@@ -69,6 +69,11 @@ CLI::Option* add_value(CLI::App* app, const std::string& name, std::string& into
   return app->add_option(name, into, description)->check(plain_value());
 }
 
+CLI::Option* add_value(CLI::App* app, const std::string& name, std::vector<std::string>& into,
+                       const std::string& description) {
+  return app->add_option(name, into, description)->check(plain_value());
+}
+
 CLI::Option* add_json_flag(CLI::App* app, bool& into, const std::string& description) {
   return app->add_flag("--json", into, description);
 }

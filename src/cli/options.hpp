@@ -4,6 +4,7 @@
 // recording the note "--json", and an empty `--org ""` never reaches a store.
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace pm::cli {
 
@@ -27,6 +28,9 @@ CLI::Validator repository_name();
 
 // `--name VALUE` with plain_value(); the description is the help line.
 CLI::Option* add_value(CLI::App* app, const std::string& name, std::string& into, const std::string& description);
+// `--name VALUE`, repeatable.
+CLI::Option* add_value(CLI::App* app, const std::string& name, std::vector<std::string>& into,
+                       const std::string& description);
 // The `--json` flag every command takes.
 CLI::Option* add_json_flag(CLI::App* app, bool& into, const std::string& description);
 

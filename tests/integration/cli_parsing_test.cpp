@@ -31,6 +31,7 @@ class CliParsing : public ::testing::Test {
 TEST_F(CliParsing, EveryCommandHasGeneratedHelp) {
   const std::vector<std::vector<std::string>> commands = {{"serve"},
                                                           {"call"},
+                                                          {"scan"},
                                                           {"fp"},
                                                           {"fp", "record"},
                                                           {"fp", "review"},
@@ -65,6 +66,7 @@ TEST_F(CliParsing, EveryCommandHasGeneratedHelp) {
                                                                 {"baseline", "create"},
                                                                 {"rules"},
                                                                 {"call"},
+                                                                {"scan"},
                                                                 {"serve"}}) {
     auto with_help = args;
     with_help.emplace_back("--help");
