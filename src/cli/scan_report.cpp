@@ -104,8 +104,10 @@ int column_of(const std::string& line, const std::string& evidence) {
 }  // namespace
 
 std::string rules_doc_anchor(const std::string& id, const std::string& title) {
+  std::string heading = id;
+  heading.append(" — ").append(title);
   std::string anchor;
-  for (const char c : id + " — " + title) {
+  for (const char c : heading) {
     const auto u = static_cast<unsigned char>(c);
     if (std::isalnum(u) != 0) {
       anchor += static_cast<char>(std::tolower(u));

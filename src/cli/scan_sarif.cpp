@@ -3,7 +3,6 @@
 // partialFingerprints from findingId, suppressions with their justification.
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
 #include "cli/scan_format.hpp"
 
@@ -41,9 +40,10 @@ std::string uri_of(const std::string& path) {
         c == '_' || c == '~' || c == '/') {
       out += c;
     } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", u);
-      out += buf;
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0x0F];
     }
   }
   return out;
