@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
 
@@ -24,13 +25,7 @@ void on_signal(int) {
 
 }  // namespace
 
-int run_serve(const std::vector<std::string>& args, const Config& config) {
-  if (has_flag(args, "--help")) {
-    print_out(
-        "Usage: phase-mirror-mcp [serve]\n\nRuns the MCP server on stdio (newline-delimited JSON-RPC 2.0).\n"
-        "Logs go to stderr; stdout carries protocol messages only.");
-    return 0;
-  }
+int run_serve(const Config& config) {
   configure_allocator();  // one arena, large buffers kept while busy (util/memory.cpp)
   mcp::StdioTransport transport;
   g_transport = &transport;
@@ -88,6 +83,22 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
   }
   g_transport = nullptr;
   return 0;
+}
+
+void define_serve(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("serve",
+                                 "Run the MCP server on stdio (the default; JSON-RPC on stdin/stdout, logs on stderr)");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "Write the logs as JSON lines (as LOG_FORMAT=json)");
+  cmd->callback([&action, json] {
+    action = [json](const Config& config) {
+      if (!*json) return run_serve(config);
+      Config c = config;
+      c.log_format = log::Format::kJson;
+      log::configure(c.log_level_value, c.log_format);
+      return run_serve(c);
+    };
+  });
 }
 
 }  // namespace pm::cli

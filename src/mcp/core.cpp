@@ -351,7 +351,7 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
     e.details = Json{{"tool", name}, {"retryAfterMs", *retry_after}};
     e.suggestions = {"Retry after " + std::to_string(*retry_after) + " ms"};
     const std::string request_id = governance::make_request_id();
-    recorder_.record({request_id, name, args, 0, "rate_limited", e.code, nullptr});
+    recorder_.record({request_id, name, args, 0, "rate_limited", e.code, nullptr, {}});
     out->send(make_result(id, tool_error_result(*tool, e, request_id, now_iso8601_ms(), config_.environment)));
     return;
   }
@@ -388,7 +388,7 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
 void Core::run_call(const std::shared_ptr<Call>& call) {
   Context ctx(*this, *call);
   Json result;
-  CallRecord rec{call->request_id, call->tool->name, call->args, 0, "cancelled", std::nullopt, nullptr};
+  CallRecord rec{call->request_id, call->tool->name, call->args, 0, "cancelled", std::nullopt, nullptr, {}};
   if (!call->token.stop_requested()) result = run_tool(*call->tool, call->args, ctx, config_.environment, rec);
   call->done = true;
   if (call->timer != 0) executor_.disarm(call->timer);
@@ -413,20 +413,21 @@ void Core::on_timeout(const std::shared_ptr<Call>& call) {
   call->token.cancel(StopReason::kTimeout);  // the handler stops at its next check; its result is dropped
   const Error e = Error::timeout(call->tool->name, config_.call_timeout_ms);
   recorder_.record({call->request_id, call->tool->name, call->args, static_cast<double>(config_.call_timeout_ms),
-                    "timeout", e.code, nullptr});
+                    "timeout", e.code, nullptr, {}});
   call->out->send(make_result(
       call->id, tool_error_result(*call->tool, e, call->request_id, now_iso8601_ms(), config_.environment)));
 }
 
-Json Core::call_tool_now(const std::string& name, const Json& arguments) {
+Json Core::call_tool_now(const std::string& name, const Json& arguments, std::string* verdict) {
   auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDef& t) { return t.name == name; });
   if (tool == tools_.end()) return nullptr;
   Call call;
   call.tool = &*tool;
   Context ctx(*this, call);
-  CallRecord rec{call.request_id, tool->name, arguments, 0, "ok", std::nullopt, nullptr};
+  CallRecord rec{call.request_id, tool->name, arguments, 0, "ok", std::nullopt, nullptr, {}};
   Json result = run_tool(*tool, arguments, ctx, config_.environment, rec);
   recorder_.record(rec);
+  if (verdict != nullptr) *verdict = rec.verdict;
   return result;
 }
 

@@ -47,7 +47,8 @@ class Core {
 
   const std::vector<ToolDef>& tools() const { return tools_; }
   // Runs a tool call synchronously on this thread (CLI `call`). Null for an unknown tool.
-  Json call_tool_now(const std::string& name, const Json& arguments);
+  // `verdict`, when given, receives CallRecord::verdict.
+  Json call_tool_now(const std::string& name, const Json& arguments, std::string* verdict = nullptr);
 
  private:
   struct Call;

@@ -18,6 +18,9 @@ struct CallRecord {
   std::string outcome;  // ok | error | cancelled | timeout | rate_limited
   std::optional<std::string> error_code;
   Json decision;  // null when none
+  // An authoritative tool's decision before the local advisory downgrade (what a CI gate
+  // acts on), else the envelope's decision; empty when there is none.
+  std::string verdict;
 };
 
 class Recorder {

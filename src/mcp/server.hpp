@@ -45,8 +45,12 @@ class Server {
 
   const std::vector<ToolDef>& tools() const { return core_.tools(); }
   // Runs a tool call synchronously, as tools/call would (CLI `call` uses it).
-  // Returns the CallToolResult object, null for an unknown tool.
-  Json call_tool_now(const std::string& name, const Json& arguments) { return core_.call_tool_now(name, arguments); }
+  // Returns the CallToolResult object, null for an unknown tool. `verdict`, when given,
+  // receives an authoritative tool's decision before the local advisory downgrade (what a
+  // CI gate acts on), else the envelope's decision; empty when there is none.
+  Json call_tool_now(const std::string& name, const Json& arguments, std::string* verdict = nullptr) {
+    return core_.call_tool_now(name, arguments, verdict);
+  }
 
  private:
   class SenderOutbound;

@@ -148,6 +148,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
       raw.data = std::move(data);
       error_code = e.code;
     }
+    if (tool.tier == ToolTier::kAuthoritative) record.verdict = raw.decision.value_or("");
     structured =
         governance::normalize(std::move(raw), {envelope_tier(tool), environment, ctx.request_id(), ctx.timestamp()});
     is_error = structured.value("isError", false);
@@ -157,6 +158,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
   record.outcome = is_error ? "error" : "ok";
   record.error_code = error_code;
   if (structured.contains("decision")) record.decision = structured["decision"];
+  if (tool.tier != ToolTier::kAuthoritative && record.decision.is_string()) record.verdict = record.decision;
 
   Json result = Json::object();
   result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
