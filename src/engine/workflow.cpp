@@ -48,34 +48,6 @@ std::string WorkflowFile::line_text(int line) const {
   return std::string(l.substr(b, e - b + 1));
 }
 
-int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_view needle) const {
-  offset = std::min(offset, text.value.size());
-  int newlines = static_cast<int>(std::count(text.value.begin(), text.value.begin() + static_cast<long>(offset), '\n'));
-  int candidate = text.line + newlines;
-  if (needle.empty()) return candidate;
-  if (source_line(candidate).find(needle) != std::string_view::npos) {
-    return candidate;
-  }
-  // Folded or quoted scalar: find the same occurrence of the needle in the source.
-  std::size_t occurrence = 0;
-  for (std::size_t p = text.value.find(needle); p != std::string::npos && p < offset;
-       p = text.value.find(needle, p + needle.size())) {
-    ++occurrence;
-  }
-  // A scalar spans at most one source line per character of its value (plus
-  // its indicator and closing lines): the search stays within it.
-  std::size_t first = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0;
-  std::size_t last = std::min(line_count(), first + text.value.size() + 2);
-  for (std::size_t i = first; i < last; ++i) {
-    const std::string_view l = source_line(static_cast<int>(i) + 1);
-    for (std::size_t p = l.find(needle); p != std::string_view::npos; p = l.find(needle, p + needle.size())) {
-      if (occurrence == 0) return static_cast<int>(i) + 1;
-      --occurrence;
-    }
-  }
-  return text.line;
-}
-
 PositionCursor::PositionCursor(const WorkflowFile& wf, const Located& value)
     : value_(value), src_text_(wf.source ? std::string_view(*wf.source) : std::string_view()) {
   if (value.line < 1 || static_cast<std::size_t>(value.line) > wf.line_count()) {
@@ -213,25 +185,6 @@ Position PositionCursor::at(std::size_t offset) {
     }
   }
   return pos_;
-}
-
-std::vector<Expression> find_expressions(std::string_view text) {
-  std::vector<Expression> out;
-  std::size_t p = text.find("${{");
-  while (p != std::string_view::npos) {
-    std::size_t end = text.find("}}", p + 3);
-    if (end == std::string_view::npos) break;
-    Expression e;
-    e.offset = p;
-    e.raw = std::string(text.substr(p, end + 2 - p));
-    for (char c : text.substr(p + 3, end - p - 3)) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-      e.normalized.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-    }
-    out.push_back(std::move(e));
-    p = text.find("${{", end + 2);
-  }
-  return out;
 }
 
 namespace {

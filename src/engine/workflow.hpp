@@ -168,11 +168,6 @@ struct WorkflowFile {
   std::string_view source_line(int line) const;
 
   bool has_trigger(const std::string& event) const;
-  // The source line of the `needle` found at byte `offset` of `text` (a value
-  // of this file, e.g. a step's run script). Exact for literal block scalars
-  // (`run: |`); for folded or quoted multi-line scalars the line is found by
-  // searching the source lines for the same occurrence of `needle`.
-  int line_of(const Located& text, std::size_t offset, std::string_view needle) const;
   // The trimmed source line `line` (1-based), "" when out of range.
   std::string line_text(int line) const;
   // Where the Located starts in the source.
@@ -207,14 +202,6 @@ class PositionCursor {
   Position pos_;           // of s_
   bool lost_ = false;      // the source ran out before the value: answer the value's start
 };
-
-// A `${{ ... }}` expression inside a value.
-struct Expression {
-  std::size_t offset = 0;  // of "${{" in the value
-  std::string raw;         // "${{ ... }}" as written
-  std::string normalized;  // inner text, lower-case, whitespace removed
-};
-std::vector<Expression> find_expressions(std::string_view text);
 
 // Builds the model from a file's text. Never throws on bad input: syntax
 // errors and shape errors land in parse_error.
