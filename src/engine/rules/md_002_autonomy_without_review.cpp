@@ -47,7 +47,7 @@ bool has_word(std::string_view line, std::string_view word) {
 }
 
 struct Action {
-  std::string_view name;  // empty: nothing
+  std::string_view name;  // what the job does, for the message; empty: nothing
   Confidence confidence = Confidence::kHigh;
 };
 
@@ -55,17 +55,17 @@ struct Action {
 // recognised by its path and verb, which other calls can share: medium.
 Action autonomous_action(std::string_view l) {
   if (l.find("gh pr merge") != std::string_view::npos && (has_word(l, "--auto") || has_word(l, "--admin"))) {
-    return {"gh pr merge --auto/--admin"};
+    return {"runs `gh pr merge --auto/--admin`"};
   }
   if (l.find("gh pr review") != std::string_view::npos && (has_word(l, "--approve") || has_word(l, "-a"))) {
-    return {"gh pr review --approve"};
+    return {"runs `gh pr review --approve`"};
   }
   if (l.find("gh api") != std::string_view::npos) {
     if (l.find("/merge") != std::string_view::npos && l.find("PUT") != std::string_view::npos) {
-      return {"merge API call", Confidence::kMedium};
+      return {"makes a merge API call", Confidence::kMedium};
     }
     if (l.find("/reviews") != std::string_view::npos && l.find("APPROVE") != std::string_view::npos) {
-      return {"approval API call", Confidence::kMedium};
+      return {"makes an approval API call", Confidence::kMedium};
     }
   }
   return {};
@@ -164,7 +164,7 @@ class Md002 final : public WorkflowRule {
             .confidence(what.confidence)
             .at(wf, cursor.at(start))
             .related(wf, *trigger, "trigger")
-            .message(str_cat({"Job '", job.id, "' runs `", what.name, "` on `", trigger->value,
+            .message(str_cat({"Job '", job.id, "' ", what.name, " on `", trigger->value,
                               "`: pull requests are approved or merged without a human review"}))
             .context(context_object("job", job.id, "trigger", trigger->value))
             .emit(out);

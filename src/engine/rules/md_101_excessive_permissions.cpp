@@ -166,6 +166,9 @@ class Md101 final : public WorkflowRule {
     std::string message = str_cat({"`", scope, ": ", level.value, "` at workflow level is inherited by "});
     if (s.inheriting.empty()) {
       message += "no job today (every job declares its own permissions), but by any job added later";
+    } else if (s.wf.jobs.size() == 1) {
+      message +=
+          str_cat({"the only job, '", s.inheriting[0], "'; declared on the job it stays there when jobs are added"});
     } else {
       message += s.inheriting.size() == 1 ? str_cat({"job '", s.inheriting[0], "'"})
                                           : str_cat({"the jobs ", joined(s.inheriting)});

@@ -158,8 +158,12 @@ class Md104 final : public WorkflowRule {
       const expr::Parsed p = expr::parse(t.inner);
       if (!p.ok()) continue;
       std::optional<Source> source;
+      std::string written;  // the context as the script writes it, for the message
       for (const auto& r : expr::contexts(*p.expression)) {
-        if (r.flows && (source = classify(n, r.path))) break;
+        if (r.flows && (source = classify(n, r.path))) {
+          written = std::string(p.expression->slice(r.span));
+          break;
+        }
       }
       if (!source) continue;
       if (!cursor) cursor.emplace(wf, code);
@@ -172,7 +176,7 @@ class Md104 final : public WorkflowRule {
       b.severity(source->severity).confidence(source->confidence).at(wf, at);
       if (end.line == at.line) b.until(end);
       const std::string origin = source->origin.empty() ? "" : str_cat({" (", source->origin, ")"});
-      b.message(str_cat({"`", source->context, "`", origin, " is expanded into the ", where,
+      b.message(str_cat({"`", written, "`", origin, " is expanded into the ", where,
                          step_name.empty() ? "" : " of step '", step_name, step_name.empty() ? "" : "'", " in ",
                          wf.is_action ? "this action" : str_cat({"job '", n.job.job.id, "'"}), ": ", source->why}))
           .context(context_object("expression", raw, "context", source->context, "job", n.job.job.id))

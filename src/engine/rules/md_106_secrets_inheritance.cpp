@@ -36,7 +36,7 @@ class Md106 final : public WorkflowRule {
   const RuleInfo& info() const override { return kInfo; }
 
   void visit_workflow(const WorkflowNode& n, std::vector<Finding>& out) const override {
-    scan_map(n.file, n.file.env, "workflow env", out);
+    scan_map(n.file, n.file.env, "the workflow env", out);
   }
 
   void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
@@ -50,8 +50,8 @@ class Md106 final : public WorkflowRule {
           .context(context_object("job", job.id, "kind", "inherit"))
           .emit(out);
     }
-    scan_map(wf, job.env, "job env", out);
-    scan_map(wf, job.secrets, "reusable workflow secrets", out);
+    scan_map(wf, job.env, "a job env", out);
+    scan_map(wf, job.secrets, "the secrets of a reusable workflow call", out);
   }
 
   void visit_step(const StepNode& n, std::vector<Finding>& out) const override { scan_step(n, out); }
@@ -60,9 +60,9 @@ class Md106 final : public WorkflowRule {
  private:
   static void scan_step(const StepNode& n, std::vector<Finding>& out) {
     const WorkflowFile& wf = n.file();
-    if (n.step.run) scan(wf, *n.step.run, "run script", out);
-    scan_map(wf, n.step.with, "action input", out);
-    scan_map(wf, n.step.env, "step env", out);
+    if (n.step.run) scan(wf, *n.step.run, "a run script", out);
+    scan_map(wf, n.step.with, "an action input", out);
+    scan_map(wf, n.step.env, "a step env", out);
   }
 
   static void scan(const WorkflowFile& wf, const Located& value, const char* where, std::vector<Finding>& out) {
@@ -79,8 +79,8 @@ class Md106 final : public WorkflowRule {
         FindingBuilder(kInfo)
             .confidence(whole ? Confidence::kHigh : Confidence::kMedium)
             .at(wf, cursor->at(t.offset))
-            .message(whole ? str_cat({"`", raw, "` exposes the whole secrets context in a ", where})
-                           : str_cat({"`", raw, "` picks a secret by a computed name in a ", where,
+            .message(whole ? str_cat({"`", raw, "` exposes the whole secrets context in ", where})
+                           : str_cat({"`", raw, "` picks a secret by a computed name in ", where,
                                       ", so the job is given every secret"}))
             .context(context_object("expression", raw, "kind", whole ? "secrets-context" : "computed-index"))
             .emit(out);
