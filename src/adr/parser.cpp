@@ -249,8 +249,8 @@ struct Meta {
   std::vector<std::string> deciders, tags;
 };
 
-void warn(Adr& adr, int line, std::string message) {
-  adr.warnings.push_back(ParseWarning{adr.id, adr.file, line, std::move(message)});
+void warn(Adr& adr, int line, std::string message, bool rule_ignored = false) {
+  adr.warnings.push_back(ParseWarning{adr.id, adr.file, line, std::move(message), rule_ignored});
 }
 
 // YAML front matter between a first line "---" and the next "---"/"...".
@@ -329,20 +329,22 @@ void read_bold_metadata(const Document& d, Meta& meta) {
 }
 
 void read_checks(Adr& adr, const Document& d) {
+  int ordinal = 0;  // rules of the ADR's blocks so far: generated ids count across blocks
   for (const auto& f : d.fences) {
     if (f.info != "phase-mirror") continue;
     if (!f.closed) {
       warn(adr, f.open_line,
            "Unterminated ```phase-mirror block opened at line " + std::to_string(f.open_line) +
-               ": its rules were not loaded");
+               ": its rules were not loaded",
+           true);
       continue;
     }
     auto rules = parse_check_block(adr.id, adr.file, join_lines(d.lines, f.first, f.last),
-                                   static_cast<int>(f.first) + 1, adr.warnings);
+                                   static_cast<int>(f.first) + 1, adr.warnings, &ordinal);
     for (auto& r : rules) {
       bool dup = std::any_of(adr.checks.begin(), adr.checks.end(), [&](const CheckRule& c) { return c.id == r.id; });
       if (dup) {
-        warn(adr, r.line, "Duplicate rule id '" + r.id + "'; the later rule was ignored");
+        warn(adr, r.line, "Duplicate rule id '" + r.id + "'; the later rule was ignored", true);
         continue;
       }
       adr.checks.push_back(std::move(r));

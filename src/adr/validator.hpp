@@ -55,6 +55,9 @@ struct ComplianceReport {
   std::vector<Violation> violations;
   std::vector<FileError> file_errors;
   std::vector<ParseWarning> warnings;
+  // Why some rules could not be checked: dropped checkable rules of the ADRs
+  // checked, and ADR files that could not be parsed at all.
+  std::vector<ParseWarning> ignored;
   int files_checked = 0;
 
   const Adr* find(const std::string& id) const {
@@ -63,7 +66,8 @@ struct ComplianceReport {
     }
     return nullptr;
   }
-  bool compliant() const { return violations.empty() && file_errors.empty(); }
+  // Never true when a file could not be read or a rule had to be ignored.
+  bool compliant() const { return violations.empty() && file_errors.empty() && ignored.empty(); }
   // pass / warn / block (high or critical violation of an approved ADR).
   std::string decision() const;
 };
