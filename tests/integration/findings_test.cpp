@@ -2,7 +2,8 @@
 // data (tests/data/rules) gives exactly the expected findings, with column,
 // confidence and persona; findings whose meaning did not change keep their
 // findingId; a huge script with tens of thousands of expressions completes;
-// workflows that are not UTF-8 or cannot be parsed never pass.
+// workflows that are not UTF-8 or cannot be parsed never pass; the rule
+// metadata reaches `rules --json` and the SARIF rules built from it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/cli_run.hpp"
 #include "support/server_process.hpp"
 
 namespace pm::test {
@@ -158,35 +160,43 @@ jobs:
 }
 
 // MD-104 used to find each expression's line by counting from the start of
-// the script: a 2.8 MB run block with 60 000 expressions took ~30 s. The
-// test's own ctest timeout is the bound; it asserts the count.
+// the script (a 2.8 MB run block with 60 000 expressions took ~30 s), and in a
+// folded script by searching the source again for every expression. The
+// test's own ctest timeout is the bound (tests/CMakeLists.txt); it asserts the
+// counts and positions. Twice the reported size, so that the quadratic lookup
+// (~72 s here) and the linear one (~5 s) stay far apart on a busy machine.
 TEST(Findings, HugeScriptsWithManyExpressionsComplete) {
   TempDir dir;
   std::string literal = "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n";
   std::string folded = "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: >\n";
-  for (int i = 0; i < 60000; ++i) {
+  for (int i = 0; i < 120000; ++i) {
     literal +=
         i % 2 == 0 ? "          echo \"${{ github.event.issue.title }}\"\n" : "          echo \"${{ github.sha }}\"\n";
   }
-  for (int i = 0; i < 20000; ++i) folded += "          echo ${{ github.event.issue.body }} &&\n";
+  for (int i = 0; i < 40000; ++i) folded += "          echo ${{ github.event.issue.body }} &&\n";
   folded += "          true\n";
-  ASSERT_GT(literal.size(), 2500000u);
+  ASSERT_GT(literal.size(), 5000000u);
   dir.write(".github/workflows/literal.yml", literal);
   dir.write(".github/workflows/folded.yml", folded);
   ServerProcess p({}, env_for(dir));
   p.initialize();
   const Json a = analyze(p, Json{{"files", {".github/workflows/literal.yml"}}});
-  EXPECT_EQ(a["findingsTotal"], 30000);
-  // The listed ones carry the line of their expression.
-  for (const auto& f : a["findings"]) {
-    EXPECT_EQ(f["ruleId"], "MD-104");
-    EXPECT_EQ(f["column"], 17);
-    EXPECT_EQ((f["line"].get<int>() - 8) % 2, 0) << f.dump();
+  EXPECT_EQ(a["findingsTotal"], 60000);
+  ASSERT_EQ(a["findings"].size(), 50u);
+  // The listed ones carry the line and column of their expression.
+  for (std::size_t i = 0; i < a["findings"].size(); ++i) {
+    const Json& f = a["findings"][i];
+    ASSERT_EQ(f["ruleId"], "MD-104");
+    ASSERT_EQ(f["line"], 8 + 2 * static_cast<int>(i)) << f.dump();
+    ASSERT_EQ(f["column"], 17);
   }
   const Json b = analyze(p, Json{{"files", {".github/workflows/folded.yml"}}});
-  EXPECT_EQ(b["findingsTotal"], 20000);
-  EXPECT_EQ(b["findings"][0]["line"], 8);
-  EXPECT_EQ(b["findings"][0]["column"], 16);
+  EXPECT_EQ(b["findingsTotal"], 40000);
+  ASSERT_EQ(b["findings"].size(), 50u);
+  for (std::size_t i = 0; i < b["findings"].size(); ++i) {
+    ASSERT_EQ(b["findings"][i]["line"], 8 + static_cast<int>(i)) << b["findings"][i].dump();
+    ASSERT_EQ(b["findings"][i]["column"], 16);
+  }
 }
 
 TEST(Findings, WorkflowsThatAreNotTextOrNotYamlNeverPass) {
@@ -213,6 +223,58 @@ TEST(Findings, WorkflowsThatAreNotTextOrNotYamlNeverPass) {
   EXPECT_EQ(a["decision"]["reasons"].back(),
             "Nothing could be checked: no file could be parsed: .github/workflows/nul.yml, "
             ".github/workflows/latin1.yml, .github/workflows/broken.yml");
+}
+
+// Each rule's metadata is declared once; `rules --json` prints it and the
+// SARIF writer reads that list, so both carry confidence, persona, tags and
+// what the rule does not report.
+TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
+  TempDir data;
+  const std::vector<std::string> env = {
+      "PHASE_MIRROR_WORKSPACE=", "GITHUB_REPOSITORY=", "PHASE_MIRROR_DATA_DIR=" + data.path()};
+  const CliRun rules = run_cli({"rules", "--json"}, env);
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  const Json list = Json::parse(rules.out);
+  std::vector<std::string> ids;
+  for (const auto& r : list) {
+    ids.push_back(r["id"]);
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : r.items()) keys.push_back(k);
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"id", "title", "severity", "defaultSeverity", "defaultConfidence", "persona",
+                                        "description", "notReported", "remediation", "adrRefs", "tags"}))
+        << r["id"];
+    EXPECT_EQ(r["severity"], r["defaultSeverity"]) << "the name earlier versions used";
+    EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
+    EXPECT_FALSE(r["tags"].empty()) << r["id"];
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
+                                           "MD-103", "MD-104", "MD-105", "MD-106"}));
+  const Json& md105 = list[9];
+  EXPECT_EQ(md105["defaultSeverity"], "medium");
+  EXPECT_EQ(md105["defaultConfidence"], "high");
+  EXPECT_EQ(md105["persona"], "regular");
+  EXPECT_EQ(md105["tags"], (Json{"security", "supply-chain"}));
+  EXPECT_NE(md105["notReported"].get<std::string>().find("self-repository (`$/path`)"), std::string::npos);
+
+  TempDir repo;
+  repo.write(".github/workflows/ci.yml",
+             "on: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: octo-org/setup-tool@v1\n");
+  const CliRun sarif = run_cli({"scan", "--format", "sarif", "--no-adr"}, env, repo.path());
+  ASSERT_EQ(sarif.exit_code, 1) << sarif.err;
+  const Json run = Json::parse(sarif.out)["runs"][0];
+  const Json* rule = nullptr;
+  for (const auto& r : run["tool"]["driver"]["rules"]) {
+    if (r["id"] == "MD-105") rule = &r;
+  }
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ((*rule)["properties"]["precision"], "high");
+  EXPECT_EQ((*rule)["properties"]["tags"], (Json{"security", "supply-chain"}));
+  EXPECT_NE((*rule)["help"]["text"].get<std::string>().find("\n\nNot reported: Local (`./path`)"), std::string::npos);
+  ASSERT_EQ(run["results"].size(), 1u);
+  EXPECT_EQ(run["results"][0]["properties"]["confidence"], "high");
+  EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"], 15);
 }
 
 }  // namespace
