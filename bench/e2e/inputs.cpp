@@ -28,18 +28,19 @@ std::string pad3(std::size_t n) {
   return buf;
 }
 
-// A typical CI workflow: one unpinned action (one finding), read-only permissions.
+// A typical CI workflow: one third-party action pinned to a tag (one finding), read-only permissions.
 std::string make_small_workflow() {
   return "name: ci\n"
          "on:\n  push:\n    branches: [main]\n  pull_request:\n"
          "permissions:\n  contents: read\n"
          "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-         "      - uses: actions/checkout@v4\n"
+         "      - uses: docker/setup-buildx-action@v3\n"
          "      - name: Build\n        run: |\n          make -j4\n          make test\n";
 }
 
-// One job of the large workflow; every 400th job carries a finding (unpinned
-// action, write scope), the rest is clean so the response stays realistic.
+// One job of the large workflow; every 400th job carries a finding (a
+// third-party action pinned to a tag) and a job-level write scope (least
+// privilege, not a finding); the rest is clean so the response stays realistic.
 std::string big_job(std::size_t i) {
   const std::string n = std::to_string(i);
   std::string s = "  build_" + n + ":\n    name: Build part " + n + "\n    runs-on: ubuntu-latest\n";
@@ -47,7 +48,7 @@ std::string big_job(std::size_t i) {
   if (i % 400 == 0) s += "    permissions:\n      contents: write\n";
   s += "    env:\n      PART: \"" + n + "\"\n      NODE_OPTIONS: --max-old-space-size=4096\n";
   s += "    steps:\n      - uses: ";
-  s += (i % 400 == 0) ? "actions/checkout@v4" : kCheckoutSha;
+  s += (i % 400 == 0) ? "docker/setup-buildx-action@v3" : kCheckoutSha;
   s += "\n      - uses: " + std::string(kSetupNodeSha) + "\n        with:\n          node-version: 20\n";
   s += "      - name: Install\n        run: npm ci --workspace part-" + n + "\n";
   s += "      - name: Test part " + n + "\n        run: |\n          npm run lint --workspace part-" + n +

@@ -13,9 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// risky = true: every job carries findings (write scope on pull_request_target,
-// an injected PR title, an unpinned action), the worst case for the finding
-// and payload code; false: a clean workflow of the same shape.
+// risky = true: every job carries findings (an injected PR title, a
+// third-party action pinned to a tag; its job-level write scope is least
+// privilege), the worst case for the finding and payload code; false: a clean
+// workflow of the same shape.
 std::string big_workflow(std::size_t target_bytes, bool risky) {
   std::string w = std::string("name: big\non:\n  ") + (risky ? "pull_request_target" : "pull_request") +
                   ":\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n";
@@ -24,7 +25,7 @@ std::string big_workflow(std::size_t target_bytes, bool risky) {
     w += "  job" + id + ":\n    name: Job " + id + "\n    runs-on: ubuntu-latest\n    permissions:\n" +
          "      contents: read\n" + (risky ? "      pull-requests: write\n" : "") + "    env:\n      LEVEL: \"" + id +
          "\"\n    steps:\n" +
-         (risky ? "      - uses: actions/checkout@v4\n"
+         (risky ? "      - uses: docker/setup-buildx-action@v3\n"
                 : "      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11\n") +
          "        with:\n          fetch-depth: 0\n" + "      - name: Build " + id +
          "\n        run: |\n          make build TARGET=" + id + "\n" +

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adr/glob.hpp"
+#include "engine/gha/gha.hpp"
 #include "util/error.hpp"
 
 namespace re2 {
@@ -44,7 +45,8 @@ struct DecisionRule {
 enum class CheckKind { kForbid, kRequire, kForbidImport, kMaxPermissions };
 const char* to_string(CheckKind k);
 
-enum class PermLevel { kNone = 0, kRead = 1, kWrite = 2 };
+// The GitHub Actions model's permission levels and ranking (engine/gha).
+using PermLevel = engine::gha::Level;
 
 // A checkable rule from a ```phase-mirror block.
 struct CheckRule {

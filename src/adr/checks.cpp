@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "adr/imports.hpp"
+#include "engine/gha/gha.hpp"
 #include "engine/workflow.hpp"
 #include "engine/yaml.hpp"
 #include "util/strings.hpp"
@@ -38,20 +39,11 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 std::optional<PermLevel> parse_level(std::string_view s) {
-  const std::string l = lowercase(strip(s));
-  if (l == "none") return PermLevel::kNone;
-  if (l == "read") return PermLevel::kRead;
-  if (l == "write") return PermLevel::kWrite;
-  return std::nullopt;
+  return engine::gha::parse_level(lowercase(strip(s)));
 }
 
 const char* level_name(PermLevel l) {
-  switch (l) {
-    case PermLevel::kNone: return "none";
-    case PermLevel::kRead: return "read";
-    case PermLevel::kWrite: return "write";
-  }
-  return "none";
+  return engine::gha::to_string(l);
 }
 
 // Reads a glob or a list of globs; false when the node has another shape.
@@ -306,7 +298,7 @@ bool use_prefilter(const CheckRule& rule, const SourceFile& file) {
 }
 
 PermLevel level_of(std::string_view s) {
-  return parse_level(s).value_or(PermLevel::kWrite);  // an unknown level is treated as the broadest
+  return engine::gha::level_of(s);
 }
 
 std::optional<PermLevel> ceiling_for(const CheckRule& r, std::string_view scope) {
@@ -320,7 +312,7 @@ void check_permissions(const Adr& adr, const CheckRule& r, const SourceFile& f, 
                        const engine::Permissions& p, const std::string& where, std::vector<Violation>& out) {
   if (!p.present) return;
   if (!p.shorthand.empty()) {
-    const PermLevel granted = p.shorthand == "write-all" ? PermLevel::kWrite : PermLevel::kRead;
+    const PermLevel granted = engine::gha::broadest(p);
     std::vector<std::string> exceeded;
     for (const auto& [scope, l] : r.ceiling) {
       if (granted > l) exceeded.push_back(scope + ": " + level_name(l));
@@ -446,7 +438,7 @@ void evaluate_check(const Adr& adr, const CheckRule& rule, const SourceFile& fil
       return;
     case CheckKind::kMaxPermissions: {
       const auto wf = engine::parse_workflow(file.relative, file.content);
-      if (wf.parse_error || wf.is_composite_action) return;
+      if (!engine::gha::is_workflow(wf)) return;
       check_permissions(adr, rule, file, wf, wf.permissions, "workflow", out);
       for (const auto& job : wf.jobs) {
         check_permissions(adr, rule, file, wf, job.permissions, str_cat({"job '", job.id, "'"}), out);

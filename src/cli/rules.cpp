@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <span>
+#include <string_view>
 
 #include "cli/catalogue.hpp"
 #include "cli/commands.hpp"
@@ -11,16 +13,34 @@
 
 namespace pm::cli {
 
+namespace {
+
+Json json_strings(std::span<const std::string_view> items) {
+  Json a = Json::array();
+  for (const auto item : items) a.push_back(std::string(item));
+  return a;
+}
+
+}  // namespace
+
 Json rule_catalogue_json() {
   Json list = Json::array();
   for (const auto& r : engine::all_rules()) {
     const auto& i = r->info();
-    list.push_back(Json{{"id", i.id},
-                        {"title", i.title},
-                        {"severity", i.default_severity},
-                        {"description", i.description},
-                        {"remediation", i.remediation},
-                        {"adrRefs", i.adr_refs}});
+    const std::string severity = to_string(i.severity);
+    Json rule = Json::object();
+    rule["id"] = i.id;
+    rule["title"] = i.title;
+    rule["severity"] = severity;  // the name earlier versions used
+    rule["defaultSeverity"] = severity;
+    rule["defaultConfidence"] = engine::to_string(i.confidence);
+    rule["persona"] = engine::to_string(i.persona);
+    rule["description"] = i.description;
+    rule["notReported"] = i.not_reported;
+    rule["remediation"] = i.remediation;
+    rule["adrRefs"] = json_strings(i.adr_refs);
+    rule["tags"] = json_strings(i.tags);
+    list.push_back(std::move(rule));
   }
   return list;
 }
@@ -44,8 +64,10 @@ int run_rules(const RulesOptions& o) {
   std::string text;
   for (const auto& r : engine::all_rules()) {
     const auto& i = r->info();
-    text += i.id + "  " + i.default_severity +
-            std::string(10 - std::min<std::size_t>(9, i.default_severity.size()), ' ') + i.title + "\n";
+    const std::string severity = to_string(i.severity);
+    text.append(i.id).append("  ").append(severity).append(
+        std::string(10 - std::min<std::size_t>(9, severity.size()), ' '));
+    text.append(i.title).append("\n");
   }
   print_out(text);
   return kExitOk;
@@ -57,7 +79,10 @@ void define_rules(CLI::App& app, Action& action) {
   auto o = std::make_shared<RulesOptions>();
   auto* cmd = app.add_subcommand("rules", "Print the rule catalogue of analyze_dissonance");
   auto* md = cmd->add_flag("--markdown", o->markdown, "The catalogue as Markdown (docs/rules.md)");
-  add_json_flag(cmd, o->json, "[{id, title, severity, description, remediation, adrRefs}]")->excludes(md);
+  add_json_flag(cmd, o->json,
+                "[{id, title, severity, defaultSeverity, defaultConfidence, persona, description, notReported, "
+                "remediation, adrRefs, tags}]")
+      ->excludes(md);
   cmd->callback([&action, o] { action = [o](const Config&) { return run_rules(*o); }; });
 }
 

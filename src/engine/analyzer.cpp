@@ -9,8 +9,10 @@
 #include <utility>
 
 #include "engine/baseline.hpp"
+#include "engine/gha/gha.hpp"
 #include "engine/policy.hpp"
 #include "engine/rules/rules.hpp"
+#include "engine/walk.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -19,39 +21,16 @@ namespace pm::engine {
 namespace {
 
 constexpr std::size_t kBinaryProbeBytes = 8192;
-constexpr std::size_t kMaxEvidence = 200;
-
-bool ends_with(const std::string& s, const std::string& x) {
-  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-std::string clip(std::string s) {
-  if (s.size() > kMaxEvidence) s.resize(kMaxEvidence);
-  return s;
-}
 
 bool is_binary(const std::string& bytes) {
   return bytes.find('\0', 0) < std::min(bytes.size(), kBinaryProbeBytes);
 }
 
-bool is_workflow_source(const FileData& f) {
-  const std::string& p = f.path.relative;
-  const std::string base = std::filesystem::path(p).filename().string();
-  if (base == "action.yml" || base == "action.yaml") return true;
-  return f.kind == FileKind::kWorkflow && (ends_with(p, ".yml") || ends_with(p, ".yaml"));
-}
-
 Finding evaluation_error(const Rule& rule, const std::string& what, const std::string& type) {
-  const std::string& id = rule.info().id;
+  const std::string id(rule.info().id);
   Finding f;
   f.rule_id = id;
-  f.severity = "critical";
+  f.severity = Severity::kCritical;
   f.message = "Rule " + id + " failed during evaluate: " + what;
   f.evidence = "rule evaluation error";
   f.remediation =
@@ -93,56 +72,85 @@ std::string lexical_relative(const Workspace& ws, const std::string& given) {
   return p.generic_string();
 }
 
+// Either a rule's findings from the walk, or what it threw instead.
+std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out) {
+  try {
+    rule.evaluate(input, out);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
+// The critical finding that replaces the findings of a rule that threw.
+Finding failed_rule_finding(const Rule& rule, const std::exception_ptr& error) {
+  const std::string id(rule.info().id);
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log::warn("[rule-error] " + id + "@unknown failed during evaluate: " + e.what());
+    return evaluation_error(rule, e.what(), "std::exception");
+  } catch (...) {
+    log::warn("[rule-error] " + id + "@unknown failed during evaluate: unknown exception");
+    return evaluation_error(rule, "unknown exception", "UnknownError");
+  }
+}
+
 }  // namespace
 
 Finding parse_failure_finding(const WorkflowFile& wf) {
   const auto& err = *wf.parse_error;
-  std::string evidence;
-  if (err.line >= 1 && static_cast<std::size_t>(err.line) <= wf.line_count()) {
-    evidence = clip(trim(std::string(wf.source_line(err.line))));
-  }
-  if (evidence.empty()) evidence = clip(err.message);
-  Finding f;
-  f.rule_id = rules::kParseFailureRuleId;
-  f.severity = "high";
-  f.message = "Workflow could not be parsed: " + err.message + " (line " + std::to_string(err.line) + ")";
-  f.file = wf.path;
-  f.line = err.line;
-  f.evidence = std::move(evidence);
-  f.remediation =
-      "Fix the YAML so that GitHub (and this check) can read the workflow; a workflow that cannot be "
-      "read cannot be checked.";
-  f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
-  f.context = Json{{"title", "Workflow could not be parsed"}, {"column", err.column}};
-  return f;
+  FindingBuilder b(rules::kParseFailure);
+  b.at(wf, Position{err.line, err.column})
+      .message("Workflow could not be parsed: " + err.message + " (line " + std::to_string(err.line) + ")")
+      .context(Json{{"title", "Workflow could not be parsed"}, {"column", err.column}});
+  if (wf.line_text(err.line).empty()) b.in_file(wf.path, err.message.substr(0, 200));
+  return b.build();
 }
 
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, std::size_t file_errors) {
   AnalysisResult res;
   const auto& rules = opt.rules != nullptr ? *opt.rules : all_rules();
-  auto cancelled = [&] { return opt.cancelled && opt.cancelled(); };
+  const StopCheck stop = [&] { return opt.cancelled && opt.cancelled(); };
 
   std::vector<Finding> raw;
+  std::vector<std::string> unchecked;
   for (const auto& wf : input.workflows) {
-    if (wf.parse_error) raw.push_back(parse_failure_finding(wf));
+    if (!wf.parse_error) continue;
+    raw.push_back(parse_failure_finding(wf));
+    unchecked.push_back(wf.path);
   }
-  for (const auto& rule : rules) {
-    if (cancelled()) {
-      res.cancelled = true;
-      return res;
+  // Rules over the whole input one by one; rules over workflows together, in
+  // one walk of the files.
+  std::vector<std::vector<Finding>> found(rules.size());
+  std::vector<std::exception_ptr> errors(rules.size());
+  std::vector<WalkTarget> targets;
+  std::vector<std::size_t> target_rule;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (const auto* wr = dynamic_cast<const WorkflowRule*>(rules[i].get())) {
+      targets.push_back(WalkTarget{wr, &found[i], nullptr});
+      target_rule.push_back(i);
+    } else {
+      if (stop()) {
+        res.cancelled = true;
+        return res;
+      }
+      errors[i] = run_plain_rule(*rules[i], input, found[i]);
     }
-    res.rules_run.push_back(rule->info().id);
-    std::vector<Finding> found;
-    try {
-      rule->evaluate(input, found);
-    } catch (const std::exception& e) {
-      log::warn("[rule-error] " + rule->info().id + "@unknown failed during evaluate: " + e.what());
-      found.assign(1, evaluation_error(*rule, e.what(), "std::exception"));
-    } catch (...) {
-      log::warn("[rule-error] " + rule->info().id + "@unknown failed during evaluate: unknown exception");
-      found.assign(1, evaluation_error(*rule, "unknown exception", "UnknownError"));
+    res.rules_run.emplace_back(rules[i]->info().id);
+  }
+  if (!walk(input, targets, stop)) {
+    res.cancelled = true;
+    return res;
+  }
+  for (std::size_t t = 0; t < targets.size(); ++t) errors[target_rule[t]] = targets[t].error;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (errors[i]) {
+      raw.push_back(failed_rule_finding(*rules[i], errors[i]));
+      continue;
     }
-    for (auto& f : found) {
+    for (auto& f : found[i]) {
+      if (!reported_in(f.persona, input.persona)) continue;
       if (f.finding_id.empty()) f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
       raw.push_back(std::move(f));
     }
@@ -158,7 +166,7 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
     }
   }
   const auto by_location = [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.line, a.rule_id) < std::tie(b.file, b.line, b.rule_id);
+    return std::tie(a.file, a.line, a.column, a.rule_id) < std::tie(b.file, b.line, b.column, b.rule_id);
   };
   stable_sort_moving_once(res.findings, by_location);
   stable_sort_moving_once(res.suppressed,
@@ -169,6 +177,8 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   din.strict = input.strict;
   din.dry_run = input.dry_run;
   din.file_errors = file_errors;
+  din.unchecked_files = unchecked;
+  din.nothing_checked = !unchecked.empty() && unchecked.size() == input.files.size();
   din.timestamp = opt.timestamp.empty() ? now_iso8601_ms() : opt.timestamp;
   din.rules_evaluated = res.rules_run;
   const std::string org_repo = input.repository.owner + "/" + input.repository.name;
@@ -230,6 +240,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   input.mode = req.mode == "issue" ? "pull_request" : req.mode;
   input.strict = req.strict;
   input.dry_run = req.dry_run;
+  input.persona = req.persona;
   input.context = req.context;
   input.commit_sha = req.commit_sha;
   input.author = req.author;
@@ -281,10 +292,13 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         // bytes: a workflow keeps them as its source, the rest are dropped
         // here rather than held twice until the answer is sent.
         std::string bytes = std::exchange(file->bytes, {});
-        if (is_binary(bytes)) {
+        // A workflow or action is always parsed: one with a NUL byte is a parse
+        // finding (MD-000), not a binary file that passes unchecked.
+        const bool actions_file = gha::is_actions_path(file->path.relative);
+        if (!actions_file && is_binary(bytes)) {
           run.binary_files.push_back(given);
         } else {
-          if (is_workflow_source(*file)) {
+          if (actions_file) {
             input.workflows.push_back(
                 parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes))));
           }
@@ -331,21 +345,13 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
 
 namespace {
 
-int severity_rank(const std::string& severity) {
-  if (severity == "critical") return 3;
-  if (severity == "high") return 2;
-  if (severity == "medium") return 1;
-  return 0;
-}
-
 // Indices of the `max` most severe findings (earlier ones first among equals),
 // in their original (file and line) order.
 std::vector<std::size_t> most_severe(const std::vector<Finding>& findings, std::size_t max) {
   std::vector<std::size_t> order(findings.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return severity_rank(findings[a].severity) > severity_rank(findings[b].severity);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return findings[a].severity > findings[b].severity; });
   order.resize(std::min(max, order.size()));
   std::sort(order.begin(), order.end());
   return order;

@@ -61,7 +61,7 @@ struct AnalysisResult {
 // read) keeps the outcome from being allow.
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& options, std::size_t file_errors = 0);
 
-// Fail-closed finding (ruleId MD-000) for a workflow the parser rejected.
+// Fail-closed finding (ruleId MD-000, rules::kParseFailure) for a workflow the parser rejected.
 Finding parse_failure_finding(const WorkflowFile& wf);
 
 // Org of an analysis (PRODUCT.md §8): repository.owner when given, else the
@@ -77,6 +77,7 @@ struct AnalysisRequest {
   std::string context;
   bool strict = false;
   bool dry_run = false;
+  Persona persona = Persona::kRegular;
   std::optional<std::string> baseline_file;
   std::optional<std::string> policy_file;
   std::optional<std::string> branch_protection_file;

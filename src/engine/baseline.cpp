@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "engine/gha/gha.hpp"
 #include "engine/policy.hpp"
 
 namespace pm::engine {
@@ -32,21 +33,17 @@ Error baseline_error(const std::string& path, const std::string& field, const st
   return e;
 }
 
-bool is_workflow(const std::string& p) {
-  return starts_with(p, ".github/workflows/") && (ends_with(p, ".yml") || ends_with(p, ".yaml"));
-}
-
 }  // namespace
 
 bool is_governance_file(const std::string& path) {
-  if (is_workflow(path)) return true;
+  if (gha::is_workflow_path(path)) return true;
   if (path == "CODEOWNERS" || path == ".github/CODEOWNERS" || path == "docs/CODEOWNERS") return true;
   if (path == kDefaultPolicyPath) return true;
   return starts_with(path, "docs/adr/") && ends_with(path, ".md") && path.find('/', 9) == std::string::npos;
 }
 
-std::string drift_severity(const std::string& path) {
-  return is_workflow(path) || path == kDefaultPolicyPath ? "medium" : "low";
+Severity drift_severity(const std::string& path) {
+  return gha::is_workflow_path(path) || path == kDefaultPolicyPath ? Severity::kMedium : Severity::kLow;
 }
 
 Result<Json> parse_baseline(std::string_view text, const std::string& path) {

@@ -25,7 +25,7 @@ Result<Json> create_baseline(const Workspace& ws, const std::vector<std::string>
 // Governance files whose drift MD-005 reports: workflows, CODEOWNERS, the
 // policy file and ADRs (docs/adr/*.md). path is workspace-relative.
 bool is_governance_file(const std::string& path);
-// "medium" for workflows and the policy file, else "low".
-std::string drift_severity(const std::string& path);
+// Medium for workflows and the policy file, else low.
+Severity drift_severity(const std::string& path);
 
 }  // namespace pm::engine

@@ -3,6 +3,16 @@
 namespace pm::engine {
 
 namespace {
+
+// Names for a reason: the first few, then how many more.
+std::string listed(const std::vector<std::string>& names) {
+  constexpr std::size_t kNamed = 5;
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < kNamed; ++i) out.append(i ? ", " : "").append(names[i]);
+  if (names.size() > kNamed) out.append(" and ").append(std::to_string(names.size() - kNamed)).append(" more");
+  return out;
+}
+
 constexpr const char* kBreakerReason = "Circuit breaker tripped - too many blocks in current hour";
 constexpr const char* kDryRunReason = "Dry-run mode: would block but allowing with warning";
 }  // namespace
@@ -19,10 +29,12 @@ Thresholds thresholds(bool strict) {
 SeverityCounts count_severities(const std::vector<Finding>& findings) {
   SeverityCounts c;
   for (const auto& f : findings) {
-    if (f.severity == "critical") ++c.critical;
-    if (f.severity == "high") ++c.high;
-    if (f.severity == "medium") ++c.medium;
-    if (f.severity == "low") ++c.low;
+    switch (f.severity) {
+      case Severity::kCritical: ++c.critical; break;
+      case Severity::kHigh: ++c.high; break;
+      case Severity::kMedium: ++c.medium; break;
+      case Severity::kLow: ++c.low; break;
+    }
   }
   return c;
 }
@@ -70,6 +82,14 @@ Decision make_decision(const std::vector<Finding>& findings, const DecisionInput
   if (in.file_errors > 0 && d.outcome == "allow") {
     d.reasons.push_back("Files not analysed: " + std::to_string(in.file_errors) + " (see fileErrors)");
     d.outcome = "warn";
+  }
+  // A workflow that could not be parsed was not checked either (fail closed):
+  // say which, whatever the outcome, and never report a pass.
+  if (!in.unchecked_files.empty()) {
+    d.reasons.push_back((in.nothing_checked ? "Nothing could be checked: no file could be parsed: "
+                                            : "Not checked, could not be parsed: ") +
+                        listed(in.unchecked_files));
+    if (d.outcome == "allow") d.outcome = "warn";
   }
   if (d.outcome == "allow") {
     // The reference prints only the low count, which reads "Low: 0" for an allowed high

@@ -32,9 +32,11 @@ struct DecisionInput {
   std::string mode;  // analysis mode as the engine runs it ("issue" already mapped to "pull_request")
   bool strict = false;
   bool dry_run = false;
-  bool circuit_breaker_tripped = false;  // only consulted when the outcome would be block
-  std::size_t file_errors = 0;           // files that could not be read
-  std::string timestamp;                 // ISO-8601 ms Z
+  bool circuit_breaker_tripped = false;      // only consulted when the outcome would be block
+  std::size_t file_errors = 0;               // files that could not be read
+  std::vector<std::string> unchecked_files;  // workflows that could not be parsed (MD-000), so not checked
+  bool nothing_checked = false;              // every file read was such a workflow
+  std::string timestamp;                     // ISO-8601 ms Z
   std::vector<std::string> rules_evaluated;
 };
 

@@ -1,9 +1,10 @@
 // findingId (PRODUCT.md §8): stable across unrelated edits because it hashes
 // only the rule, the workspace-relative path and the whitespace-normalised
 // evidence, never a line number.
+#include "engine/finding.hpp"
+
 #include <cctype>
 
-#include "engine/rule.hpp"
 #include "util/crypto.hpp"
 
 namespace pm::engine {
@@ -27,6 +28,45 @@ void append_normalised_whitespace(std::string& out, const std::string& s) {
 }
 
 }  // namespace
+
+std::optional<Severity> parse_severity(std::string_view text) {
+  for (const Severity s : {Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(Confidence c) {
+  switch (c) {
+    case Confidence::kLow: return "low";
+    case Confidence::kMedium: return "medium";
+    case Confidence::kHigh: return "high";
+  }
+  return "high";
+}
+
+std::optional<Confidence> parse_confidence(std::string_view text) {
+  for (const Confidence c : {Confidence::kLow, Confidence::kMedium, Confidence::kHigh}) {
+    if (text == to_string(c)) return c;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(Persona p) {
+  switch (p) {
+    case Persona::kRegular: return "regular";
+    case Persona::kPedantic: return "pedantic";
+    case Persona::kAuditor: return "auditor";
+  }
+  return "regular";
+}
+
+std::optional<Persona> parse_persona(std::string_view text) {
+  for (const Persona p : {Persona::kRegular, Persona::kPedantic, Persona::kAuditor}) {
+    if (text == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
 
 std::string finding_id(const std::string& rule_id, const std::string& file, const std::string& evidence) {
   std::string material;

@@ -1,16 +1,10 @@
 #include "engine/policy.hpp"
 
-#include <algorithm>
-#include <array>
+#include "engine/gha/gha.hpp"
 
 namespace pm::engine {
 
 namespace {
-
-constexpr std::array<const char*, 15> kScopes = {
-    "actions", "attestations", "checks",   "contents", "deployments",   "discussions",         "id-token",
-    "issues",  "models",       "packages", "pages",    "pull-requests", "repository-projects", "security-events",
-    "statuses"};
 
 Error invalid(const std::string& what, const std::string& path, const std::string& field, const std::string& why) {
   Error e = Error::invalid_input("Invalid " + what + " " + path + ": " + (field.empty() ? "" : field + " ") + why);
@@ -71,17 +65,13 @@ Result<Policy> parse_policy(std::string_view text, const std::string& path) {
   }
   if (const auto wp = j.find("workflowPermissions"); wp != j.end()) {
     if (!wp->is_object()) return policy_error(path, "workflowPermissions", "must be an object");
+    p.workflow_permissions_set = true;
     for (const auto& [scope, level] : wp->items()) {
       const std::string field = "workflowPermissions." + scope;
-      if (std::find_if(kScopes.begin(), kScopes.end(), [&name = scope](const char* s) { return name == s; }) ==
-          kScopes.end()) {
-        return policy_error(path, field, "is not a GitHub token permission scope");
-      }
+      if (!gha::is_scope(scope)) return policy_error(path, field, "is not a GitHub token permission scope");
       if (!level.is_string()) return policy_error(path, field, "must be \"read\", \"write\" or \"none\"");
       const auto l = level.get<std::string>();
-      if (l != "read" && l != "write" && l != "none") {
-        return policy_error(path, field, "must be \"read\", \"write\" or \"none\"");
-      }
+      if (!gha::parse_level(l)) return policy_error(path, field, "must be \"read\", \"write\" or \"none\"");
       p.workflow_permissions.emplace_back(scope, l);
     }
   }

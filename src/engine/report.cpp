@@ -10,7 +10,7 @@ namespace pm::engine {
 
 namespace {
 
-void append_upper(std::string& out, const std::string& s) {
+void append_upper(std::string& out, std::string_view s) {
   for (char c : s) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
 }
 
@@ -30,8 +30,8 @@ Report make_report(int rules_checked, const std::vector<Finding>& findings) {
   Report r;
   r.rules_checked = rules_checked;
   r.violations_found = static_cast<int>(findings.size());
-  r.critical_issues = static_cast<int>(
-      std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "critical"; }));
+  r.critical_issues = static_cast<int>(std::count_if(
+      findings.begin(), findings.end(), [](const Finding& f) { return f.severity == Severity::kCritical; }));
   return r;
 }
 
@@ -55,7 +55,7 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
     out.append("\nViolations:");
     for (const auto& f : findings) {
       out.append("\n  [");
-      append_upper(out, f.severity);
+      append_upper(out, to_string(f.severity));
       out.append("] ").append(f.rule_id).append(": ").append(f.message);
     }
     if (omitted > 0) {
@@ -73,16 +73,30 @@ Json to_json(const Finding& f) {
   Json j = Json::object();
   // An ordered_json object is a vector of pairs with const keys: growing it
   // copies every value instead of moving it.
-  j.get_ref<Json::object_t&>().reserve(10);
+  j.get_ref<Json::object_t&>().reserve(17);
   j["ruleId"] = f.rule_id;
-  j["severity"] = f.severity;
+  j["severity"] = to_string(f.severity);
+  j["confidence"] = to_string(f.confidence);
   j["message"] = f.message;
   j["file"] = f.file;
   j["line"] = f.line;
+  j["column"] = f.column;
+  if (f.end_line > 0) {
+    j["endLine"] = f.end_line;
+    j["endColumn"] = f.end_column;
+  }
   j["evidence"] = f.evidence;
   j["remediation"] = f.remediation;
   j["findingId"] = f.finding_id;
   j["adrRefs"] = f.adr_refs;
+  if (f.persona != Persona::kRegular) j["persona"] = to_string(f.persona);
+  if (!f.related.empty()) {
+    Json related = Json::array();
+    for (const auto& r : f.related) {
+      related.push_back(Json{{"file", r.file}, {"line", r.line}, {"column", r.column}, {"message", r.message}});
+    }
+    j["related"] = std::move(related);
+  }
   if (f.context.is_object() && !f.context.empty()) j["context"] = f.context;
   return j;
 }

@@ -23,8 +23,10 @@ Json to_json(const Report& r);
 // (the answer's maxFindings); a last line says so.
 std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted = 0);
 
-// {ruleId, severity, message, file, line, evidence, remediation, findingId,
-// adrRefs[, context]}.
+// {ruleId, severity, confidence, message, file, line, column[, endLine,
+// endColumn], evidence, remediation, findingId, adrRefs[, persona][, related]
+// [, context]}: persona only when not regular, related and context only when
+// not empty.
 Json to_json(const Finding& f);
 
 // ADR-### ids named by the findings (adr_refs and messages), distinct, sorted.

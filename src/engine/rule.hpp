@@ -1,34 +1,22 @@
 #pragma once
 // The rule interface of analyze_dissonance. One rule per file in
-// src/engine/rules/, listed in rules/registry.cpp. A rule's id, title,
-// severity and remediation live next to its code and feed docs/rules.md.
+// src/engine/rules/, listed in rules/registry.cpp. A rule's metadata
+// (RuleInfo) is one static constant next to its code; docs/rules.md,
+// `rules --json` and get_server_info derive from it. Rules build findings with
+// FindingBuilder; rules over workflows derive from WorkflowRule (walk.hpp).
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "engine/finding.hpp"
 #include "engine/workflow.hpp"
 #include "engine/workspace.hpp"
 #include "util/json.hpp"
 
 namespace pm::engine {
-
-struct Finding {
-  std::string rule_id;   // "MD-101"
-  std::string severity;  // "critical" | "high" | "medium" | "low"
-  std::string message;
-  std::string file;      // workspace-relative path
-  int line = 0;          // 1-based, 0 when not tied to a line
-  std::string evidence;  // the offending snippet
-  std::string remediation;
-  std::string finding_id;             // finding_id(rule_id, file, evidence)
-  std::vector<std::string> adr_refs;  // e.g. "ADR-002"
-  Json context = Json::object();      // rule-specific extras
-};
-
-// PRODUCT.md §8: first 32 lowercase hex chars of SHA-256 over ruleId, the
-// workspace-relative path and the whitespace-normalised evidence, joined by NUL.
-std::string finding_id(const std::string& rule_id, const std::string& file, const std::string& evidence);
 
 struct Repository {
   std::string owner = "unknown";
@@ -45,6 +33,9 @@ struct Policy {
   bool allow_direct_pushes = false;
   // scope -> "read" | "write" | "none"; scopes not listed default to "read".
   std::vector<std::pair<std::string, std::string>> workflow_permissions;
+  // The file has `workflowPermissions`: MD-101 holds every level to this
+  // ceiling (opt-in strictness) instead of the default semantics.
+  bool workflow_permissions_set = false;
   bool loaded = false;  // false: defaults (no file)
   std::string path;     // workspace-relative, when loaded
   std::string permission_ceiling(std::string_view scope) const;
@@ -53,6 +44,7 @@ struct Policy {
 struct AnalysisInput {
   std::string mode = "pull_request";  // pull_request | issue | merge_group | drift (issue analysed as pull_request)
   bool strict = false;
+  Persona persona = Persona::kRegular;  // findings of later personas are not reported
   bool dry_run = false;
   std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
   std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
@@ -72,13 +64,18 @@ struct AnalysisInput {
   std::string context;  // free text from the client
 };
 
+// A rule's metadata, declared once as a constant next to its code.
 struct RuleInfo {
-  std::string id;
-  std::string title;
-  std::string default_severity;
-  std::string description;  // what it finds (docs/rules.md)
-  std::string remediation;
-  std::vector<std::string> adr_refs;
+  std::string_view id;  // "MD-101"
+  std::string_view title;
+  Severity severity;  // default: most of its findings
+  Confidence confidence;
+  Persona persona;                // the least persona any of its findings belongs to
+  std::string_view description;   // what it finds
+  std::string_view not_reported;  // what it deliberately does not report, and why
+  std::string_view remediation;
+  std::span<const std::string_view> adr_refs;
+  std::span<const std::string_view> tags;  // "security", "supply-chain", "governance", ...
 };
 
 class Rule {
@@ -88,6 +85,40 @@ class Rule {
   // Appends findings. May throw: the engine turns a throwing rule into a
   // critical finding (fail-closed).
   virtual void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const = 0;
+};
+
+// The one way rules (and the analyzer) build a finding: defaults from the
+// rule's metadata, a place in a file, then build(), which fills the
+// remediation, ADR references and findingId.
+//   FindingBuilder(info()).at(wf, step.uses).message("...").emit(out);
+class FindingBuilder {
+ public:
+  explicit FindingBuilder(const RuleInfo& info);
+
+  FindingBuilder& severity(Severity s);
+  FindingBuilder& confidence(Confidence c);
+  FindingBuilder& persona(Persona p);
+  // One sentence: what is wrong here, and why.
+  FindingBuilder& message(std::string m);
+  // The place in a workflow; the evidence is its trimmed source line.
+  FindingBuilder& at(const WorkflowFile& wf, Position p);
+  FindingBuilder& at(const WorkflowFile& wf, const Located& l) { return at(wf, wf.position(l)); }
+  // Where the offending span ends (same file).
+  FindingBuilder& until(Position p);
+  // A finding about a file as a whole, or about the call (file ""), with its evidence.
+  FindingBuilder& in_file(std::string file, std::string evidence);
+  FindingBuilder& related(const WorkflowFile& wf, Position p, std::string message);
+  FindingBuilder& related(const WorkflowFile& wf, const Located& l, std::string message) {
+    return related(wf, wf.position(l), std::move(message));
+  }
+  FindingBuilder& context(Json c);
+
+  Finding build();
+  void emit(std::vector<Finding>& out) { out.push_back(build()); }
+
+ private:
+  const RuleInfo& info_;
+  Finding f_;
 };
 
 // All rules, in catalogue order (MD-001..MD-005, MD-101..MD-106).

@@ -59,7 +59,7 @@ std::string upper_ascii(std::string_view s) {
 const std::vector<std::string>& catalogue_rule_ids() {
   static const std::vector<std::string> ids = [] {
     std::vector<std::string> v;
-    for (const auto& r : all_rules()) v.push_back(r->info().id);
+    for (const auto& r : all_rules()) v.emplace_back(r->info().id);
     return v;
   }();
   return ids;

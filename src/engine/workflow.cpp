@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "util/strings.hpp"
+
 namespace pm::engine {
 
 // A 1 MB workflow holds ~7 000 steps of six optional values each.
@@ -46,51 +48,143 @@ std::string WorkflowFile::line_text(int line) const {
   return std::string(l.substr(b, e - b + 1));
 }
 
-int WorkflowFile::line_of(const Located& text, std::size_t offset, std::string_view needle) const {
-  offset = std::min(offset, text.value.size());
-  int newlines = static_cast<int>(std::count(text.value.begin(), text.value.begin() + static_cast<long>(offset), '\n'));
-  int candidate = text.line + newlines;
-  if (needle.empty()) return candidate;
-  if (source_line(candidate).find(needle) != std::string_view::npos) {
-    return candidate;
+PositionCursor::PositionCursor(const WorkflowFile& wf, const Located& value)
+    : value_(value), src_text_(wf.source ? std::string_view(*wf.source) : std::string_view()) {
+  if (value.line < 1 || static_cast<std::size_t>(value.line) > wf.line_count()) {
+    lost_ = true;
+    return;
   }
-  // Folded or quoted scalar: find the same occurrence of the needle in the source.
-  std::size_t occurrence = 0;
-  for (std::size_t p = text.value.find(needle); p != std::string::npos && p < offset;
-       p = text.value.find(needle, p + needle.size())) {
-    ++occurrence;
+  std::size_t s = wf.line_starts[static_cast<std::size_t>(value.line) - 1];
+  for (int col = 1; col < value.column && s < src_text_.size() && yaml::line_break_length(src_text_, s) == 0; ++col) {
+    ++s;
+    while (s < src_text_.size() && (static_cast<unsigned char>(src_text_[s]) & 0xC0) == 0x80) ++s;
   }
-  // A scalar spans at most one source line per character of its value (plus
-  // its indicator and closing lines): the search stays within it.
-  std::size_t first = text.line >= 1 ? static_cast<std::size_t>(text.line) - 1 : 0;
-  std::size_t last = std::min(line_count(), first + text.value.size() + 2);
-  for (std::size_t i = first; i < last; ++i) {
-    const std::string_view l = source_line(static_cast<int>(i) + 1);
-    for (std::size_t p = l.find(needle); p != std::string_view::npos; p = l.find(needle, p + needle.size())) {
-      if (occurrence == 0) return static_cast<int>(i) + 1;
-      --occurrence;
-    }
-  }
-  return text.line;
+  start_ = s;
+  // A scalar spans at most one source line per character of its value, plus
+  // its indicator and closing lines.
+  const std::size_t last = std::min(wf.line_count(), static_cast<std::size_t>(value.line) + value.value.size() + 2);
+  limit_ = last < wf.line_count() ? wf.line_starts[last] : src_text_.size();
+  restart();
 }
 
-std::vector<Expression> find_expressions(std::string_view text) {
-  std::vector<Expression> out;
-  std::size_t p = text.find("${{");
-  while (p != std::string_view::npos) {
-    std::size_t end = text.find("}}", p + 3);
-    if (end == std::string_view::npos) break;
-    Expression e;
-    e.offset = p;
-    e.raw = std::string(text.substr(p, end + 2 - p));
-    for (char c : text.substr(p + 3, end - p - 3)) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-      e.normalized.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-    }
-    out.push_back(std::move(e));
-    p = text.find("${{", end + 2);
+void PositionCursor::restart() {
+  v_ = 0;
+  s_ = start_;
+  pos_ = Position{value_.line, value_.column};
+}
+
+void PositionCursor::step_source() {
+  const std::size_t brk = yaml::line_break_length(src_text_, s_);
+  if (brk > 0) {
+    s_ += brk;
+    ++pos_.line;
+    pos_.column = 1;
+    return;
   }
-  return out;
+  ++s_;
+  if (s_ < src_text_.size() && (static_cast<unsigned char>(src_text_[s_]) & 0xC0) != 0x80) ++pos_.column;
+}
+
+// A double-quoted scalar's escape at s_: skips it in the source and the
+// characters it stands for in the value. False when the text there is not an
+// escape.
+bool PositionCursor::step_escape() {
+  if (s_ + 1 >= src_text_.size()) return false;
+  if (yaml::line_break_length(src_text_, s_ + 1) > 0) {
+    // An escaped line break joins the lines: nothing in the value.
+    step_source();
+    step_source();
+    while (s_ < limit_ && (src_text_[s_] == ' ' || src_text_[s_] == '\t')) step_source();
+    return true;
+  }
+  std::size_t length = 2;
+  std::size_t produced = 1;
+  std::size_t hex = 0;
+  switch (src_text_[s_ + 1]) {
+    case 'N':
+    case '_': produced = 2; break;
+    case 'L':
+    case 'P': produced = 3; break;
+    case 'x': hex = 2; break;
+    case 'u': hex = 4; break;
+    case 'U': hex = 8; break;
+    case '0':
+    case 'a':
+    case 'b':
+    case 't':
+    case '\t':
+    case 'n':
+    case 'v':
+    case 'f':
+    case 'r':
+    case 'e':
+    case ' ':
+    case '"':
+    case '/':
+    case '\\': break;
+    default: return false;
+  }
+  if (hex > 0) {
+    std::uint32_t code = 0;
+    for (std::size_t i = 0; i < hex; ++i) {
+      if (s_ + 2 + i >= src_text_.size()) return false;
+      const char c = src_text_[s_ + 2 + i];
+      const int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+      if (d < 0) return false;
+      code = code * 16 + static_cast<std::uint32_t>(d);
+    }
+    length += hex;
+    produced = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  if (s_ + length > limit_) return false;
+  for (std::size_t i = 0; i < length; ++i) step_source();
+  v_ = std::min(v_ + produced, value_.value.size());
+  return true;
+}
+
+Position PositionCursor::at(std::size_t offset) {
+  const std::string_view v = value_.value;
+  offset = std::min(offset, v.size());
+  if (offset < v_) restart();
+  while (!lost_ && v_ < offset) {
+    if (s_ >= limit_) {
+      lost_ = true;
+      break;
+    }
+    const char vc = v[v_];
+    if (yaml::line_break_length(src_text_, s_) > 0) {
+      if (vc == '\n') ++v_;
+      step_source();
+    } else if (src_text_[s_] == vc) {
+      ++v_;
+      step_source();
+    } else if (src_text_[s_] != '\\' || !step_escape()) {
+      step_source();
+    }
+  }
+  if (lost_) return Position{value_.line, value_.column};
+  // Settle on the source character that stands for value[offset].
+  if (offset < v.size()) {
+    const char vc = v[offset];
+    while (s_ < limit_) {
+      const bool brk = yaml::line_break_length(src_text_, s_) > 0;
+      if ((brk && vc == '\n') || (!brk && src_text_[s_] == vc)) break;
+      if (!brk && src_text_[s_] == '\\') {
+        // An escaped line break stands for nothing: go on after it; any
+        // other escape stands for the character asked for.
+        if (s_ + 1 < src_text_.size() && yaml::line_break_length(src_text_, s_ + 1) > 0) {
+          step_escape();
+          continue;
+        }
+        break;
+      }
+      step_source();
+    }
+  }
+  return pos_;
 }
 
 namespace {
@@ -102,7 +196,8 @@ using yaml::Node;
 // is copied once into the file's text store.
 class Values {
  public:
-  explicit Values(std::string_view source) : source_(source) {}
+  Values(std::string_view source, const std::vector<std::uint32_t>& line_starts)
+      : source_(source), line_starts_(line_starts) {}
 
   std::string_view keep(std::string_view v) {
     if (v.empty()) return {};
@@ -116,12 +211,19 @@ class Values {
   // The store to hand to the WorkflowFile (null when nothing was copied).
   std::shared_ptr<const TextStore> store() && { return std::move(store_); }
 
-  // A scalar value with the line its text starts on: block scalars (| and >)
-  // start on the line after their indicator.
+  // A scalar value where its text starts: block scalars (| and >) on the
+  // line after their indicator, after its indentation; quoted ones after the
+  // quote.
   Located located(const Node& n) {
     int line = n.line;
-    if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) ++line;
-    return Located{keep(n.value()), line};
+    int column = n.column;
+    if (n.style == yaml::ScalarStyle::kLiteral || n.style == yaml::ScalarStyle::kFolded) {
+      ++line;
+      column = 1 + indentation(line);
+    } else if (n.style == yaml::ScalarStyle::kSingleQuoted || n.style == yaml::ScalarStyle::kDoubleQuoted) {
+      ++column;
+    }
+    return Located{keep(n.value()), line, column};
   }
 
   OptionalLocated scalar_of(const Node* v) {
@@ -143,7 +245,19 @@ class Values {
   }
 
  private:
+  // Leading spaces of source line `line` (1-based; 0 when out of range).
+  int indentation(int line) const {
+    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return 0;
+    int n = 0;
+    for (std::size_t i = line_starts_[static_cast<std::size_t>(line) - 1]; i < source_.size() && source_[i] == ' ';
+         ++i) {
+      ++n;
+    }
+    return n;
+  }
+
   std::string_view source_;
+  const std::vector<std::uint32_t>& line_starts_;
   std::shared_ptr<TextStore> store_;
 };
 
@@ -178,15 +292,32 @@ const Node* find_on(const Node& root, int& key_line) {
 
 void parse_triggers(const Node& on, Values& values, std::vector<Located>& out) {
   if (on.is_scalar()) {
-    if (!on.is_null()) out.push_back(Located{values.keep(on.value()), on.line});
+    if (!on.is_null()) out.push_back(values.located(on));
   } else if (on.is_sequence()) {
     for (const auto& item : on.items()) {
-      if (item.is_scalar() && !item.is_null()) out.push_back(Located{values.keep(item.value()), item.line});
+      if (item.is_scalar() && !item.is_null()) out.push_back(values.located(item));
     }
   } else {
     for (const auto& [k, v] : on.entries()) {
-      if (k.is_scalar()) out.push_back(Located{values.keep(k.value()), k.line});
+      if (k.is_scalar()) out.push_back(values.located(k));
     }
+  }
+}
+
+// The inputs declared in a mapping of input names to their definitions.
+void parse_inputs(const Node* inputs, InputSource source, Values& values, std::vector<Input>& out) {
+  if (!inputs || !inputs->is_mapping()) return;
+  for (const auto& [k, v] : inputs->entries()) {
+    if (!k.is_scalar()) continue;
+    Input in;
+    in.name = values.keep(k.value());
+    in.source = source;
+    in.line = k.line;
+    in.column = k.column;
+    if (const OptionalLocated type = v.is_mapping() ? values.scalar_field(v, "type") : std::nullopt) {
+      in.type = type->value;
+    }
+    out.push_back(in);
   }
 }
 
@@ -196,12 +327,14 @@ Permissions parse_permissions(const Node& root, Values& values, std::string_view
     if (!k.is_scalar() || k.value() != key) continue;
     p.present = true;
     p.line = k.line;
+    p.column = k.column;
     if (v.is_scalar()) {
       if (!v.is_null()) p.shorthand = values.keep(v.value());
     } else if (v.is_mapping()) {
       for (const auto& [sk, sv] : v.entries()) {
         if (sk.is_scalar() && sv.is_scalar()) {
-          p.scopes.emplace_back(values.keep(sk.value()), Located{values.keep(sv.value()), sk.line});
+          // The level, where its scope is written (the line a finding cites).
+          p.scopes.emplace_back(values.keep(sk.value()), Located{values.keep(sv.value()), sk.line, sk.column});
         }
       }
     }
@@ -244,15 +377,69 @@ OptionalLocated image_of(const Node* n, Values& values) {
   return std::nullopt;
 }
 
-constexpr std::array<std::string_view, 11> kJobKeys = {
-    "name", "uses", "if", "secrets", "environment", "container", "services", "needs", "env", "outputs", "steps"};
+bool has_expression(const Node& n) {
+  return n.is_scalar() && n.value().find("${{") != std::string_view::npos;
+}
+
+// A matrix value (a scalar, or one level of mapping as `key.sub`).
+void add_matrix_value(std::string_view key, const Node& v, Values& values, Matrix& m) {
+  if (v.is_scalar()) {
+    m.values.push_back(MatrixValue{values.keep(key), values.located(v)});
+    return;
+  }
+  for (const auto& [sk, sv] : v.entries()) {
+    if (sk.is_scalar() && sv.is_scalar()) {
+      const std::string sub = std::string(key) + "." + std::string(sk.value());
+      m.values.push_back(MatrixValue{values.keep(sub), values.located(sv)});
+    }
+  }
+}
+
+std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values) {
+  if (!strategy || !strategy->is_mapping()) return nullptr;
+  for (const auto& [key, v] : strategy->entries()) {
+    if (!key.is_scalar() || key.value() != "matrix") continue;
+    auto m = std::make_shared<Matrix>();
+    m->line = key.line;
+    m->column = key.column;
+    if (v.is_scalar()) {
+      m->from_expression = has_expression(v);
+      return m;
+    }
+    for (const auto& [k, val] : v.entries()) {
+      if (!k.is_scalar() || k.value() == "exclude") continue;
+      if (k.value() == "include") {
+        if (has_expression(val)) m->expression_keys.push_back(values.keep(k.value()));
+        for (const auto& entry : val.items()) {
+          for (const auto& [ik, iv] : entry.entries()) {
+            if (ik.is_scalar()) add_matrix_value(ik.value(), iv, values, *m);
+          }
+        }
+        continue;
+      }
+      if (has_expression(val)) {
+        m->expression_keys.push_back(values.keep(k.value()));
+      } else if (val.is_scalar()) {
+        add_matrix_value(k.value(), val, values, *m);
+      }
+      for (const auto& item : val.items()) add_matrix_value(k.value(), item, values, *m);
+    }
+    return m;
+  }
+  return nullptr;
+}
+
+constexpr std::array<std::string_view, 12> kJobKeys = {"name",        "uses",      "if",       "secrets",
+                                                       "environment", "container", "services", "needs",
+                                                       "env",         "outputs",   "steps",    "strategy"};
 
 Job parse_job(const Node& key, const Node& n, Values& values) {
   Job j;
   j.id = values.keep(key.value());
   j.line = key.line;
+  j.column = key.column;
   if (!n.is_mapping()) return j;
-  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, outputs, steps] =
+  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, outputs, steps, strategy] =
       first_values(n, kJobKeys);
   j.name = values.scalar_of(name);
   j.permissions = parse_permissions(n, values);
@@ -290,6 +477,7 @@ Job parse_job(const Node& key, const Node& n, Values& values) {
   j.env = values.scalar_map(env);
   j.outputs = values.scalar_map(outputs);
   parse_steps(steps, values, j.steps);
+  j.matrix = parse_matrix(strategy, values);
   return j;
 }
 
@@ -323,10 +511,13 @@ std::vector<std::uint32_t> line_starts_of(std::string_view text) {
 
 // action.yml / action.yaml: a composite action's steps become one pseudo-job.
 void parse_action(const Node& root, const Node& runs, Values& values, WorkflowFile& wf) {
+  wf.is_action = true;
   wf.name = values.scalar_field(root, "name");
+  parse_inputs(root.get("inputs"), InputSource::kAction, values, wf.inputs);
   Job j;
   j.id = "runs";
   j.line = runs.line;
+  j.column = runs.column;
   if (runs.is_mapping()) {
     const Node* using_node = runs.get("using");
     wf.is_composite_action = using_node && using_node->is_scalar() && using_node->value() == "composite";
@@ -337,6 +528,67 @@ void parse_action(const Node& root, const Node& runs, Values& values, WorkflowFi
     }
   }
   wf.jobs.push_back(std::move(j));
+}
+
+}  // namespace
+
+namespace {
+
+bool continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+
+// Length of the valid UTF-8 sequence at text[i] (not NUL), 0 when there is none.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto b = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
+  const unsigned char c = b(0);
+  if (c == 0) return 0;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return continuation(b(1)) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && continuation(b(2)) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && continuation(b(2)) && continuation(b(3)) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Offset of the first NUL byte or invalid UTF-8 sequence, npos when the text
+// is valid. Eight ASCII bytes without a NUL are taken at once.
+std::size_t first_invalid_byte(std::string_view text) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, text.data() + i, 8);
+      if ((w & kHigh) == 0 && ((w - kOnes) & ~w & kHigh) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const std::size_t n = utf8_sequence(text, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+// Line and column (characters) of byte `offset`.
+Position position_of(const std::vector<std::uint32_t>& line_starts, std::string_view text, std::size_t offset) {
+  const auto it = std::upper_bound(line_starts.begin(), line_starts.end(), static_cast<std::uint32_t>(offset));
+  const auto line = static_cast<std::size_t>(it - line_starts.begin());
+  int column = 1;
+  for (std::size_t i = line_starts[line - 1]; i < offset; ++i) {
+    if (!continuation(static_cast<unsigned char>(text[i]))) ++column;
+  }
+  return Position{static_cast<int>(line), column};
 }
 
 }  // namespace
@@ -356,6 +608,15 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
   }
   wf.line_starts = line_starts_of(text);
   wf.source = std::move(source);
+  // GitHub reads workflows as UTF-8 text: a file that is not would otherwise
+  // reach the rules half-read (or be taken for binary) and pass unchecked.
+  if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
+    const Position at = position_of(wf.line_starts, text, bad);
+    wf.parse_error = yaml::ParseError{str_cat({text[bad] == '\0' ? "a NUL byte" : "invalid UTF-8", " at byte offset ",
+                                               std::to_string(bad), ": a workflow must be UTF-8 text"}),
+                                      at.line, at.column};
+    return wf;
+  }
   yaml::ParseResult parsed = yaml::parse(text);
   if (parsed.error) {
     wf.parse_error = std::move(parsed.error);
@@ -376,7 +637,7 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
     wf.parse_error = yaml::ParseError{"the top level of a workflow must be a mapping", root->line, root->column};
     return wf;
   }
-  Values values(text);
+  Values values(text, wf.line_starts);
   const Node* runs = root->get("runs");
   if (runs && !root->get("jobs")) {
     parse_action(*root, *runs, values, wf);
@@ -386,6 +647,12 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
     if (const Node* on = find_on(*root, on_line)) {
       wf.on_line = on_line;
       parse_triggers(*on, values, wf.triggers);
+      if (const Node* call = on->get("workflow_call"); call && call->is_mapping()) {
+        parse_inputs(call->get("inputs"), InputSource::kWorkflowCall, values, wf.inputs);
+      }
+      if (const Node* dispatch = on->get("workflow_dispatch"); dispatch && dispatch->is_mapping()) {
+        parse_inputs(dispatch->get("inputs"), InputSource::kWorkflowDispatch, values, wf.inputs);
+      }
     }
     wf.permissions = parse_permissions(*root, values);
     wf.env = values.scalar_map(root->get("env"));

@@ -32,15 +32,24 @@ class TextStore {
   std::size_t used_ = 0;      // of the last chunk
 };
 
+// A scalar value and where it starts: its first character (for a block
+// scalar, the first character of its first content line).
 struct Located {
   std::string_view value;
   int line = 0;
+  int column = 0;  // 1-based, in characters (code points), as YAML counts them
+};
+
+// A place in the file: 1-based line and column (characters).
+struct Position {
+  int line = 0;
+  int column = 0;
 };
 
 // An optional Located in the Located's own 24 bytes (std::optional would add
-// 8 for its flag, to each of the ~10 optional fields of every step and job):
-// absent is a line of -1. The part of std::optional's interface the model's
-// readers use.
+// 8 for its flag, to each of the ~10 optional fields of every step and job;
+// the column fits in the padding after the line): absent is a line of -1. The part of std::optional's interface the
+// model's readers use.
 class OptionalLocated {
  public:
   OptionalLocated() = default;
@@ -58,13 +67,14 @@ class OptionalLocated {
   }
 
  private:
-  static constexpr Located kAbsent{{}, -1};
+  static constexpr Located kAbsent{{}, -1, 0};
   Located v_ = kAbsent;
 };
 
 struct Permissions {
   bool present = false;  // a permissions: key exists at this level
-  int line = 0;
+  int line = 0;          // of the permissions: key
+  int column = 0;
   // "read-all" | "write-all" | "" (per-scope map or empty mapping {})
   std::string_view shorthand;
   // scope -> level ("read" | "write" | "none"), each with its line
@@ -83,9 +93,27 @@ struct Step {
   int line = 0;  // line of the step's first key
 };
 
+// A job's `strategy.matrix`: the literal values of its keys (the lists, one
+// level of mapping inside them as `key.sub`, and the entries of `include:`),
+// each where it is written. `exclude:` only removes combinations.
+struct MatrixValue {
+  std::string_view key;  // "image", or "config.image" for a mapping inside a list
+  Located value;
+};
+struct Matrix {
+  int line = 0;  // of the matrix: key
+  int column = 0;
+  // The matrix is one expression (`matrix: ${{ fromJSON(...) }}`): nothing is known.
+  bool from_expression = false;
+  std::vector<MatrixValue> values;
+  // Keys given by an expression (`os: ${{ fromJSON(needs.a.outputs.os) }}`).
+  std::vector<std::string_view> expression_keys;
+};
+
 struct Job {
   std::string_view id;
   int line = 0;
+  int column = 0;
   OptionalLocated name;
   Permissions permissions;
   OptionalLocated uses;                                       // reusable workflow call
@@ -99,10 +127,23 @@ struct Job {
   std::vector<std::pair<std::string_view, Located>> env;
   std::vector<std::pair<std::string_view, Located>> outputs;  // job outputs (`needs.<id>.outputs.<name>`)
   std::vector<Step> steps;
+  std::shared_ptr<const Matrix> matrix;  // null without strategy.matrix (most jobs)
+};
+
+// An input of a reusable workflow (on.workflow_call.inputs), a manually run
+// one (on.workflow_dispatch.inputs) or an action (inputs:).
+enum class InputSource : std::uint8_t { kWorkflowCall, kWorkflowDispatch, kAction };
+struct Input {
+  std::string_view name;
+  std::string_view type;  // "string", "boolean", "number", "choice", "environment"; "" when not given
+  InputSource source = InputSource::kWorkflowCall;
+  int line = 0;
+  int column = 0;
 };
 
 struct WorkflowFile {
   std::string path;                  // workspace-relative
+  bool is_action = false;            // an action's metadata (runs:, no jobs:): its steps are the pseudo-job "runs"
   bool is_composite_action = false;  // action.yml with runs.using: composite
   OptionalLocated name;
   // Trigger event names with their lines, whatever shape `on:` had
@@ -112,6 +153,7 @@ struct WorkflowFile {
   Permissions permissions;  // workflow level
   std::vector<std::pair<std::string_view, Located>> env;
   std::vector<Job> jobs;
+  std::vector<Input> inputs;
   // Set when the YAML could not be parsed (the rules then report it).
   std::optional<yaml::ParseError> parse_error;
   // The raw source, for evidence snippets, shared by copies of this file, and
@@ -126,22 +168,40 @@ struct WorkflowFile {
   std::string_view source_line(int line) const;
 
   bool has_trigger(const std::string& event) const;
-  // The source line of the `needle` found at byte `offset` of `text` (a value
-  // of this file, e.g. a step's run script). Exact for literal block scalars
-  // (`run: |`); for folded or quoted multi-line scalars the line is found by
-  // searching the source lines for the same occurrence of `needle`.
-  int line_of(const Located& text, std::size_t offset, std::string_view needle) const;
   // The trimmed source line `line` (1-based), "" when out of range.
   std::string line_text(int line) const;
+  // Where the Located starts in the source.
+  Position position(const Located& at) const { return {at.line, at.column}; }
 };
 
-// A `${{ ... }}` expression inside a value.
-struct Expression {
-  std::size_t offset = 0;  // of "${{" in the value
-  std::string raw;         // "${{ ... }}" as written
-  std::string normalized;  // inner text, lower-case, whitespace removed
+// Source positions of byte offsets into one value of a WorkflowFile, for
+// findings inside multi-line scripts. The value and the source are walked
+// together from where the value starts: a value character is matched with the
+// next equal source character, skipping what YAML drops (indentation, line
+// folding, quotes, escapes). Ascending offsets cost time linear in the value's
+// extent in the source, however many are asked; a lower offset restarts the
+// walk. Exact for literal and plain scalars, exact for folded and quoted ones
+// as long as the text itself (not its line breaks) carries the offset.
+class PositionCursor {
+ public:
+  PositionCursor(const WorkflowFile& wf, const Located& value);
+  Position at(std::size_t offset);
+
+ private:
+  void restart();
+  // Consumes the source byte(s) at src_ (a whole line break at once).
+  void step_source();
+  bool step_escape();
+
+  Located value_;
+  std::string_view src_text_;
+  std::size_t start_ = 0;  // source offset where the value starts
+  std::size_t limit_ = 0;  // the walk does not pass this source offset
+  std::size_t v_ = 0;      // value offset reached
+  std::size_t s_ = 0;      // source offset aligned with v_
+  Position pos_;           // of s_
+  bool lost_ = false;      // the source ran out before the value: answer the value's start
 };
-std::vector<Expression> find_expressions(std::string_view text);
 
 // Builds the model from a file's text. Never throws on bad input: syntax
 // errors and shape errors land in parse_error.

@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/gha/gha.hpp"
 #include "util/error.hpp"
 
 namespace pm::l0 {
@@ -45,7 +46,9 @@ struct SchemaHashInput {
 bool check_schema_hash(const SchemaHashInput& in) noexcept;
 
 // ---- L0-002 permission_bits ---------------------------------------------
-enum class Level : std::uint8_t { kNone = 0, kRead = 1, kWrite = 2 };
+// The GitHub Actions model's levels and ranking (engine/gha), shared with
+// MD-101 and the ADR max-permissions check.
+using Level = engine::gha::Level;
 
 // One permission grant found in a workflow (a scope at workflow or job level,
 // or a read-all/write-all shorthand), with the ceiling the policy allows for it.

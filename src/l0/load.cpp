@@ -18,7 +18,7 @@ bool ends_with(const std::string& s, const char* suffix) {
 // Ceiling for a read-all/write-all shorthand: the lowest ceiling of any scope.
 Level shorthand_ceiling(const engine::Policy& policy) {
   Level c = Level::kRead;
-  for (const auto& [scope, level] : policy.workflow_permissions) c = std::min(c, parse_level(level));
+  for (const auto& [scope, level] : policy.workflow_permissions) c = std::min(c, engine::gha::level_of(level));
   return c;
 }
 
@@ -30,28 +30,21 @@ void add_permissions(const engine::Permissions& p, std::string_view job, const e
     Grant g;
     g.line = p.line;
     g.ceiling = shorthand_ceiling(policy);
-    if (p.shorthand == "read-all") {
-      g.level = Level::kRead;
-    } else {
-      // write-all, or a value GitHub does not define: never least privilege.
-      g.level = Level::kWrite;
-      g.write_all = true;
-    }
+    // write-all, or a value GitHub does not define (counted as write-all): never least privilege.
+    g.level = engine::gha::broadest(p);
+    g.write_all = g.level == Level::kWrite;
     out.grants.push_back(g);
-    out.sites.push_back({"permissions", std::string(p.shorthand), to_string(g.ceiling), std::string(job)});
+    out.sites.push_back({"permissions", std::string(p.shorthand), engine::gha::to_string(g.ceiling), std::string(job)});
   }
   for (const auto& [scope, level] : p.scopes) {
     Grant g;
-    g.level = parse_level(level.value);
+    g.level = engine::gha::level_of(level.value);
     g.ceiling = ceiling_of(policy, scope);
     g.line = level.line != 0 ? level.line : p.line;
     out.grants.push_back(g);
-    out.sites.push_back({std::string(scope), std::string(level.value), to_string(g.ceiling), std::string(job)});
+    out.sites.push_back(
+        {std::string(scope), std::string(level.value), engine::gha::to_string(g.ceiling), std::string(job)});
   }
-}
-
-bool looks_like_workflow(const engine::WorkflowFile& wf) {
-  return !wf.parse_error && !wf.is_composite_action && !wf.jobs.empty() && !wf.triggers.empty();
 }
 
 std::int64_t seconds_to_ms(double s) {
@@ -68,23 +61,8 @@ Result<engine::FileData> read_required(const engine::Workspace& ws, const std::s
 
 }  // namespace
 
-const char* to_string(Level l) {
-  switch (l) {
-    case Level::kNone: return "none";
-    case Level::kRead: return "read";
-    case Level::kWrite: return "write";
-  }
-  return "write";
-}
-
-Level parse_level(std::string_view level) {
-  if (level == "none") return Level::kNone;
-  if (level == "read") return Level::kRead;
-  return Level::kWrite;
-}
-
 Level ceiling_of(const engine::Policy& policy, std::string_view scope) {
-  return parse_level(policy.permission_ceiling(scope));
+  return engine::gha::level_of(policy.permission_ceiling(scope));
 }
 
 bool normalise_expected_hash(const std::string& given, SchemaHashInput& out) {
@@ -151,7 +129,7 @@ Result<Inputs> load(const Request& req, const LoadEnv& env) {
         in.file_errors.push_back({path, resolved.error().code});
         continue;
       }
-      const bool workflow_path = engine::classify(resolved->relative) == engine::FileKind::kWorkflow;
+      const bool workflow_path = engine::gha::is_workflow_path(resolved->relative);
       const bool yaml = ends_with(resolved->relative, ".yml") || ends_with(resolved->relative, ".yaml");
       if (!req.wants(Invariant::kPermissionBits) || (!workflow_path && !yaml)) {
         ++readable;
@@ -164,7 +142,7 @@ Result<Inputs> load(const Request& req, const LoadEnv& env) {
       }
       ++readable;
       const auto wf = engine::parse_workflow(f->path.relative, f->bytes);
-      if (workflow_path || looks_like_workflow(wf))
+      if (workflow_path || engine::gha::is_workflow(wf))
         in.workflows.push_back(extract_permissions(path, f->path.relative, wf, env.policy));
     }
     const bool other_inputs = in.schema || !req.workflow_files.empty() || req.drift || req.nonce || req.contraction;

@@ -101,8 +101,6 @@ WorkflowCheck extract_permissions(const std::string& given, const std::string& r
 
 // Ceiling of a scope under the policy file (unlisted scopes: read).
 Level ceiling_of(const engine::Policy& policy, std::string_view scope);
-Level parse_level(std::string_view level);  // unknown text counts as write (fail closed)
-const char* to_string(Level l);
 
 // Hex digest helpers: lowercase, 8..64 hex chars.
 bool normalise_expected_hash(const std::string& given, SchemaHashInput& out);

@@ -72,6 +72,12 @@ Json input_schema() {
       "commitSha": {"type": "string", "minLength": 1, "description": "Commit SHA under analysis (audit trail)."},
       "author": {"type": "string", "minLength": 1, "description": "Author of the change (audit trail)."},
       "prNumber": {"type": "integer", "minimum": 1, "description": "Pull request number."},
+      "persona": {
+        "type": "string",
+        "enum": ["regular", "pedantic", "auditor"],
+        "default": "regular",
+        "description": "Which findings to report and count: regular (what established workflow linters report by default), pedantic (adds hardening findings such as tag-pinned first-party actions and workflow-level grants in single-job workflows) or auditor (everything)."
+      },
       "maxFindings": {
         "type": "integer",
         "minimum": 0,
@@ -96,6 +102,8 @@ engine::AnalysisRequest to_request(const Json& args) {
   req.context = opt_string(args, "context").value_or("");
   req.strict = args.value("strict", false);
   req.dry_run = args.value("dryRun", false);
+  req.persona =
+      engine::parse_persona(opt_string(args, "persona").value_or("regular")).value_or(engine::Persona::kRegular);
   req.baseline_file = opt_string(args, "baselineFile");
   req.policy_file = opt_string(args, "policyFile");
   req.branch_protection_file = opt_string(args, "branchProtectionFile");

@@ -76,21 +76,29 @@ TEST_F(Scan, PlainReportShowsEachFindingWithItsSourceLineAndGatesWithOne) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
   EXPECT_EQ(r.out.find('\033'), std::string::npos) << "no colour when stdout is not a terminal";
-  EXPECT_NE(r.out.find(".github/workflows/ci.yml:10:11: critical MD-103 [high confidence] Job 'build' of a "
+  EXPECT_NE(r.out.find(".github/workflows/ci.yml:10:16: critical MD-103 [high confidence] Job 'build' of a "
                        "`pull_request_target` workflow checks out pull-request-controlled code"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find(" 10 |           ref: ${{ github.event.pull_request.head.sha }}\n"
-                       "    |           ^\n"),
+                       "    |                ^\n"
+                       "   related: .github/workflows/ci.yml:1:5 the `pull_request_target` trigger\n"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find(".github/workflows/ci.yml:8:7: low MD-105 [high confidence]"), std::string::npos);
-  EXPECT_NE(r.out.find(".github/workflows/ci.yml:11:7: high MD-104 [high confidence]"), std::string::npos);
+  EXPECT_NE(r.out.find(".github/workflows/ci.yml:11:20: high MD-104 [high confidence]"), std::string::npos);
   EXPECT_NE(r.out.find("   = fix: Use the `pull_request` trigger"), std::string::npos);
   EXPECT_NE(r.out.find("note: scanned 1 workflow, 0 composite actions, 0 dependabot files\n"), std::string::npos);
-  const std::string summary = "\n3 findings (1 critical, 1 high, 1 low) in 1 file\n";
+  EXPECT_EQ(r.out.find("MD-105"), std::string::npos) << "a tag-pinned first-party action is pedantic";
+  std::string summary = "\n2 findings (1 critical, 1 high) in 1 file\n";
   EXPECT_EQ(r.out.substr(r.out.size() - std::min(r.out.size(), summary.size())), summary) << "the summary ends it";
-  EXPECT_LT(r.out.find("ci.yml:8:7"), r.out.find("ci.yml:10:11")) << "file and line order";
+
+  auto pedantic = scan({"--persona", "pedantic"});
+  EXPECT_EQ(pedantic.exit_code, 1);
+  EXPECT_NE(pedantic.out.find(".github/workflows/ci.yml:8:15: low MD-105 [high confidence]"), std::string::npos)
+      << pedantic.out;
+  summary = "\n3 findings (1 critical, 1 high, 1 low) in 1 file\n";
+  EXPECT_EQ(pedantic.out.substr(pedantic.out.size() - std::min(pedantic.out.size(), summary.size())), summary);
+  EXPECT_LT(pedantic.out.find("ci.yml:8:15"), pedantic.out.find("ci.yml:10:16")) << "file and line order";
 }
 
 TEST_F(Scan, CleanRepositoryExitsZero) {
@@ -106,7 +114,7 @@ TEST_F(Scan, CleanRepositoryExitsZero) {
 
 TEST_F(Scan, ThresholdsDecideWhatIsReportedAndWhatFails) {
   repo_.write(".github/workflows/ci.yml", kRisky);
-  auto critical = scan({"--min-severity", "critical"});
+  auto critical = scan({"--min-severity", "critical", "--persona", "pedantic"});
   EXPECT_EQ(critical.exit_code, 1);
   EXPECT_NE(critical.out.find("1 finding (1 critical) in 1 file; 2 below --min-severity critical / --min-confidence "
                               "low not shown"),
@@ -117,11 +125,13 @@ TEST_F(Scan, ThresholdsDecideWhatIsReportedAndWhatFails) {
   repo_.write(".github/workflows/ci.yml",
               "on: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
               "      - uses: actions/checkout@v4\n");
-  auto low_only = scan({"--min-severity", "medium"});
+  auto low_only = scan({"--min-severity", "medium", "--persona", "pedantic"});
   EXPECT_EQ(low_only.exit_code, 0) << "only a finding below the threshold: clean";
   EXPECT_NE(low_only.out.find("No findings; 1 below --min-severity medium"), std::string::npos) << low_only.out;
-  EXPECT_EQ(scan({"--min-severity", "low"}).exit_code, 1);
-  EXPECT_EQ(scan({"--min-confidence", "high"}).exit_code, 1) << "the finding is of high confidence";
+  EXPECT_EQ(scan({"--min-severity", "low", "--persona", "pedantic"}).exit_code, 1);
+  EXPECT_EQ(scan({"--min-confidence", "high", "--persona", "pedantic"}).exit_code, 1)
+      << "the finding is of high confidence";
+  EXPECT_EQ(scan({"--min-severity", "low"}).exit_code, 0) << "the finding is not reported in the regular persona";
   EXPECT_EQ(scan({"--min-severity", "severe"}).exit_code, 2);
 }
 
@@ -154,13 +164,13 @@ TEST_F(Scan, FindingsAreTheToolsFindings) {
   std::sort(from_tool.begin(), from_tool.end());
   std::sort(from_scan.begin(), from_scan.end());
   EXPECT_EQ(from_scan, from_tool);
-  EXPECT_EQ(from_scan.size(), 3u);
+  EXPECT_EQ(from_scan.size(), 2u);
 }
 
 TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
   repo_.write(".github/workflows/ci.yml",
               "on: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
-              "      - uses: actions/checkout@v4\n");
+              "      - uses: octo-org/setup-tool@v1\n");
   auto before = scan({"--json"});
   ASSERT_EQ(before.exit_code, 1);
   const std::string id = Json::parse(before.out)["findings"][0]["findingId"];
@@ -172,7 +182,7 @@ TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
   auto after = scan({"--repository", "acme/app"});
   EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
   EXPECT_NE(
-      after.out.find("suppressed: .github/workflows/ci.yml:8:7 MD-105 (fp-store: pinned by the org's mirror (bob))"),
+      after.out.find("suppressed: .github/workflows/ci.yml:8:15 MD-105 (fp-store: pinned by the org's mirror (bob))"),
       std::string::npos)
       << after.out;
   EXPECT_NE(after.out.find("No findings; 1 suppressed"), std::string::npos) << after.out;
@@ -192,7 +202,7 @@ TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
 TEST_F(Scan, SarifDescribesRulesAndResultsForCodeScanning) {
   repo_.write(".github/workflows/ci.yml", kRisky);
   const std::string out = repo_.path() + "/results.sarif";
-  auto r = scan({"--format", "sarif", "--output", out});
+  auto r = scan({"--format", "sarif", "--output", out, "--persona", "pedantic"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(r.out.empty()) << "the report went to --output";
   const Json sarif = Json::parse(slurp(out));
@@ -219,8 +229,8 @@ TEST_F(Scan, SarifDescribesRulesAndResultsForCodeScanning) {
   const Json& loc = critical["locations"][0]["physicalLocation"];
   EXPECT_EQ(loc["artifactLocation"]["uri"], ".github/workflows/ci.yml");
   EXPECT_EQ(loc["region"]["startLine"], 10);
-  EXPECT_EQ(loc["region"]["startColumn"], 11);
-  EXPECT_EQ(loc["region"]["snippet"]["text"], "ref: ${{ github.event.pull_request.head.sha }}");
+  EXPECT_EQ(loc["region"]["startColumn"], 16);
+  EXPECT_EQ(loc["region"]["snippet"]["text"], "${{ github.event.pull_request.head.sha }}");
   EXPECT_EQ(critical["partialFingerprints"]["phaseMirrorFindingId/v1"].get<std::string>().size(), 32u);
   EXPECT_EQ(run["results"][0]["level"], "note") << "a low finding";
   EXPECT_EQ(run["invocations"][0]["executionSuccessful"], true);
@@ -231,7 +241,7 @@ TEST_F(Scan, GithubFormatWritesWorkflowCommands) {
   auto r = scan({"--format", "github", "--min-severity", "critical"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
-            "::error file=.github/workflows/ci.yml,line=10,col=11,title=MD-103 (critical%2C high confidence)::Job "
+            "::error file=.github/workflows/ci.yml,line=10,col=16,title=MD-103 (critical%2C high confidence)::Job "
             "'build' of a `pull_request_target` workflow checks out pull-request-controlled code "
             "(`github.event.pull_request.head.sha`) with the base repository's token and secrets%0AFix: Use the "
             "`pull_request` trigger for building untrusted code; if `pull_request_target`/`workflow_run` is needed, "
@@ -297,7 +307,7 @@ TEST_F(Scan, RootPathsGlobsAndExcludes) {
   TempDir elsewhere;
   auto from_outside = scan({repo_.path(), "--no-adr"}, {}, elsewhere.path());
   EXPECT_EQ(from_outside.exit_code, 1);
-  EXPECT_NE(from_outside.out.find("\n.github/workflows/risky.yml:10:11: critical MD-103"), std::string::npos)
+  EXPECT_EQ(from_outside.out.rfind(".github/workflows/risky.yml:10:16: critical MD-103", 0), 0u)
       << "a repository given as the one PATH is the root: paths stay relative\n"
       << from_outside.out;
   auto with_root = scan({"--root", repo_.path(), ".github/workflows/clean.yml"}, {}, elsewhere.path());

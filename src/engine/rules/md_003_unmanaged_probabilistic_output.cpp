@@ -3,10 +3,12 @@
 #include <array>
 #include <string_view>
 
+#include "engine/expr/expr.hpp"
 #include "engine/rules/rules.hpp"
 #include "util/strings.hpp"
 
 namespace pm::engine::rules {
+namespace md_003 {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -32,11 +34,15 @@ constexpr std::array<std::string_view, 7> kModelApis = {
     "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "gh models run", "bedrock-runtime",
     "ollama run",     "openai.azure.com"};
 
-bool is_ai_action(std::string_view uses) {
-  std::string u = lower(uses.substr(0, uses.find('@')));
-  for (auto k : kKnownAiActions) {
-    if (u.rfind(k, 0) == 0) return true;
-  }
+bool known_ai_action(std::string_view uses) {
+  const std::string u = lower(uses.substr(0, uses.find('@')));
+  return std::any_of(kKnownAiActions.begin(), kKnownAiActions.end(),
+                     [&](std::string_view k) { return u.starts_with(k); });
+}
+
+// An action whose owner or name has a word that marks a model client.
+bool ai_named_action(std::string_view uses) {
+  const std::string u = lower(uses.substr(0, uses.find('@')));
   std::size_t start = 0;
   for (std::size_t i = 0; i <= u.size(); ++i) {
     if (i < u.size() && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9'))) continue;
@@ -66,148 +72,143 @@ std::string model_call_in(std::string_view run) {
   return {};
 }
 
-bool name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-// How the AI step's output is named where it is read: `steps.<id>.outputs`
-// in its own job; in a job that needs a job whose output carries it,
-// `needs.<job>.outputs.<name>` (the whole name) or the whole outputs object
-// `needs.<job>.outputs` (e.g. in toJSON). Lower case, as normalised expressions.
+// How the AI step's output is read where it is consumed: in its own job as
+// `steps.<id>.outputs`; in a job that needs the job whose output carries it,
+// as `needs.<job>.outputs.<name>` or the whole outputs object (e.g. in
+// toJSON). Context paths in lower case, as expr::contexts gives them.
 struct OutputRef {
-  std::string needle;
-  std::string object;  // the whole outputs object ("" in the AI step's own job: `needle` is that)
+  std::string path;    // steps.<id>.outputs or needs.<job>.outputs.<name>
+  std::string object;  // needs.<job>.outputs ("" in the AI step's own job)
   std::string via;     // "" in the AI step's own job, else the needs.* path it travels
 };
 
-// What may follow a context path for it to count as mentioned.
-enum class Followed {
-  kByAnything,  // `steps.ai.outputs` is also a prefix of `steps.ai.outputs.text`
-  kNotByName,   // `needs.a.outputs.v`, not `needs.a.outputs.v2`
-  kNotByPath,   // `needs.a.outputs` as a whole object, not `needs.a.outputs.x`
-};
-
-// Whether `needle` occurs in `text` as a context path: not preceded by a name
-// character or a dot, and followed as `followed` allows.
-bool mentions(const std::string& text, const std::string& needle, Followed followed) {
-  for (std::size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) {
-    const char before = p > 0 ? text[p - 1] : '\0';
-    if (name_char(before) || before == '.') continue;
-    const char after = p + needle.size() < text.size() ? text[p + needle.size()] : '\0';
-    if (followed != Followed::kByAnything && name_char(after)) continue;
-    if (followed == Followed::kNotByPath && after == '.') continue;
-    return true;
-  }
-  return false;
+bool reads_output(const expr::ContextRead& r, const OutputRef& ref) {
+  if (expr::under(r.path, ref.path)) return true;
+  // A whole object holding it (`toJSON(steps.ai)`, `toJSON(needs.review.outputs)`)
+  // carries it too.
+  return expr::under(ref.object.empty() ? ref.path : ref.object, r.path);
 }
 
-// Whether an expression text references the output.
-bool references_output(const std::string& normalized, const OutputRef& ref) {
-  if (ref.object.empty()) return mentions(normalized, ref.needle, Followed::kByAnything);
-  return mentions(normalized, ref.needle, Followed::kNotByName) ||
-         mentions(normalized, ref.object, Followed::kNotByPath);
-}
-
-// The first `${{ }}` of `v` referencing the output; npos when none.
-std::size_t find_reference(std::string_view v, const OutputRef& ref, std::string* raw) {
-  for (const auto& e : find_expressions(v)) {
-    if (references_output(e.normalized, ref)) {
-      if (raw) *raw = e.raw;
-      return e.offset;
+// The first `${{ }}` of `v` reading the output: its offset in `v`, npos when none.
+std::size_t find_reference(std::string_view v, const OutputRef& ref) {
+  for (const auto& t : expr::templates(v)) {
+    const expr::Parsed p = expr::parse(t.inner);
+    if (!p.ok()) continue;
+    for (const auto& r : expr::contexts(*p.expression)) {
+      if (reads_output(r, ref)) return t.offset;
     }
   }
-  return std::string::npos;
+  return std::string_view::npos;
 }
 
+// An `if:` that holds the step or job back until someone approved, or a
+// confidence value passed.
 bool is_gate_condition(const OptionalLocated& cond) {
   if (!cond) return false;
-  std::string c = lower(cond->value);
-  return c.find("approv") != std::string::npos || c.find("confiden") != std::string::npos;
+  return expr::tests(expr::parse_condition(cond->value), [](std::string_view t) {
+    return t.find("approv") != std::string_view::npos || t.find("confiden") != std::string_view::npos;
+  });
 }
 
 bool write_scoped(const WorkflowFile& wf, const Job& job) {
   const Permissions& p = job.permissions.present ? job.permissions : wf.permissions;
   if (!p.present) return true;  // default token: may be write
-  if (p.shorthand == "write-all") return true;
-  for (const auto& [scope, level] : p.scopes) {
-    if (level.value == "write") return true;
-  }
-  return false;
+  return gha::broadest(p) == gha::Level::kWrite;
 }
 
-class Md003 final : public Rule {
- public:
-  Md003() {
-    info_.id = "MD-003";
-    info_.title = "Unmanaged probabilistic output";
-    info_.default_severity = "high";
-    info_.description =
+constexpr std::string_view kTags[] = {"ai-agents", "security"};
+
+constexpr RuleInfo kInfo{
+    .id = "MD-003",
+    .title = "Unmanaged probabilistic output",
+    .severity = Severity::kHigh,
+    .confidence = Confidence::kHigh,
+    .persona = Persona::kRegular,
+    .description =
         "The output (`steps.<id>.outputs.*`) of an AI/LLM step — an action known to call a model "
         "(anthropics/claude-code-action, openai/*, actions/ai-inference, github/copilot*, "
-        "google-github-actions/run-gemini-cli, or an action whose name contains ai, llm, gpt, claude, gemini, ...) or "
-        "a `run:` script calling a model API (api.openai.com, api.anthropic.com, generativelanguage.googleapis.com, "
-        "`gh models run`, the `llm` CLI, ...) — consumed by a later step of the same job, or, through a job output "
-        "that carries it (`outputs:`), by a step of a job that `needs` that job (`needs.<job>.outputs.<name>`): "
-        "expanded into a `run:` script or its env (including merges such as `gh pr merge`), or passed as input to a "
-        "step whose job token can write (explicit write scopes, or no permissions declared). Not reported when "
-        "gated: the job runs in an `environment:` (assumed to require reviewers), or the consuming step's `if:` "
-        "(or, for a job reached through a job output, that job's `if:`) checks an approval or confidence value. "
-        "The finding cites the consuming line.";
-    info_.remediation =
+        "google-github-actions/run-gemini-cli; confidence high), an action whose name contains ai, llm, gpt, "
+        "claude, gemini, ... (confidence medium), or a `run:` script calling a model API (api.openai.com, "
+        "api.anthropic.com, generativelanguage.googleapis.com, `gh models run`, the `llm` CLI, ...; confidence "
+        "medium) — read by a later step of the same job, or, through a job output that carries it (`outputs:`), by "
+        "a step of a job that `needs` that job (`needs.<job>.outputs.<name>` or the whole outputs object): in a "
+        "`run:` script or its env (including merges such as `gh pr merge`), or as input to a step whose job token "
+        "can write (explicit write scopes, or no permissions declared). The finding cites the consuming line, with "
+        "the AI step as a related location.",
+    .not_reported =
+        "Gated consumers: the job runs in an `environment:` (assumed to require reviewers), or the consuming step's "
+        "`if:` (or, for a job reached through a job output, that job's `if:`) tests an approval or confidence value "
+        "and can be false. Inputs of steps whose token can only read. Outputs of steps that are not recognisably "
+        "AI.",
+    .remediation =
         "Treat model output as untrusted input: put the consuming job behind an environment with required "
         "reviewers, or gate the step with an `if:` on an explicit approval or confidence threshold, and never feed "
-        "it directly into shell code or merges.";
-  }
+        "it directly into shell code or merges.",
+    .adr_refs = {},
+    .tags = kTags,
+};
 
-  const RuleInfo& info() const override { return info_; }
+struct AiStep {
+  const Step* step = nullptr;
+  std::string id;      // lower case
+  std::string source;  // for the message
+  Confidence confidence = Confidence::kHigh;
+};
 
-  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const override {
-    for (const auto& wf : input.workflows) {
-      if (wf.parse_error) continue;
-      for (const auto& job : wf.jobs) {
-        if (job.environment) continue;  // gated by the environment's reviewers
-        for (std::size_t i = 0; i < job.steps.size(); ++i) {
-          const Step& ai = job.steps[i];
-          if (!ai.id) continue;
-          std::string source;
-          if (ai.uses && is_ai_action(ai.uses->value)) {
-            source = str_cat({"AI action `", ai.uses->value, "`"});
-          } else if (ai.run) {
-            std::string call = model_call_in(ai.run->value);
-            if (!call.empty()) source = "model call (" + call + ")";
-          }
-          if (source.empty()) continue;
-          const std::string id = lower(ai.id->value);
-          const OutputRef own{str_cat({"steps.", id, ".outputs"}), "", ""};
-          consumers(wf, job, i + 1, own, id, source, out);
-          through_job_outputs(wf, job, own, id, source, out);
+class Md003 final : public WorkflowRule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
+
+  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+    const Job& job = n.job;
+    if (job.environment) return;  // gated by the environment's reviewers
+    for (std::size_t i = 0; i < job.steps.size(); ++i) {
+      const Step& s = job.steps[i];
+      if (!s.id) continue;
+      AiStep ai{&s, lower(s.id->value), "", Confidence::kHigh};
+      if (s.uses) {
+        if (known_ai_action(s.uses->value)) {
+          ai.source = str_cat({"AI action `", s.uses->value, "`"});
+        } else if (ai_named_action(s.uses->value)) {
+          ai.source = str_cat({"AI action `", s.uses->value, "`"});
+          ai.confidence = Confidence::kMedium;
+        }
+      } else if (s.run) {
+        const std::string call = model_call_in(s.run->value);
+        if (!call.empty()) {
+          ai.source = "model call (" + call + ")";
+          ai.confidence = Confidence::kMedium;
         }
       }
+      if (ai.source.empty()) continue;
+      const OutputRef own{str_cat({"steps.", ai.id, ".outputs"}), "", ""};
+      consumers(n.workflow.file, job, i + 1, own, ai, out);
+      through_job_outputs(n.workflow.file, job, own, ai, out);
     }
   }
 
  private:
   // Job outputs that carry the AI step's output reach the steps of the jobs
-  // that need this job, unless such a job runs in an environment or its
-  // `if:` checks an approval or confidence value.
-  void through_job_outputs(const WorkflowFile& wf, const Job& job, const OutputRef& own, const std::string& id,
-                           const std::string& source, std::vector<Finding>& out) const {
+  // that need this job, unless such a job runs in an environment or its `if:`
+  // is a gate.
+  static void through_job_outputs(const WorkflowFile& wf, const Job& job, const OutputRef& own, const AiStep& ai,
+                                  std::vector<Finding>& out) {
     const std::string job_id = lower(job.id);
     for (const auto& [name, value] : job.outputs) {
-      if (find_reference(value.value, own, nullptr) == std::string::npos) continue;
+      if (find_reference(value.value, own) == std::string_view::npos) continue;
       const std::string path = str_cat({"needs.", job_id, ".outputs.", lower(name)});
       const OutputRef via{path, str_cat({"needs.", job_id, ".outputs"}), path};
       for (const auto& other : wf.jobs) {
         if (&other == &job || other.environment || is_gate_condition(other.if_cond)) continue;
         const bool needs_it =
-            std::any_of(other.needs.begin(), other.needs.end(), [&](std::string_view n) { return lower(n) == job_id; });
-        if (needs_it) consumers(wf, other, 0, via, id, source, out);
+            std::any_of(other.needs.begin(), other.needs.end(), [&](std::string_view x) { return lower(x) == job_id; });
+        if (needs_it) consumers(wf, other, 0, via, ai, out);
       }
     }
   }
 
-  void consumers(const WorkflowFile& wf, const Job& job, std::size_t first, const OutputRef& ref, const std::string& id,
-                 const std::string& source, std::vector<Finding>& out) const {
+  static void consumers(const WorkflowFile& wf, const Job& job, std::size_t first, const OutputRef& ref,
+                        const AiStep& ai, std::vector<Finding>& out) {
     const std::string through = ref.via.empty() ? "" : str_cat({" (through `", ref.via, "`)"});
     for (std::size_t j = first; j < job.steps.size(); ++j) {
       const Step& s = job.steps[j];
@@ -215,58 +216,53 @@ class Md003 final : public Rule {
       const std::string step_name = s.name ? std::string(s.name->value)
                                     : s.id ? std::string(s.id->value)
                                            : "#" + std::to_string(j + 1);
-      std::string raw;
       if (s.run) {
-        std::size_t off = find_reference(s.run->value, ref, &raw);
-        if (off != std::string::npos) {
-          add(wf, wf.line_of(*s.run, off, raw), id, source,
+        if (const std::size_t off = find_reference(s.run->value, ref); off != std::string_view::npos) {
+          add(wf, PositionCursor(wf, *s.run).at(off), ai,
               str_cat({"the run script of step '", step_name, "'", through}), job, out);
           continue;
         }
-        bool reported = false;
-        for (const auto& [k, v] : s.env) {
-          if (find_reference(v.value, ref, nullptr) == std::string::npos) continue;
-          add(wf, v.line, id, source, str_cat({"env `", k, "` of the run step '", step_name, "'", through}), job, out);
-          reported = true;
-          break;
+        const auto env = std::find_if(s.env.begin(), s.env.end(), [&](const auto& e) {
+          return find_reference(e.second.value, ref) != std::string_view::npos;
+        });
+        if (env != s.env.end()) {
+          add(wf, wf.position(env->second), ai,
+              str_cat({"env `", env->first, "` of the run step '", step_name, "'", through}), job, out);
+          continue;
         }
-        if (reported) continue;
       }
       if (s.uses && write_scoped(wf, job)) {
-        for (const auto& [k, v] : s.with) {
-          if (find_reference(v.value, ref, nullptr) == std::string::npos) continue;
-          add(wf, v.line, id, source,
-              str_cat({"input `", k, "` of step '", step_name, "' (`", s.uses->value, "`) with a write-capable token",
-                       through}),
+        const auto in = std::find_if(s.with.begin(), s.with.end(), [&](const auto& w) {
+          return find_reference(w.second.value, ref) != std::string_view::npos;
+        });
+        if (in != s.with.end()) {
+          add(wf, wf.position(in->second), ai,
+              str_cat({"input `", in->first, "` of step '", step_name, "' (`", s.uses->value,
+                       "`) with a write-capable token", through}),
               job, out);
-          break;
         }
       }
     }
   }
 
-  void add(const WorkflowFile& wf, int line, const std::string& id, const std::string& source, const std::string& sink,
-           const Job& job, std::vector<Finding>& out) const {
-    Finding f;
-    f.rule_id = info_.id;
-    f.severity = "high";
-    f.message = str_cat({"Output of step '", id, "' (", source, ") flows into ", sink, " in job '", job.id,
-                         "' without a review or confidence gate"});
-    f.file = wf.path;
-    f.line = line;
-    f.evidence = wf.line_text(line);
-    f.remediation = info_.remediation;
-    f.context = context_object("aiStep", id, "job", job.id);
-    out.push_back(std::move(f));
+  static void add(const WorkflowFile& wf, Position at, const AiStep& ai, const std::string& sink, const Job& job,
+                  std::vector<Finding>& out) {
+    FindingBuilder(kInfo)
+        .confidence(ai.confidence)
+        .at(wf, at)
+        .related(wf, *ai.step->id, "the AI step")
+        .message(str_cat({"Output of step '", ai.id, "' (", ai.source, ") flows into ", sink, " in job '", job.id,
+                          "' without a review or confidence gate"}))
+        .context(context_object("aiStep", ai.id, "job", job.id))
+        .emit(out);
   }
-
-  RuleInfo info_;
 };
 
 }  // namespace
+}  // namespace md_003
 
 std::unique_ptr<Rule> make_md_003() {
-  return std::make_unique<Md003>();
+  return std::make_unique<md_003::Md003>();
 }
 
 }  // namespace pm::engine::rules

@@ -1,14 +1,21 @@
-// MD-104: attacker-controllable `${{ }}` contexts expanded into scripts.
+// MD-104: attacker-controllable values expanded with `${{ }}` into code (a
+// `run:` script, an actions/github-script `script:`), directly or through an
+// `env:` value, a matrix value or an input.
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <string_view>
 
+#include "engine/expr/expr.hpp"
 #include "engine/rules/rules.hpp"
 #include "util/strings.hpp"
 
 namespace pm::engine::rules {
+namespace md_104 {
 namespace {
 
-// Fields an outsider writes (titles, bodies, branch names, commit messages).
+// Fields an outsider writes (titles, bodies, branch names, commit messages),
+// as expr::contexts spells them (`*` for any index).
 constexpr std::array<std::string_view, 26> kTaintedFields = {
     "github.head_ref",
     "github.event.issue.title",
@@ -38,132 +45,209 @@ constexpr std::array<std::string_view, 26> kTaintedFields = {
     "github.event.workflow_run.display_title",
 };
 
-// Whole objects that contain such fields (e.g. `toJSON(github.event.issue)`).
-constexpr std::array<std::string_view, 10> kTaintedObjects = {
-    "github.event",         "github.event.issue",          "github.event.pull_request", "github.event.comment",
-    "github.event.review",  "github.event.review_comment", "github.event.discussion",   "github.event.head_commit",
-    "github.event.commits", "github.event.workflow_run"};
+// Whole objects that hold such fields (e.g. `toJSON(github.event.issue)`).
+constexpr std::array<std::string_view, 11> kTaintedObjects = {"github.event",
+                                                              "github.event.issue",
+                                                              "github.event.pull_request",
+                                                              "github.event.comment",
+                                                              "github.event.review",
+                                                              "github.event.review_comment",
+                                                              "github.event.discussion",
+                                                              "github.event.head_commit",
+                                                              "github.event.commits",
+                                                              "github.event.workflow_run",
+                                                              "github"};
 
-bool ident_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+bool tainted(std::string_view path) {
+  return std::any_of(kTaintedFields.begin(), kTaintedFields.end(),
+                     [&](std::string_view f) { return expr::matches(path, f); }) ||
+         std::find(kTaintedObjects.begin(), kTaintedObjects.end(), path) != kTaintedObjects.end();
 }
 
-// `commits[0].message` -> `commits.*.message`, `event['issue']` -> `event.issue`.
-std::string normalize_indexing(const std::string& expr) {
-  std::string out;
-  out.reserve(expr.size());
-  for (std::size_t i = 0; i < expr.size(); ++i) {
-    if (expr[i] != '[') {
-      out.push_back(expr[i]);
-      continue;
+// The first attacker-controlled context whose value flows into `value`'s
+// `${{ }}`, "" when none.
+std::string tainted_in(std::string_view value) {
+  for (const auto& t : expr::templates(value)) {
+    const expr::Parsed p = expr::parse(t.inner);
+    if (!p.ok()) continue;
+    for (const auto& r : expr::contexts(*p.expression)) {
+      if (r.flows && tainted(r.path)) return r.path;
     }
-    std::size_t close = expr.find(']', i);
-    if (close == std::string::npos) {
-      out.append(expr, i, std::string::npos);
-      break;
-    }
-    std::string inner = expr.substr(i + 1, close - i - 1);
-    if (inner.size() >= 2 && (inner.front() == '\'' || inner.front() == '"') && inner.back() == inner.front()) {
-      out += "." + inner.substr(1, inner.size() - 2);
-    } else {
-      out += ".*";
-    }
-    i = close;
-  }
-  return out;
-}
-
-bool contains_ref(const std::string& expr, std::string_view ref, bool whole_object) {
-  for (std::size_t p = expr.find(ref); p != std::string::npos; p = expr.find(ref, p + 1)) {
-    if (p > 0 && (ident_char(expr[p - 1]) || expr[p - 1] == '.')) continue;
-    std::size_t after = p + ref.size();
-    char next = after < expr.size() ? expr[after] : '\0';
-    if (ident_char(next)) continue;
-    if (whole_object && next == '.') continue;
-    return true;
-  }
-  return false;
-}
-
-std::string tainted_ref(const std::string& normalized) {
-  std::string expr = normalize_indexing(normalized);
-  for (auto f : kTaintedFields) {
-    if (contains_ref(expr, f, false)) return std::string(f);
-  }
-  for (auto o : kTaintedObjects) {
-    if (contains_ref(expr, o, true)) return std::string(o);
   }
   return {};
 }
 
-class Md104 final : public Rule {
- public:
-  Md104() {
-    info_.id = "MD-104";
-    info_.title = "Expression injection";
-    info_.default_severity = "high";
-    info_.description =
-        "Attacker-controllable contexts (issue, pull request, comment, review, discussion and commit texts, branch "
-        "names such as github.head_ref, workflow_run head branch and commit message, whole event objects) expanded "
-        "with `${{ }}` inside a `run:` script or an actions/github-script `script:` input: the value is pasted into "
-        "the code before it runs, so a crafted title or branch name executes as shell or JavaScript. One finding per "
-        "occurrence, at its exact line inside multi-line scripts. Values passed through `env:` and read as \"$VAR\" "
-        "are not flagged, nor are workflow_dispatch inputs.";
-    info_.remediation =
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The second segment of `path` ("title" of "env.title"), when the path has
+// exactly two.
+std::string_view second_segment(std::string_view path) {
+  const std::size_t dot = path.find('.');
+  if (dot == std::string_view::npos || path.find('.', dot + 1) != std::string_view::npos) return {};
+  return path.substr(dot + 1);
+}
+
+// What makes one context read of a script dangerous.
+struct Source {
+  Severity severity = Severity::kHigh;
+  Confidence confidence = Confidence::kHigh;
+  std::string context;  // the context read in the script
+  std::string origin;   // the attacker-controlled value it carries, when not the context itself
+  std::string why;      // the end of the message
+};
+
+constexpr std::string_view kTags[] = {"security", "injection"};
+
+constexpr RuleInfo kInfo{
+    .id = "MD-104",
+    .title = "Expression injection",
+    .severity = Severity::kHigh,
+    .confidence = Confidence::kHigh,
+    .persona = Persona::kRegular,
+    .description =
+        "Attacker-controllable values expanded with `${{ }}` inside a `run:` script or an actions/github-script "
+        "`script:` input, in workflows and composite actions: the value is pasted into the code before it runs, so "
+        "a crafted title or branch name executes as shell or JavaScript. Sources: issue, pull request, comment, "
+        "review, discussion and commit texts, branch names (github.head_ref, workflow_run head branch), whole "
+        "event objects (high); an `env.*` value, or a `matrix.*` value, that is itself built from such data "
+        "(high); an input of a reusable workflow (`workflow_call`) or a composite action of type string — its "
+        "callers decide the value (medium, confidence low). Only values that reach the expression's result count: "
+        "`${{ github.event.issue.title == 'x' }}` expands to true or false. One finding per `${{ }}`, at its line "
+        "and column inside multi-line scripts.",
+    .not_reported =
+        "Values passed through `env:` and read by the shell as \"$VAR\" (the safe pattern); values that are "
+        "compared, tested or hashed rather than expanded; `workflow_dispatch` inputs and `github.event.inputs` "
+        "(only people with write access can start such a run); boolean and number inputs; step outputs and other "
+        "values whose content is not in the file.",
+    .remediation =
         "Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) and "
         "use it quoted in the script (\"$TITLE\"), or read it from context.payload in github-script; never expand "
-        "untrusted contexts into code.";
-  }
+        "untrusted contexts into code.",
+    .adr_refs = {},
+    .tags = kTags,
+};
 
-  const RuleInfo& info() const override { return info_; }
+class Md104 final : public WorkflowRule {
+ public:
+  const RuleInfo& info() const override { return kInfo; }
 
-  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const override {
-    for (const auto& wf : input.workflows) {
-      if (wf.parse_error) continue;
-      for (const auto& job : wf.jobs) {
-        for (const auto& step : job.steps) {
-          if (step.run) scan(wf, job, step, *step.run, "run script", out);
-          if (step.uses && step.uses->value.rfind("actions/github-script@", 0) == 0) {
-            for (const auto& [key, value] : step.with) {
-              if (key == "script") scan(wf, job, step, value, "github-script script", out);
-            }
-          }
-        }
+  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { check(n, out); }
+  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { check(n, out); }
+
+ private:
+  static void check(const StepNode& n, std::vector<Finding>& out) {
+    const Step& step = n.step;
+    if (step.run) scan(n, *step.run, "run script", out);
+    if (step.uses && step.uses->value.starts_with("actions/github-script@")) {
+      for (const auto& [key, value] : step.with) {
+        if (key == "script") scan(n, value, "github-script script", out);
       }
     }
   }
 
- private:
-  void scan(const WorkflowFile& wf, const Job& job, const Step& step, const Located& code, const char* where,
-            std::vector<Finding>& out) const {
-    for (const auto& e : find_expressions(code.value)) {
-      std::string ref = tainted_ref(e.normalized);
-      if (ref.empty()) continue;
-      Finding f;
-      f.rule_id = info_.id;
-      f.severity = "high";
-      const std::string_view step_name = step.name ? std::string_view(step.name->value)
-                                         : step.id ? std::string_view(step.id->value)
-                                                   : std::string_view();
-      const bool named = !step_name.empty();
-      f.message = str_cat({"`", ref, "` is expanded into the ", where, named ? " of step '" : "", step_name,
-                           named ? "'" : "", " in job '", job.id, "': an attacker-controlled value becomes code"});
-      f.file = wf.path;
-      f.line = wf.line_of(code, e.offset, e.raw);
-      f.evidence = wf.line_text(f.line);
-      f.remediation = info_.remediation;
-      f.context = context_object("expression", e.raw, "context", ref, "job", job.id);
-      out.push_back(std::move(f));
+  static void scan(const StepNode& n, const Located& code, const char* where, std::vector<Finding>& out) {
+    const WorkflowFile& wf = n.file();
+    std::optional<PositionCursor> cursor;  // built at the first finding: most scripts have none
+    for (const auto& t : expr::templates(code.value)) {
+      const expr::Parsed p = expr::parse(t.inner);
+      if (!p.ok()) continue;
+      std::optional<Source> source;
+      std::string written;  // the context as the script writes it, for the message
+      for (const auto& r : expr::contexts(*p.expression)) {
+        if (r.flows && (source = classify(n, r.path))) {
+          written = std::string(p.expression->slice(r.span));
+          break;
+        }
+      }
+      if (!source) continue;
+      if (!cursor) cursor.emplace(wf, code);
+      const Position at = cursor->at(t.offset);
+      const Position end = cursor->at(t.offset + t.length);
+      const Step& step = n.step;
+      const std::string_view step_name = step.name ? step.name->value : step.id ? step.id->value : std::string_view();
+      const std::string raw(code.value.substr(t.offset, t.length));
+      FindingBuilder b(kInfo);
+      b.severity(source->severity).confidence(source->confidence).at(wf, at);
+      if (end.line == at.line) b.until(end);
+      const std::string origin = source->origin.empty() ? "" : str_cat({" (", source->origin, ")"});
+      b.message(str_cat({"`", written, "`", origin, " is expanded into the ", where,
+                         step_name.empty() ? "" : " of step '", step_name, step_name.empty() ? "" : "'", " in ",
+                         wf.is_action ? "this action" : str_cat({"job '", n.job.job.id, "'"}), ": ", source->why}))
+          .context(context_object("expression", raw, "context", source->context, "job", n.job.job.id))
+          .emit(out);
     }
   }
 
-  RuleInfo info_;
+  static std::optional<Source> classify(const StepNode& n, const std::string& path) {
+    if (tainted(path))
+      return Source{Severity::kHigh, Confidence::kHigh, path, "", "an attacker-controlled value becomes code"};
+    const std::string_view name = second_segment(path);
+    if (name.empty()) return std::nullopt;
+    if (path.starts_with("env.")) {
+      if (const Located* v = env_value(n, name)) {
+        if (std::string origin = tainted_in(v->value); !origin.empty()) {
+          return Source{Severity::kHigh, Confidence::kHigh, path, "set from `" + origin + "`",
+                        "the attacker-controlled value becomes code"};
+        }
+      }
+      return std::nullopt;
+    }
+    if (path.starts_with("matrix.")) {
+      const auto& m = n.job.job.matrix;
+      if (!m) return std::nullopt;
+      for (const auto& mv : m->values) {
+        if (lower(mv.key) != name) continue;
+        if (std::string origin = tainted_in(mv.value.value); !origin.empty()) {
+          return Source{Severity::kHigh, Confidence::kHigh, path, "a matrix value built from `" + origin + "`",
+                        "the attacker-controlled value becomes code"};
+        }
+      }
+      return std::nullopt;
+    }
+    if (path.starts_with("inputs.")) return input_source(n.file(), path, name);
+    return std::nullopt;
+  }
+
+  // An input of a reusable workflow or a composite action: its callers decide
+  // the value, which may carry event data. Boolean and number inputs cannot
+  // carry code; workflow_dispatch inputs come from people with write access.
+  static std::optional<Source> input_source(const WorkflowFile& wf, const std::string& path, std::string_view name) {
+    const bool called = wf.is_action || wf.has_trigger("workflow_call");
+    if (!called) return std::nullopt;
+    for (const auto& in : wf.inputs) {
+      if (lower(in.name) != name) continue;
+      if (in.source == InputSource::kWorkflowDispatch) continue;
+      if (in.type == "boolean" || in.type == "number") return std::nullopt;
+    }
+    return Source{Severity::kMedium, Confidence::kLow, path, "",
+                  wf.is_action ? "whoever uses this action decides its value, which may carry attacker-controlled text"
+                               : "callers of this reusable workflow decide its value, which may carry "
+                                 "attacker-controlled text"};
+  }
+
+  // The `env:` value of `name` (lower case) the step sees: its own, its
+  // job's, or the workflow's.
+  static const Located* env_value(const StepNode& n, std::string_view name) {
+    for (const auto* env : {&n.step.env, &n.job.job.env, &n.file().env}) {
+      for (const auto& [k, v] : *env) {
+        if (lower(k) == name) return &v;
+      }
+    }
+    return nullptr;
+  }
 };
 
 }  // namespace
+}  // namespace md_104
 
 std::unique_ptr<Rule> make_md_104() {
-  return std::make_unique<Md104>();
+  return std::make_unique<md_104::Md104>();
 }
 
 }  // namespace pm::engine::rules

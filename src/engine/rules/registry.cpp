@@ -5,20 +5,28 @@ namespace pm::engine {
 
 namespace rules {
 
-Finding make_finding(const RuleInfo& info, std::string severity, std::string message, std::string file, int line,
-                     std::string evidence) {
-  Finding f;
-  f.rule_id = info.id;
-  f.severity = std::move(severity);
-  f.message = std::move(message);
-  f.file = std::move(file);
-  f.line = line;
-  f.evidence = std::move(evidence);
-  f.remediation = info.remediation;
-  f.adr_refs = info.adr_refs;
-  f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
-  return f;
-}
+namespace {
+constexpr std::string_view kParseFailureTags[] = {"correctness"};
+}  // namespace
+
+const RuleInfo kParseFailure{
+    .id = "MD-000",
+    .title = "Workflow could not be parsed",
+    .severity = Severity::kHigh,
+    .confidence = Confidence::kHigh,
+    .persona = Persona::kRegular,
+    .description =
+        "A workflow (`.github/workflows/*.yml|yaml`) or action (`action.yml`) that is not valid YAML, is not UTF-8 "
+        "text (invalid UTF-8 or a NUL byte, at its byte offset), or exceeds the parser's limits (nesting depth, alias "
+        "expansion of YAML bombs). The finding gives the parser's line, column and message. A workflow that cannot "
+        "be read cannot be checked, so the analysis fails closed: the decision is at least warn and names the files "
+        "that could not be checked.",
+    .not_reported = "Files that are not workflows or actions (they are not parsed as YAML).",
+    .remediation =
+        "Fix the file so that GitHub (and this check) can read it; a workflow that cannot be read cannot be checked.",
+    .adr_refs = {},
+    .tags = kParseFailureTags,
+};
 
 }  // namespace rules
 

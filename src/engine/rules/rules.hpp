@@ -5,16 +5,13 @@
 #include <memory>
 
 #include "engine/rule.hpp"
+#include "engine/walk.hpp"
 
 namespace pm::engine::rules {
 
-// Synthetic id of the fail-closed finding for a workflow that cannot be
-// parsed; not a rule of the catalogue (emitted by the analyzer).
-inline constexpr const char* kParseFailureRuleId = "MD-000";
-
-// A finding of `info`'s rule with its remediation, ADR refs and findingId filled in.
-Finding make_finding(const RuleInfo& info, std::string severity, std::string message, std::string file, int line,
-                     std::string evidence);
+// The fail-closed finding for a workflow that cannot be parsed (MD-000): not
+// a rule of the catalogue (the analyzer emits it), but documented like one.
+extern const RuleInfo kParseFailure;
 
 namespace detail {
 inline void add_context(Json&) {}

@@ -22,13 +22,19 @@ namespace {
 
 std::vector<Finding> of(int critical, int high, int medium, int low) {
   std::vector<Finding> v;
-  auto add = [&](int n, const char* sev) {
-    for (int i = 0; i < n; ++i) v.push_back(Finding{"MD-900", sev, "m", "", 0, "", "", "", {}, Json::object()});
+  auto add = [&](int n, Severity sev) {
+    for (int i = 0; i < n; ++i) {
+      Finding f;
+      f.rule_id = "MD-900";
+      f.severity = sev;
+      f.message = "m";
+      v.push_back(f);
+    }
   };
-  add(critical, "critical");
-  add(high, "high");
-  add(medium, "medium");
-  add(low, "low");
+  add(critical, Severity::kCritical);
+  add(high, Severity::kHigh);
+  add(medium, Severity::kMedium);
+  add(low, Severity::kLow);
   return v;
 }
 
@@ -259,7 +265,7 @@ TEST(MD001, MergeGroupNeedsStrictProtection) {
   in.mode = "merge_group";
   auto f = run_rule(rule, in);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, "high");
+  EXPECT_EQ(f[0].severity, Severity::kHigh);
   EXPECT_EQ(f[0].evidence, "branchProtectionFile: not given");
 
   in.branch_protection_given = true;
@@ -289,7 +295,7 @@ TEST(MD004, StrictModeNeedsAuthorAndCommit) {
   in.author = "octocat";
   auto f = run_rule(rule, in);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, "critical");
+  EXPECT_EQ(f[0].severity, Severity::kCritical);
   EXPECT_EQ(f[0].context["hasAuthor"], true);
   EXPECT_EQ(f[0].context["hasCommitSha"], false);
   in.commit_sha = "abc123";
@@ -311,7 +317,7 @@ TEST(MD005, DriftAgainstTheBaseline) {
   in.mode = "drift";
   auto f = run_rule(rule, in);
   ASSERT_EQ(f.size(), 1u);  // no baseline
-  EXPECT_EQ(f[0].severity, "low");
+  EXPECT_EQ(f[0].severity, Severity::kLow);
 
   const std::string same = "name: same\n";
   auto baseline = parse_baseline(Json{{"files",
@@ -329,10 +335,10 @@ TEST(MD005, DriftAgainstTheBaseline) {
   f = run_rule(rule, in);
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[0].file, ".github/workflows/ci.yml");
-  EXPECT_EQ(f[0].severity, "medium");
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
   EXPECT_EQ(f[0].context["change"], "modified");
   EXPECT_EQ(f[1].file, ".github/CODEOWNERS");
-  EXPECT_EQ(f[1].severity, "low");
+  EXPECT_EQ(f[1].severity, Severity::kLow);
   EXPECT_EQ(f[1].context["change"], "added");
   EXPECT_EQ(f[2].file, "docs/adr/ADR-001-x.md");
   EXPECT_EQ(f[2].context["change"], "removed");
@@ -397,7 +403,7 @@ TEST(MD102, EachOfTheFiveChecks) {
   (*in.branch_protection)["enforce_admins"]["enabled"] = false;
   auto f = run_rule(rule, in);
   ASSERT_EQ(checks(f), std::vector<std::string>{"admin-bypass"});
-  EXPECT_EQ(f[0].severity, "high");
+  EXPECT_EQ(f[0].severity, Severity::kHigh);
   EXPECT_NE(f[0].message.find("Admins can bypass"), std::string::npos);
   in.policy.allow_bypass_for_admins = true;
   EXPECT_TRUE(run_rule(rule, in).empty());
@@ -412,7 +418,7 @@ TEST(MD102, EachOfTheFiveChecks) {
   (*in.branch_protection)["required_linear_history"]["enabled"] = false;
   f = run_rule(rule, in);
   ASSERT_EQ(checks(f), std::vector<std::string>{"linear-history"});
-  EXPECT_EQ(f[0].severity, "medium");
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
   in.policy.require_linear_history = false;
   EXPECT_TRUE(run_rule(rule, in).empty());
 
@@ -420,7 +426,7 @@ TEST(MD102, EachOfTheFiveChecks) {
   (*in.branch_protection)["required_status_checks"]["contexts"] = {"ci/test", "ci/security-scan", "ci/deploy-preview"};
   f = run_rule(rule, in);
   ASSERT_EQ(checks(f), std::vector<std::string>{"orphaned-status-checks"});
-  EXPECT_EQ(f[0].severity, "medium");
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
   EXPECT_EQ(f[0].context["missingContexts"], (Json{"ci/security-scan", "ci/deploy-preview"}));
   EXPECT_EQ(f[0].context["knownJobs"], (Json{"ci/test", "ci/lint"}));
 
@@ -434,17 +440,55 @@ TEST(MD102, EachOfTheFiveChecks) {
 
 // --- analyzer --------------------------------------------------------------
 
+constexpr RuleInfo kThrowingInfo{.id = "MD-999",
+                                 .title = "throws",
+                                 .severity = Severity::kLow,
+                                 .confidence = Confidence::kHigh,
+                                 .persona = Persona::kRegular,
+                                 .description = "",
+                                 .not_reported = "",
+                                 .remediation = "",
+                                 .adr_refs = {},
+                                 .tags = {}};
+
 class ThrowingRule final : public Rule {
  public:
-  const RuleInfo& info() const override {
-    static const RuleInfo i{"MD-999", "throws", "low", "", "", {}};
-    return i;
-  }
+  const RuleInfo& info() const override { return kThrowingInfo; }
   void evaluate(const AnalysisInput&, std::vector<Finding>& out) const override {
-    out.push_back(Finding{"MD-999", "low", "partial", "", 0, "", "", "", {}, Json::object()});
+    FindingBuilder(kThrowingInfo).message("partial").emit(out);
     throw std::runtime_error("boom");
   }
 };
+
+// A workflow rule that throws at its second step: its findings so far are
+// dropped for one critical finding, and the walk goes on for the others.
+class ThrowingWorkflowRule final : public WorkflowRule {
+ public:
+  const RuleInfo& info() const override { return kThrowingInfo; }
+  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+    if (n.index == 1) throw std::logic_error("step two");
+    FindingBuilder(kThrowingInfo).at(n.file(), *n.step.run).message("step").emit(out);
+  }
+};
+
+TEST(Analyzer, ThrowingWorkflowRuleFailsClosedWhileTheWalkGoesOn) {
+  std::vector<std::unique_ptr<Rule>> rules;
+  rules.push_back(std::make_unique<ThrowingWorkflowRule>());
+  rules.push_back(rules::make_md_104());
+  AnalysisInput in;
+  in.workflows.push_back(parse_workflow(".github/workflows/w.yml",
+                                        "on: issues\njobs:\n  a:\n    steps:\n      - run: echo one\n"
+                                        "      - run: echo two\n      - run: echo ${{ github.event.issue.title }}\n"));
+  AnalyzerOptions opt;
+  opt.rules = &rules;
+  const auto r = analyze(in, opt);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].rule_id, "MD-999");
+  EXPECT_EQ(r.findings[0].severity, Severity::kCritical);
+  EXPECT_EQ(r.findings[0].message, "Rule MD-999 failed during evaluate: step two");
+  EXPECT_EQ(r.findings[1].rule_id, "MD-104");
+  EXPECT_EQ(r.findings[1].line, 7);
+}
 
 TEST(Analyzer, ThrowingRuleIsACriticalFindingAndOthersStillRun) {
   std::vector<std::unique_ptr<Rule>> rules;
@@ -459,7 +503,7 @@ TEST(Analyzer, ThrowingRuleIsACriticalFindingAndOthersStillRun) {
   ASSERT_EQ(r.findings.size(), 2u);
   const auto it = std::find_if(r.findings.begin(), r.findings.end(), [](auto& f) { return f.rule_id == "MD-999"; });
   ASSERT_NE(it, r.findings.end());
-  EXPECT_EQ(it->severity, "critical");
+  EXPECT_EQ(it->severity, Severity::kCritical);
   EXPECT_EQ(it->message, "Rule MD-999 failed during evaluate: boom");
   EXPECT_EQ(it->context["isEvaluationError"], true);
   EXPECT_EQ(r.decision.outcome, "block");
@@ -604,7 +648,7 @@ TEST(RunAnalysis, UnparsableWorkflowIsAHighFindingWithTheParserLine) {
   const auto& f = run->result.findings;
   const auto it = std::find_if(f.begin(), f.end(), [](auto& x) { return x.rule_id == "MD-000"; });
   ASSERT_NE(it, f.end());
-  EXPECT_EQ(it->severity, "high");
+  EXPECT_EQ(it->severity, Severity::kHigh);
   EXPECT_EQ(it->file, ".github/workflows/bad.yml");
   EXPECT_GE(it->line, 3);
   EXPECT_EQ(it->context["title"], "Workflow could not be parsed");
@@ -660,7 +704,75 @@ TEST(RunAnalysis, CancellationStopsBetweenFilesAndBetweenRules) {
   between_rules.cancelled = [&] { return ++checks > 2; };
   const auto r = analyze(AnalysisInput{}, between_rules);
   EXPECT_TRUE(r.cancelled);
-  EXPECT_EQ(r.rules_run.size(), 2u);
+  EXPECT_LT(r.rules_run.size(), all_rules().size());
+}
+
+TEST(RunAnalysis, CancellationStopsTheWalkBetweenJobsAndSteps) {
+  std::string text = "on: issues\npermissions: {}\njobs:\n";
+  for (int j = 0; j < 50; ++j) {
+    text += "  j" + std::to_string(j) + ":\n    steps:\n";
+    for (int s = 0; s < 20; ++s) text += "      - run: echo ${{ github.event.issue.title }}\n";
+  }
+  AnalysisInput in;
+  in.workflows.push_back(parse_workflow(".github/workflows/big.yml", text));
+  int checks = 0;
+  AnalyzerOptions opt;
+  opt.cancelled = [&] { return ++checks > 100; };
+  const auto r = analyze(in, opt);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_TRUE(r.findings.empty());
+  // Asked per step: a cancelled walk stops within a job, not after the file.
+  EXPECT_EQ(checks, 101);
+  AnalyzerOptions never;
+  EXPECT_EQ(analyze(in, never).findings.size(), 50u * 20u);
+}
+
+TEST(RunAnalysis, UnparsableWorkflowNeverPassesAndIsNamed) {
+  test::TempDir dir;
+  dir.write(".github/workflows/bad.yml", "on: push\njobs:\n  a: [\n  b: c\n");
+  dir.write(".github/workflows/nul.yml", std::string("on: push\njobs:\n  a:\n    steps:\n      - run: x\0y\n", 48));
+  dir.write(".github/workflows/ok.yml", "on: push\npermissions: {}\njobs:\n  a:\n    steps:\n      - run: make\n");
+  Workspace ws({dir.path()}, 1 << 20);
+  AnalysisRequest req;
+  req.files = {".github/workflows/bad.yml", ".github/workflows/nul.yml"};
+  auto run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  EXPECT_TRUE(run->binary_files.empty());
+  ASSERT_EQ(run->result.findings.size(), 2u);
+  EXPECT_EQ(run->result.findings[1].rule_id, "MD-000");
+  EXPECT_EQ(run->result.findings[1].line, 5);
+  EXPECT_EQ(run->result.findings[1].column, 15);
+  EXPECT_EQ(run->result.decision.outcome, "warn");
+  EXPECT_EQ(run->result.decision.reasons.back(),
+            "Nothing could be checked: no file could be parsed: .github/workflows/bad.yml, .github/workflows/nul.yml");
+  req.files.push_back(".github/workflows/ok.yml");
+  run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->result.decision.outcome, "warn");
+  EXPECT_EQ(run->result.decision.reasons.back(),
+            "Not checked, could not be parsed: .github/workflows/bad.yml, .github/workflows/nul.yml");
+}
+
+TEST(RunAnalysis, OnlyTheRequestedPersonasFindingsAreReportedAndCounted) {
+  test::TempDir dir;
+  // A tag-pinned first-party action: pedantic only.
+  dir.write(".github/workflows/ci.yml",
+            "on: push\npermissions:\n  contents: read\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n");
+  Workspace ws({dir.path()}, 1 << 20);
+  AnalysisRequest req;
+  req.files = {".github/workflows/ci.yml"};
+  auto run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  EXPECT_TRUE(run->result.findings.empty());
+  EXPECT_EQ(run->result.decision.reasons, std::vector<std::string>{"No violations detected"});
+  req.persona = Persona::kPedantic;
+  run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  ASSERT_EQ(run->result.findings.size(), 1u);
+  EXPECT_EQ(run->result.findings[0].persona, Persona::kPedantic);
+  EXPECT_EQ(run->result.findings[0].severity, Severity::kLow);
+  const Json j = to_json(run->result.findings[0]);
+  EXPECT_EQ(j["persona"], "pedantic");
 }
 
 }  // namespace

@@ -24,15 +24,21 @@ TEST(RulesDoc, CommittedCatalogueMatchesTheRuleDefinitions) {
 
 TEST(RulesDoc, CatalogueIdsAreUniqueAndInOrder) {
   std::vector<std::string> ids;
-  for (const auto& r : all_rules()) ids.push_back(r->info().id);
+  for (const auto& r : all_rules()) ids.emplace_back(r->info().id);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   for (const auto& r : all_rules()) {
-    EXPECT_FALSE(r->info().title.empty()) << r->info().id;
-    EXPECT_FALSE(r->info().remediation.empty()) << r->info().id;
+    const RuleInfo& i = r->info();
+    EXPECT_FALSE(i.title.empty()) << i.id;
+    EXPECT_FALSE(i.description.empty()) << i.id;
+    EXPECT_FALSE(i.not_reported.empty()) << i.id;
+    EXPECT_FALSE(i.remediation.empty()) << i.id;
+    EXPECT_FALSE(i.tags.empty()) << i.id;
   }
   const std::string md = catalogue_markdown();
   for (const auto& id : ids) EXPECT_NE(md.find("## " + id + " "), std::string::npos) << id;
+  EXPECT_NE(md.find("## MD-000 "), std::string::npos);
+  EXPECT_NE(md.find("- What it does not report: Scoped grants at job level"), std::string::npos);
   EXPECT_NE(md.find("enforce_admins.enabled"), std::string::npos);
   EXPECT_NE(md.find("\"workflowPermissions\""), std::string::npos);
 }

@@ -56,7 +56,7 @@ std::vector<int> lines_of(const std::vector<Finding>& fs) {
 TEST(Md101, WriteAllOnUntrustedTriggerIsCritical) {
   auto fs = run_fixture(rules::make_md_101(), "pr_target_write_all.yml");
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_EQ(fs[0].severity, "critical");
+  EXPECT_EQ(fs[0].severity, Severity::kCritical);
   EXPECT_EQ(fs[0].file, ".github/workflows/pr_target_write_all.yml");
   EXPECT_EQ(fs[0].line, 7);
   EXPECT_EQ(fs[0].evidence, "permissions: write-all");
@@ -66,7 +66,7 @@ TEST(Md101, WriteAllOnUntrustedTriggerIsCritical) {
 TEST(Md101, WriteAllOnPushIsHigh) {
   auto fs = run_text(rules::make_md_101(), "on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n");
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].severity, Severity::kHigh);
   EXPECT_EQ(fs[0].line, 2);
 }
 
@@ -82,26 +82,46 @@ TEST(Md101, WorkflowWriteAllFlaggedButRestrictingJobsAreFine) {
                      "  test:\n"
                      "    permissions: read-all\n"
                      "    runs-on: ubuntu-latest\n");
-  ASSERT_EQ(fs.size(), 1u);
+  // The workflow-level write-all (critical: pull_request_target in a flow
+  // list) and the job's read-all; lint's scoped grant is least privilege.
+  ASSERT_EQ(fs.size(), 2u);
   EXPECT_EQ(fs[0].line, 2);
-  EXPECT_EQ(fs[0].severity, "critical");  // pull_request_target in a flow list
-  EXPECT_NE(fs[0].message.find("every job overrides it"), std::string::npos) << fs[0].message;
+  EXPECT_EQ(fs[0].column, 1);
+  EXPECT_EQ(fs[0].severity, Severity::kCritical);
+  EXPECT_EQ(fs[0].persona, Persona::kRegular);
+  EXPECT_NE(fs[0].message.find("no job today"), std::string::npos) << fs[0].message;
+  EXPECT_EQ(fs[1].line, 9);
+  EXPECT_EQ(fs[1].severity, Severity::kMedium);
 }
 
-TEST(Md101, JobLevelWriteScopeBeyondCeiling) {
-  auto fs = run_text(rules::make_md_101(),
-                     "on: push\n"
-                     "permissions:\n"
-                     "  contents: read\n"
-                     "jobs:\n"
-                     "  release:\n"
-                     "    permissions:\n"
-                     "      contents: write\n"
-                     "      packages: write\n"
-                     "    runs-on: ubuntu-latest\n");
+const char* kJobGrants =
+    "on: push\n"
+    "permissions:\n"
+    "  contents: read\n"
+    "jobs:\n"
+    "  release:\n"
+    "    permissions:\n"
+    "      contents: write\n"
+    "      packages: write\n"
+    "    runs-on: ubuntu-latest\n";
+
+TEST(Md101, JobLevelScopedGrantsAreLeastPrivilegeWithoutAPolicyCeiling) {
+  EXPECT_TRUE(run_text(rules::make_md_101(), kJobGrants).empty());
+  // A policy file without workflowPermissions changes nothing.
+  AnalysisInput in = input_with(".github/workflows/inline.yml", kJobGrants);
+  in.policy.loaded = true;
+  EXPECT_TRUE(run(*rules::make_md_101(), in).empty());
+}
+
+TEST(Md101, JobLevelWriteScopeBeyondAPolicyCeiling) {
+  AnalysisInput in = input_with(".github/workflows/inline.yml", kJobGrants);
+  in.policy.loaded = true;
+  in.policy.workflow_permissions_set = true;
+  in.policy.path = ".github/.phase-mirror/policy.json";
+  auto fs = run(*rules::make_md_101(), in);
   ASSERT_EQ(fs.size(), 2u);
   EXPECT_EQ(lines_of(fs), (std::vector<int>{7, 8}));
-  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].severity, Severity::kHigh);
   EXPECT_EQ(fs[0].evidence, "contents: write");
   EXPECT_NE(fs[0].message.find("job 'release'"), std::string::npos);
 }
@@ -111,10 +131,12 @@ TEST(Md101, PolicyCeilingAllowsWriteScope) {
                                 "on: push\njobs:\n  r:\n    permissions:\n      contents: write\n"
                                 "      issues: write\n");
   in.policy.workflow_permissions = {{"contents", "write"}};
+  in.policy.workflow_permissions_set = true;
   in.policy.loaded = true;
   auto fs = run(*rules::make_md_101(), in);
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].line, 6);
+  EXPECT_EQ(fs[0].column, 7);
   EXPECT_EQ(fs[0].context["scope"], "issues");
 }
 
@@ -123,7 +145,7 @@ TEST(Md101, NoPermissionsOnRiskyTrigger) {
       run_text(rules::make_md_101(),
                "on:\n  issue_comment:\n    types: [created]\njobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: x\n");
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].severity, Severity::kHigh);
   EXPECT_EQ(fs[0].line, 2);
   EXPECT_EQ(fs[0].evidence, "issue_comment:");
 }
@@ -138,8 +160,13 @@ TEST(Md101, OnlyJobsWithoutPermissionsOnRiskyTrigger) {
 
 TEST(Md101, LeastPrivilegeWorkflowIsClean) {
   EXPECT_TRUE(run_fixture(rules::make_md_101(), "clean_ci.yml").empty());
-  // No permissions on an ordinary pull_request/push workflow is not flagged.
-  EXPECT_TRUE(run_text(rules::make_md_101(), "on: [push, pull_request]\njobs:\n  a:\n    runs-on: x\n").empty());
+  // The default token of an ordinary workflow: medium, and only likely (the
+  // repository's default may be read-only).
+  auto fs = run_text(rules::make_md_101(), "on: [push, pull_request]\njobs:\n  a:\n    runs-on: x\n");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].severity, Severity::kMedium);
+  EXPECT_EQ(fs[0].confidence, Confidence::kMedium);
+  EXPECT_EQ(fs[0].line, 1);
 }
 
 TEST(Md101, SkipsFilesWithParseErrors) {
@@ -155,7 +182,7 @@ TEST(Md104, TitleInsideMultiLineRunIsReportedAtItsExactLine) {
   auto fs = run_fixture(rules::make_md_104(), "title_injection.yml");
   ASSERT_EQ(fs.size(), 4u);
   EXPECT_EQ(lines_of(fs), (std::vector<int>{19, 22, 22, 35}));
-  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].severity, Severity::kHigh);
   EXPECT_EQ(fs[0].evidence, "if [[ \"${{ github.event.pull_request.title }}\" =~ ^(feat|fix) ]]; then");
   EXPECT_EQ(fs[0].context["context"], "github.event.pull_request.title");
   EXPECT_EQ(fs[1].context["context"], "github.head_ref");
@@ -216,12 +243,12 @@ TEST(Md105, TagPinsAreFlaggedAndShaPinsAreNot) {
   // docker://alpine (26), reusable deploy@main (36).
   EXPECT_EQ(lines_of(fs), (std::vector<int>{16, 21, 23, 25, 26, 36}));
   ASSERT_EQ(fs.size(), 6u);
-  EXPECT_EQ(fs[0].severity, "medium");
+  EXPECT_EQ(fs[0].severity, Severity::kMedium);
   EXPECT_EQ(fs[0].evidence, "image: node:20-bookworm");
-  EXPECT_EQ(fs[2].severity, "low");  // actions/checkout: first party
+  EXPECT_EQ(fs[2].severity, Severity::kLow);  // actions/checkout: first party
   EXPECT_EQ(fs[2].evidence, "- uses: actions/checkout@v4");
   EXPECT_NE(fs[2].message.find("`v4`"), std::string::npos);
-  EXPECT_EQ(fs[3].severity, "medium");
+  EXPECT_EQ(fs[3].severity, Severity::kMedium);
   EXPECT_EQ(fs[4].context["reference"], "docker://alpine:3.19");
   EXPECT_NE(fs[5].message.find("reusable workflow"), std::string::npos);
 }
@@ -251,7 +278,7 @@ TEST(Md106, SecretsInheritAndSerialisedSecrets) {
   ASSERT_EQ(fs.size(), 4u);
   EXPECT_EQ(fs[0].evidence, "ALL_SECRETS: ${{ toJSON(secrets) }}");
   EXPECT_EQ(fs[2].evidence, "secrets: inherit");
-  EXPECT_EQ(fs[2].severity, "medium");
+  EXPECT_EQ(fs[2].severity, Severity::kMedium);
   EXPECT_NE(fs[2].message.find("acme/shared-workflows/.github/workflows/deploy.yml@main"), std::string::npos);
 }
 
@@ -272,7 +299,7 @@ TEST(Md106, NamedSecretsAreFine) {
 TEST(Md103, PullRequestTargetCheckingOutHeadShaThenBuilding) {
   auto fs = run_fixture(rules::make_md_103(), "pr_target_checkout.yml");
   ASSERT_EQ(fs.size(), 2u);
-  EXPECT_EQ(fs[0].severity, "critical");
+  EXPECT_EQ(fs[0].severity, Severity::kCritical);
   EXPECT_EQ(fs[0].line, 17);
   EXPECT_EQ(fs[0].evidence, "ref: ${{ github.event.pull_request.head.sha }}");
   EXPECT_EQ(fs[0].context["executedAt"], 22);
@@ -316,7 +343,7 @@ TEST(Md003, AiActionOutputPipedIntoRunAndWriteScopedStep) {
   // the confidence-gated step and the job behind an environment are fine.
   EXPECT_EQ(lines_of(fs), (std::vector<int>{23, 30, 43}));
   ASSERT_EQ(fs.size(), 3u);
-  EXPECT_EQ(fs[0].severity, "high");
+  EXPECT_EQ(fs[0].severity, Severity::kHigh);
   EXPECT_EQ(fs[0].evidence, "if [ \"${{ steps.verdict.outputs.response }}\" = \"APPROVE\" ]; then");
   EXPECT_NE(fs[0].message.find("actions/ai-inference"), std::string::npos);
   EXPECT_NE(fs[2].message.find("api.openai.com"), std::string::npos);
@@ -414,7 +441,7 @@ TEST(Md002, WorkflowApprovingAndMergingOnItsOwn) {
   auto fs = run_fixture(rules::make_md_002(), "dependabot_automerge.yml");
   EXPECT_EQ(lines_of(fs), (std::vector<int>{14, 21, 24}));  // the environment-gated job is fine
   ASSERT_EQ(fs.size(), 3u);
-  EXPECT_EQ(fs[0].severity, "medium");
+  EXPECT_EQ(fs[0].severity, Severity::kMedium);
   EXPECT_EQ(fs[0].evidence, "run: gh pr review --approve \"$PR_URL\"");
   EXPECT_EQ(fs[1].evidence, "gh pr merge --auto --squash \"$PR_URL\"");
   EXPECT_NE(fs[2].message.find("hmarr/auto-approve-action"), std::string::npos);

@@ -191,7 +191,14 @@ TEST(AnalysisLevels, InputThenConfigThenDefaultEachOnItsOwn) {
 }
 
 TEST(Levels, NamesOrderAndWhatAPersonaReports) {
-  using namespace levels;
+  // Block-scope declarations: the engine's finding.hpp has enums of the same names.
+  using levels::Confidence;
+  using levels::parse_confidence;
+  using levels::parse_persona;
+  using levels::parse_severity;
+  using levels::Persona;
+  using levels::reported;
+  using levels::Severity;
   EXPECT_EQ(parse_severity("critical"), Severity::kCritical);
   EXPECT_EQ(parse_severity("Critical"), std::nullopt);
   EXPECT_EQ(parse_confidence("medium"), Confidence::kMedium);

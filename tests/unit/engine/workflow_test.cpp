@@ -126,12 +126,15 @@ TEST(WorkflowModel, StepsWithRunLinesAndInputs) {
   ASSERT_TRUE(build.run.has_value());
   EXPECT_EQ(build.run->value, "make\nmake test\n");
   EXPECT_EQ(build.run->line, 16);  // the script starts after the `|`
-  EXPECT_EQ(wf.line_of(*build.run, build.run->value.find("make test"), "make test"), 17);
+  EXPECT_EQ(build.run->column, 11);
+  PositionCursor cursor(wf, *build.run);
+  EXPECT_EQ(cursor.at(build.run->value.find("make test")).line, 17);
+  EXPECT_EQ(cursor.at(build.run->value.find("make test")).column, 11);
   EXPECT_EQ(job.steps[2].run->line, 18);
   EXPECT_EQ(wf.line_text(17), "make test");
 }
 
-TEST(WorkflowModel, LineOfInsideFoldedScalarSearchesTheSource) {
+TEST(WorkflowModel, PositionsInsideFoldedScalarsFollowTheSource) {
   auto wf = parse_workflow("f.yml",
                            "on: push\n"
                            "jobs:\n"
@@ -142,7 +145,170 @@ TEST(WorkflowModel, LineOfInsideFoldedScalarSearchesTheSource) {
                            "          echo two\n");
   const Located& run = *wf.jobs[0].steps[0].run;
   EXPECT_EQ(run.value, "echo one echo two\n");
-  EXPECT_EQ(wf.line_of(run, run.value.find("two"), "two"), 7);
+  PositionCursor cursor(wf, run);
+  const Position two = cursor.at(run.value.find("two"));
+  EXPECT_EQ(two.line, 7);
+  EXPECT_EQ(two.column, 16);
+}
+
+// Every scalar style: the position of each `${{` in the value is where it is
+// written in the source.
+TEST(WorkflowModel, PositionsOfExpressionsInEveryScalarStyle) {
+  const std::string text =
+      "on: push\n"                                                       // 1
+      "jobs:\n"                                                          // 2
+      "  a:\n"                                                           // 3
+      "    steps:\n"                                                     // 4
+      "      - run: echo ${{ github.head_ref }}\n"                       // 5 plain
+      "      - run: 'echo ''${{ a }}'' ${{ b }}'\n"                      // 6 single-quoted
+      "      - run: \"echo \\\"${{ c }}\\\" \\u00e9 \\x41 ${{ d }}\"\n"  // 7 double-quoted, escapes
+      "      - run: \"first \\\n"                                        // 8 escaped line break
+      "          ${{ e }}\"\n"                                           // 9
+      "      - run: |\n"                                                 // 10 literal
+      "          echo start\n"                                           // 11
+      "            indented ${{ f }}\n"                                  // 12
+      "          ${{ g }} end\n"                                         // 13
+      "      - run: >-\n"                                                // 14 folded
+      "          echo ${{ h }}\n"                                        // 15
+      "\n"                                                               // 16
+      "          then ${{ i }}\n"                                        // 17
+      "      - run: plain\n"                                             // 18 multi-line plain
+      "          continued ${{ j }}\n";                                  // 19
+  auto wf = parse_workflow("s.yml", text);
+  ASSERT_FALSE(wf.parse_error.has_value()) << wf.parse_error->message;
+  const auto& steps = wf.jobs[0].steps;
+  ASSERT_EQ(steps.size(), 7u);
+  std::vector<std::pair<int, int>> got;
+  for (const auto& step : steps) {
+    PositionCursor cursor(wf, *step.run);
+    for (std::size_t p = step.run->value.find("${{"); p != std::string_view::npos;
+         p = step.run->value.find("${{", p + 1)) {
+      const Position at = cursor.at(p);
+      got.emplace_back(at.line, at.column);
+      EXPECT_EQ(wf.source_line(at.line).substr(static_cast<std::size_t>(at.column) - 1, 3), "${{")
+          << "line " << at.line << " column " << at.column;
+    }
+  }
+  EXPECT_EQ(
+      got,
+      (std::vector<std::pair<int, int>>{
+          {5, 19}, {6, 22}, {6, 33}, {7, 22}, {7, 45}, {9, 11}, {12, 22}, {13, 11}, {15, 16}, {17, 16}, {19, 21}}));
+  // Asking again from the start restarts the walk.
+  PositionCursor cursor(wf, *steps[4].run);
+  EXPECT_EQ(cursor.at(steps[4].run->value.find("${{ g")).line, 13);
+  EXPECT_EQ(cursor.at(0).line, 11);
+  EXPECT_EQ(cursor.at(0).column, 11);
+}
+
+TEST(WorkflowModel, ValueColumns) {
+  auto wf = parse_workflow("c.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  build:\n"
+                           "    container: \"node:20\"\n"
+                           "    steps:\n"
+                           "      - uses: 'actions/checkout@v4'\n"
+                           "      - uses: \u00e9/x@v1\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  EXPECT_EQ(wf.jobs[0].column, 3);
+  EXPECT_EQ(wf.jobs[0].container_image->column, 17);
+  EXPECT_EQ(wf.jobs[0].steps[0].uses->column, 16);
+  EXPECT_EQ(wf.jobs[0].steps[1].uses->column, 15);
+  EXPECT_EQ(wf.triggers[0].column, 5);
+}
+
+TEST(WorkflowModel, MatrixValuesWithTheirPositions) {
+  auto wf = parse_workflow("m.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  a:\n"
+                           "    strategy:\n"
+                           "      matrix:\n"
+                           "        image: [node:20, 'python:3.12']\n"
+                           "        os: ${{ fromJSON(needs.setup.outputs.os) }}\n"
+                           "        config:\n"
+                           "          - {name: x, image: alpine}\n"
+                           "        include:\n"
+                           "          - image: redis@sha256:abc\n"
+                           "            extra: yes\n"
+                           "        exclude:\n"
+                           "          - image: node:20\n"
+                           "    container: ${{ matrix.image }}\n"
+                           "  b:\n"
+                           "    strategy:\n"
+                           "      matrix: ${{ fromJSON(needs.setup.outputs.matrix) }}\n"
+                           "  c:\n"
+                           "    runs-on: x\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_NE(wf.jobs[0].matrix, nullptr);
+  const Matrix& m = *wf.jobs[0].matrix;
+  EXPECT_EQ(m.line, 5);
+  EXPECT_FALSE(m.from_expression);
+  std::vector<std::string> got;
+  for (const auto& v : m.values)
+    got.push_back(std::string(v.key) + "=" + std::string(v.value.value) + "@" + std::to_string(v.value.line) + ":" +
+                  std::to_string(v.value.column));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"image=node:20@6:17", "image=python:3.12@6:27", "config.name=x@9:20",
+                                      "config.image=alpine@9:30", "image=redis@sha256:abc@11:20", "extra=yes@12:20"}));
+  EXPECT_EQ(m.expression_keys, (std::vector<std::string_view>{"os"}));
+  ASSERT_NE(wf.jobs[1].matrix, nullptr);
+  EXPECT_TRUE(wf.jobs[1].matrix->from_expression);
+  EXPECT_EQ(wf.jobs[2].matrix, nullptr);
+}
+
+TEST(WorkflowModel, InputsOfReusableManualAndActionFiles) {
+  auto wf = parse_workflow("w.yml",
+                           "on:\n"
+                           "  workflow_call:\n"
+                           "    inputs:\n"
+                           "      version:\n"
+                           "        type: string\n"
+                           "      dry-run:\n"
+                           "        type: boolean\n"
+                           "  workflow_dispatch:\n"
+                           "    inputs:\n"
+                           "      target: {type: choice, options: [a, b]}\n"
+                           "      note:\n"
+                           "jobs:\n"
+                           "  a:\n"
+                           "    runs-on: x\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.inputs.size(), 4u);
+  EXPECT_EQ(wf.inputs[0].name, "version");
+  EXPECT_EQ(wf.inputs[0].type, "string");
+  EXPECT_EQ(wf.inputs[0].source, InputSource::kWorkflowCall);
+  EXPECT_EQ(wf.inputs[0].line, 4);
+  EXPECT_EQ(wf.inputs[1].type, "boolean");
+  EXPECT_EQ(wf.inputs[2].name, "target");
+  EXPECT_EQ(wf.inputs[2].type, "choice");
+  EXPECT_EQ(wf.inputs[2].source, InputSource::kWorkflowDispatch);
+  EXPECT_EQ(wf.inputs[3].type, "");
+  auto action = parse_workflow(
+      "action.yml", "name: x\ninputs:\n  token:\n    required: true\nruns:\n  using: composite\n  steps: []\n");
+  ASSERT_EQ(action.inputs.size(), 1u);
+  EXPECT_EQ(action.inputs[0].source, InputSource::kAction);
+  EXPECT_TRUE(action.is_action);
+  EXPECT_FALSE(wf.is_action);
+}
+
+TEST(WorkflowModel, NulBytesAndInvalidUtf8AreParseErrorsAtTheirPosition) {
+  const std::string nul = std::string("on: push\njobs:\n  a:\n    steps:\n      - run: echo \"x") + '\0' + "\"\n";
+  auto a = parse_workflow("a.yml", nul);
+  ASSERT_TRUE(a.parse_error.has_value());
+  EXPECT_EQ(a.parse_error->line, 5);
+  EXPECT_EQ(a.parse_error->column, 21);
+  EXPECT_EQ(a.parse_error->message, "a NUL byte at byte offset 51: a workflow must be UTF-8 text");
+  for (const std::string bad : {"\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"}) {
+    auto b = parse_workflow("b.yml", "name: \xc3\xa9t\xc3\xa9 " + bad + "\non: push\njobs: {}\n");
+    ASSERT_TRUE(b.parse_error.has_value()) << bad.size();
+    EXPECT_EQ(b.parse_error->line, 1);
+    EXPECT_EQ(b.parse_error->column, 11);
+    EXPECT_EQ(b.parse_error->message, "invalid UTF-8 at byte offset 12: a workflow must be UTF-8 text");
+  }
+  // Valid multi-byte text (and a BOM) is fine.
+  auto c = parse_workflow("c.yml", "\xef\xbb\xbfname: \xe2\x9c\x93 \xf0\x9f\x9a\x80\non: push\njobs: {}\n");
+  EXPECT_FALSE(c.parse_error.has_value()) << c.parse_error->message;
 }
 
 TEST(WorkflowModel, ReusableWorkflowJobEnvironmentContainerServicesNeeds) {

@@ -1,0 +1,227 @@
+#include "engine/gha/gha.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pm::engine::gha {
+
+namespace {
+
+struct ScopeInfo {
+  std::string_view name;
+  Severity write;
+};
+
+// GitHub's token scopes (alphabetical) and how much a write grant every job
+// inherits matters.
+constexpr std::array<ScopeInfo, 15> kScopes = {{
+    {"actions", Severity::kHigh},
+    {"attestations", Severity::kHigh},
+    {"checks", Severity::kMedium},
+    {"contents", Severity::kHigh},
+    {"deployments", Severity::kHigh},
+    {"discussions", Severity::kMedium},
+    {"id-token", Severity::kHigh},
+    {"issues", Severity::kHigh},
+    {"models", Severity::kLow},
+    {"packages", Severity::kHigh},
+    {"pages", Severity::kHigh},
+    {"pull-requests", Severity::kHigh},
+    {"repository-projects", Severity::kMedium},
+    {"security-events", Severity::kMedium},
+    {"statuses", Severity::kLow},
+}};
+
+using ScopeNames = std::array<std::string_view, kScopes.size()>;
+
+ScopeNames scope_names() {
+  ScopeNames names{};
+  for (std::size_t i = 0; i < kScopes.size(); ++i) names[i] = kScopes[i].name;
+  return names;
+}
+
+constexpr std::array<std::string_view, 8> kOutsiderControlled = {
+    "pull_request_target", "workflow_run",       "issue_comment",       "issues",
+    "discussion",          "discussion_comment", "pull_request_review", "pull_request_review_comment"};
+
+template <std::size_t N>
+bool one_of(std::string_view s, const std::array<std::string_view, N>& set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+}  // namespace
+
+const char* to_string(Level l) {
+  switch (l) {
+    case Level::kNone: return "none";
+    case Level::kRead: return "read";
+    case Level::kWrite: return "write";
+  }
+  return "write";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  if (text == "none") return Level::kNone;
+  if (text == "read") return Level::kRead;
+  if (text == "write") return Level::kWrite;
+  return std::nullopt;
+}
+
+Level level_of(std::string_view text) {
+  return parse_level(text).value_or(Level::kWrite);
+}
+
+Shorthand shorthand_of(const Permissions& p) {
+  if (p.shorthand.empty()) return Shorthand::kNone;
+  if (p.shorthand == "read-all") return Shorthand::kReadAll;
+  if (p.shorthand == "write-all") return Shorthand::kWriteAll;
+  return Shorthand::kUnknown;
+}
+
+Level broadest(const Permissions& p) {
+  switch (shorthand_of(p)) {
+    case Shorthand::kReadAll: return Level::kRead;
+    case Shorthand::kWriteAll:
+    case Shorthand::kUnknown: return Level::kWrite;
+    case Shorthand::kNone: break;
+  }
+  Level out = Level::kNone;
+  for (const auto& [scope, level] : p.scopes) out = std::max(out, level_of(level.value));
+  return out;
+}
+
+std::span<const std::string_view> scopes() {
+  static const ScopeNames names = scope_names();
+  return names;
+}
+
+bool is_scope(std::string_view scope) {
+  const auto all = scopes();
+  return std::find(all.begin(), all.end(), scope) != all.end();
+}
+
+Severity write_severity(std::string_view scope) {
+  for (const auto& s : kScopes) {
+    if (s.name == scope) return s.write;
+  }
+  return Severity::kMedium;
+}
+
+TriggerClass classify_trigger(std::string_view event) {
+  if (one_of(event, kOutsiderControlled)) return TriggerClass::kOutsiderControlled;
+  if (event == "workflow_call") return TriggerClass::kReusableCall;
+  return TriggerClass::kOrdinary;
+}
+
+bool outsider_controlled(std::string_view event) {
+  return classify_trigger(event) == TriggerClass::kOutsiderControlled;
+}
+
+bool privileged_with_pull_request_code(std::string_view event) {
+  return event == "pull_request_target" || event == "workflow_run";
+}
+
+bool agent_or_outsider_controlled(std::string_view event) {
+  return event == "pull_request" || outsider_controlled(event);
+}
+
+const Located* first_outsider_trigger(const WorkflowFile& wf) {
+  for (const auto& t : wf.triggers) {
+    if (outsider_controlled(t.value)) return &t;
+  }
+  return nullptr;
+}
+
+bool reusable_only(const WorkflowFile& wf) {
+  return !wf.triggers.empty() && std::all_of(wf.triggers.begin(), wf.triggers.end(),
+                                             [](const Located& t) { return t.value == "workflow_call"; });
+}
+
+const char* to_string(Kind k) {
+  switch (k) {
+    case Kind::kWorkflow: return "workflow";
+    case Kind::kReusableWorkflow: return "reusable workflow";
+    case Kind::kCompositeAction: return "composite action";
+    case Kind::kOtherAction: return "action";
+    case Kind::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+bool is_workflow_path(std::string_view relative) {
+  const bool yaml = relative.ends_with(".yml") || relative.ends_with(".yaml");
+  return yaml &&
+         (relative.starts_with(".github/workflows/") || relative.find("/.github/workflows/") != std::string_view::npos);
+}
+
+bool is_actions_path(std::string_view relative) {
+  const std::size_t slash = relative.rfind('/');
+  const std::string_view base = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
+  return base == "action.yml" || base == "action.yaml" || is_workflow_path(relative);
+}
+
+Kind kind_of(const WorkflowFile& wf) {
+  if (wf.parse_error) return Kind::kUnknown;
+  if (wf.is_action) return wf.is_composite_action ? Kind::kCompositeAction : Kind::kOtherAction;
+  if (wf.jobs.empty() || wf.triggers.empty()) return Kind::kUnknown;
+  return reusable_only(wf) ? Kind::kReusableWorkflow : Kind::kWorkflow;
+}
+
+bool is_workflow(const WorkflowFile& wf) {
+  const Kind k = kind_of(wf);
+  return k == Kind::kWorkflow || k == Kind::kReusableWorkflow;
+}
+
+Uses parse_uses(std::string_view uses) {
+  Uses u;
+  if (uses.find("${{") != std::string_view::npos) {
+    u.kind = UsesKind::kExpression;
+    u.target = uses;
+    return u;
+  }
+  if (uses.starts_with("./")) {
+    u.kind = UsesKind::kLocal;
+    u.target = uses;
+    return u;
+  }
+  if (uses.starts_with("$/")) {
+    u.kind = UsesKind::kSelf;
+    u.target = uses;
+    return u;
+  }
+  if (uses.starts_with("docker://")) {
+    u.kind = UsesKind::kDocker;
+    u.target = uses.substr(9);
+    return u;
+  }
+  const std::size_t at = uses.rfind('@');
+  u.target = at == std::string_view::npos ? uses : uses.substr(0, at);
+  u.ref = at == std::string_view::npos ? std::string_view() : uses.substr(at + 1);
+  return u;
+}
+
+bool is_commit_sha(std::string_view ref) {
+  return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
+Image parse_image(std::string_view image) {
+  Image out;
+  const std::size_t at = image.find('@');
+  if (at != std::string_view::npos) {
+    out.digest = image.substr(at + 1);
+    image = image.substr(0, at);
+  }
+  // The tag's ':' comes after the last '/' (a registry may carry a port: host:5000/name:tag).
+  const std::size_t slash = image.rfind('/');
+  const std::size_t colon = image.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    out.tag = image.substr(colon + 1);
+    image = image.substr(0, colon);
+  }
+  out.name = image;
+  return out;
+}
+
+}  // namespace pm::engine::gha

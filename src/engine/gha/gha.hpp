@@ -1,0 +1,116 @@
+#pragma once
+// What GitHub Actions means by the workflow model's text, in one place for
+// every rule, L0-002 and the ADR `max-permissions` check: token permission
+// levels and scopes, trigger classes, and which files are workflows or
+// actions. The model itself (engine/workflow.hpp) only records what a file
+// says; this answers what it means.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "engine/workflow.hpp"
+#include "util/error.hpp"
+
+namespace pm::engine::gha {
+
+// ---- GITHUB_TOKEN permissions ---------------------------------------------
+
+enum class Level : std::uint8_t { kNone = 0, kRead = 1, kWrite = 2 };
+const char* to_string(Level l);
+// "none", "read" or "write"; nullopt for any other text.
+std::optional<Level> parse_level(std::string_view text);
+// The level a workflow grants with `text`. A value GitHub does not define (a
+// typo, an expression) counts as write, the broadest level: no check passes a
+// grant it cannot read.
+Level level_of(std::string_view text);
+
+// `permissions: <shorthand>`.
+enum class Shorthand : std::uint8_t {
+  kNone,      // a scope mapping (or {}), not a shorthand
+  kReadAll,   // read-all
+  kWriteAll,  // write-all
+  kUnknown,   // any other text: counts as write-all (see level_of)
+};
+Shorthand shorthand_of(const Permissions& p);
+// The broadest level a declared block grants any scope: write-all (or an
+// unknown shorthand) and any write scope are write.
+Level broadest(const Permissions& p);
+
+// The token scopes GitHub defines, in alphabetical order.
+std::span<const std::string_view> scopes();
+bool is_scope(std::string_view scope);
+// How much a `write` grant of `scope` that jobs inherit matters (the ranking
+// established workflow linters use): contents, id-token, packages,
+// pull-requests, actions ... high; checks, security-events ... medium;
+// statuses low. A scope GitHub does not define: medium.
+Severity write_severity(std::string_view scope);
+
+// ---- Triggers ---------------------------------------------------------------
+
+enum class TriggerClass : std::uint8_t {
+  kOrdinary,            // push, pull_request, schedule, workflow_dispatch, ...
+  kOutsiderControlled,  // anyone can cause the run, and it runs with the base repository's token and secrets
+  kReusableCall,        // workflow_call: the caller decides
+};
+TriggerClass classify_trigger(std::string_view event);
+// pull_request_target, workflow_run, issue_comment, issues, discussion,
+// discussion_comment, pull_request_review, pull_request_review_comment.
+bool outsider_controlled(std::string_view event);
+// pull_request_target and workflow_run: privileged runs next to code or
+// artifacts a pull request controls.
+bool privileged_with_pull_request_code(std::string_view event);
+// The events an agent or an outsider can cause: the outsider-controlled ones
+// and pull_request.
+bool agent_or_outsider_controlled(std::string_view event);
+// The first trigger of `wf` of that class, or nullptr.
+const Located* first_outsider_trigger(const WorkflowFile& wf);
+// Only `workflow_call`: every run is a call, with the caller's token.
+bool reusable_only(const WorkflowFile& wf);
+
+// ---- Files ------------------------------------------------------------------
+
+enum class Kind : std::uint8_t {
+  kWorkflow,          // jobs with triggers
+  kReusableWorkflow,  // a workflow whose only trigger is workflow_call
+  kCompositeAction,   // action.yml, runs.using: composite
+  kOtherAction,       // action.yml of a JavaScript or Docker action
+  kUnknown,           // not parsed, or neither shape
+};
+const char* to_string(Kind k);
+// Where GitHub reads workflows: .github/workflows/*.yml|yaml.
+bool is_workflow_path(std::string_view relative);
+// Workflows, and action.yml|yaml anywhere (actions).
+bool is_actions_path(std::string_view relative);
+Kind kind_of(const WorkflowFile& wf);
+// A parsed workflow (reusable or not), whatever its path.
+bool is_workflow(const WorkflowFile& wf);
+
+// ---- References -------------------------------------------------------------
+
+// What a `uses:` names.
+enum class UsesKind : std::uint8_t {
+  kLocal,       // ./path: this repository at the same commit
+  kSelf,        // $/path: this repository (GitHub's self-repository syntax)
+  kDocker,      // docker://image
+  kRepository,  // owner/repo[/path]@ref
+  kExpression,  // contains ${{ }}: not resolvable here
+};
+struct Uses {
+  UsesKind kind = UsesKind::kRepository;
+  std::string_view target;  // owner/repo[/path] or the image, without the ref
+  std::string_view ref;     // after '@' ("" when there is none)
+};
+Uses parse_uses(std::string_view uses);
+// A full 40-hex commit SHA.
+bool is_commit_sha(std::string_view ref);
+
+// A container image reference: `name[:tag][@sha256:digest]`.
+struct Image {
+  std::string_view name;
+  std::string_view tag;     // "" when none
+  std::string_view digest;  // after '@', "" when none
+};
+Image parse_image(std::string_view image);
+
+}  // namespace pm::engine::gha

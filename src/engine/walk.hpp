@@ -1,0 +1,72 @@
+#pragma once
+// Rules over GitHub Actions files and the one walker that drives them. A
+// workflow rule implements only the visits it needs; the walker visits every
+// parsed workflow and action once, job by job and step by step, calls every
+// rule at each node, skips files that did not parse (the analyzer reports
+// those as MD-000) and looks for a stop request between files, jobs and steps.
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "engine/gha/gha.hpp"
+#include "engine/rule.hpp"
+
+namespace pm::engine {
+
+struct WorkflowNode {
+  const AnalysisInput& input;
+  const WorkflowFile& file;
+  gha::Kind kind;
+  const Located* outsider_trigger;  // the first outsider-controlled trigger, or nullptr
+};
+
+struct JobNode {
+  const WorkflowNode& workflow;
+  const Job& job;
+  const WorkflowFile& file() const { return workflow.file; }
+};
+
+struct StepNode {
+  const JobNode& job;
+  const Step& step;
+  std::size_t index;  // in the job's (or the composite action's) steps
+  const WorkflowFile& file() const { return job.workflow.file; }
+};
+
+class WorkflowRule : public Rule {
+ public:
+  // Once per analysis, before any file: what the rule reads from the call
+  // itself rather than from a file.
+  virtual void visit_input(const AnalysisInput&, std::vector<Finding>&) const {}
+  // A workflow (reusable or not), before its jobs.
+  virtual void visit_workflow(const WorkflowNode&, std::vector<Finding>&) const {}
+  // An action's metadata (action.yml), before its steps.
+  virtual void visit_action(const WorkflowNode&, std::vector<Finding>&) const {}
+  virtual void visit_job(const JobNode&, std::vector<Finding>&) const {}
+  virtual void visit_step(const StepNode&, std::vector<Finding>&) const {}
+  virtual void visit_composite_step(const StepNode&, std::vector<Finding>&) const {}
+
+  // This rule alone over the input, through the walker; a visitor's
+  // exception propagates.
+  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const final;
+};
+
+// One rule in a walk: where its findings go, and what it threw (the walker
+// stops calling a rule once it has thrown).
+struct WalkTarget {
+  const WorkflowRule* rule = nullptr;
+  std::vector<Finding>* out = nullptr;
+  std::exception_ptr error;
+};
+
+// Whether to stop now. The one place the walker asks, so that a per-call
+// budget can take the cancellation flag's place.
+using StopCheck = std::function<bool()>;
+
+// Walks every parsed workflow and action of `input` for the targets. False
+// when `stop` said so (the findings are then incomplete).
+bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, const StopCheck& stop);
+
+}  // namespace pm::engine

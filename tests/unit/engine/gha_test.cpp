@@ -1,0 +1,145 @@
+// The GitHub Actions knowledge shared by the rules, L0-002 and the ADR
+// max-permissions check (engine/gha): permission levels and scopes, trigger
+// classes, file kinds, `uses:` references and image references.
+#include "engine/gha/gha.hpp"
+
+#include <gtest/gtest.h>
+
+namespace pm::engine::gha {
+namespace {
+
+Permissions declared(std::string_view shorthand, std::vector<std::pair<std::string_view, std::string_view>> scopes) {
+  Permissions p;
+  p.present = true;
+  p.shorthand = shorthand;
+  for (const auto& [s, l] : scopes) p.scopes.emplace_back(s, Located{l, 1, 1});
+  return p;
+}
+
+TEST(GhaPermissions, OneRuleForUnknownLevels) {
+  EXPECT_EQ(parse_level("read"), Level::kRead);
+  EXPECT_EQ(parse_level("none"), Level::kNone);
+  EXPECT_EQ(parse_level("write"), Level::kWrite);
+  EXPECT_EQ(parse_level("Write"), std::nullopt);
+  EXPECT_EQ(level_of("admin"), Level::kWrite);
+  EXPECT_EQ(level_of("${{ inputs.level }}"), Level::kWrite);
+  EXPECT_EQ(level_of("read"), Level::kRead);
+  EXPECT_STREQ(to_string(Level::kNone), "none");
+}
+
+TEST(GhaPermissions, ShorthandsAndTheBroadestGrant) {
+  EXPECT_EQ(shorthand_of(declared("read-all", {})), Shorthand::kReadAll);
+  EXPECT_EQ(shorthand_of(declared("write-all", {})), Shorthand::kWriteAll);
+  EXPECT_EQ(shorthand_of(declared("readall", {})), Shorthand::kUnknown);
+  EXPECT_EQ(shorthand_of(declared("", {{"contents", "read"}})), Shorthand::kNone);
+  EXPECT_EQ(broadest(declared("readall", {})), Level::kWrite);
+  EXPECT_EQ(broadest(declared("read-all", {})), Level::kRead);
+  EXPECT_EQ(broadest(declared("", {})), Level::kNone);  // permissions: {}
+  EXPECT_EQ(broadest(declared("", {{"contents", "read"}, {"id-token", "write"}})), Level::kWrite);
+  EXPECT_EQ(broadest(declared("", {{"contents", "reed"}})), Level::kWrite);
+}
+
+TEST(GhaPermissions, ScopesAndTheirWriteSeverity) {
+  EXPECT_TRUE(is_scope("id-token"));
+  EXPECT_TRUE(is_scope("attestations"));
+  EXPECT_FALSE(is_scope("contents-write"));
+  EXPECT_EQ(scopes().size(), 15u);
+  EXPECT_EQ(write_severity("contents"), Severity::kHigh);
+  EXPECT_EQ(write_severity("id-token"), Severity::kHigh);
+  EXPECT_EQ(write_severity("packages"), Severity::kHigh);
+  EXPECT_EQ(write_severity("pull-requests"), Severity::kHigh);
+  EXPECT_EQ(write_severity("actions"), Severity::kHigh);
+  EXPECT_EQ(write_severity("security-events"), Severity::kMedium);
+  EXPECT_EQ(write_severity("checks"), Severity::kMedium);
+  EXPECT_EQ(write_severity("statuses"), Severity::kLow);
+  EXPECT_EQ(write_severity("something-new"), Severity::kMedium);
+}
+
+TEST(GhaTriggers, Classes) {
+  for (const char* e : {"pull_request_target", "workflow_run", "issue_comment", "issues", "discussion",
+                        "discussion_comment", "pull_request_review", "pull_request_review_comment"}) {
+    EXPECT_EQ(classify_trigger(e), TriggerClass::kOutsiderControlled) << e;
+    EXPECT_TRUE(agent_or_outsider_controlled(e)) << e;
+  }
+  for (const char* e : {"push", "pull_request", "schedule", "workflow_dispatch", "release", "merge_group"}) {
+    EXPECT_EQ(classify_trigger(e), TriggerClass::kOrdinary) << e;
+  }
+  EXPECT_EQ(classify_trigger("workflow_call"), TriggerClass::kReusableCall);
+  EXPECT_TRUE(agent_or_outsider_controlled("pull_request"));
+  EXPECT_FALSE(agent_or_outsider_controlled("push"));
+  EXPECT_TRUE(privileged_with_pull_request_code("pull_request_target"));
+  EXPECT_TRUE(privileged_with_pull_request_code("workflow_run"));
+  EXPECT_FALSE(privileged_with_pull_request_code("issue_comment"));
+}
+
+TEST(GhaTriggers, FirstOutsiderTriggerAndReusableOnly) {
+  const auto wf = parse_workflow("w.yml", "on: [push, issues, workflow_run]\njobs:\n  a:\n    runs-on: x\n");
+  ASSERT_NE(first_outsider_trigger(wf), nullptr);
+  EXPECT_EQ(first_outsider_trigger(wf)->value, "issues");
+  EXPECT_FALSE(reusable_only(wf));
+  const auto call = parse_workflow("c.yml", "on:\n  workflow_call:\n    inputs: {}\njobs:\n  a:\n    runs-on: x\n");
+  EXPECT_TRUE(reusable_only(call));
+  EXPECT_EQ(first_outsider_trigger(call), nullptr);
+  const auto both = parse_workflow("b.yml", "on: [workflow_call, workflow_dispatch]\njobs:\n  a:\n    runs-on: x\n");
+  EXPECT_FALSE(reusable_only(both));
+}
+
+TEST(GhaFiles, PathsAndKinds) {
+  EXPECT_TRUE(is_workflow_path(".github/workflows/ci.yml"));
+  EXPECT_TRUE(is_workflow_path("sub/.github/workflows/ci.yaml"));
+  EXPECT_FALSE(is_workflow_path(".github/workflows/README.md"));
+  EXPECT_FALSE(is_workflow_path(".github/dependabot.yml"));
+  EXPECT_TRUE(is_actions_path(".github/actions/setup/action.yml"));
+  EXPECT_TRUE(is_actions_path("action.yaml"));
+  EXPECT_FALSE(is_actions_path("src/my-action.yml"));
+
+  EXPECT_EQ(kind_of(parse_workflow("a.yml", "on: push\njobs:\n  a:\n    runs-on: x\n")), Kind::kWorkflow);
+  EXPECT_EQ(kind_of(parse_workflow("a.yml", "on: workflow_call\njobs:\n  a:\n    runs-on: x\n")),
+            Kind::kReusableWorkflow);
+  EXPECT_EQ(kind_of(parse_workflow("action.yml", "name: x\nruns:\n  using: composite\n  steps: []\n")),
+            Kind::kCompositeAction);
+  EXPECT_EQ(kind_of(parse_workflow("action.yml", "name: x\nruns:\n  using: node20\n  main: index.js\n")),
+            Kind::kOtherAction);
+  EXPECT_EQ(kind_of(parse_workflow("a.yml", "on: push\n")), Kind::kUnknown);
+  EXPECT_EQ(kind_of(parse_workflow("a.yml", "on: [push\n")), Kind::kUnknown);
+  EXPECT_EQ(kind_of(parse_workflow("config.yml", "name: not a workflow\nkey: value\n")), Kind::kUnknown);
+  EXPECT_TRUE(is_workflow(parse_workflow("a.yml", "on: workflow_call\njobs:\n  a:\n    runs-on: x\n")));
+  EXPECT_FALSE(is_workflow(parse_workflow("action.yml", "name: x\nruns:\n  using: composite\n  steps: []\n")));
+}
+
+TEST(GhaUses, LocalSelfDockerAndRepositoryReferences) {
+  EXPECT_EQ(parse_uses("./.github/actions/setup").kind, UsesKind::kLocal);
+  EXPECT_EQ(parse_uses("$/.github/workflows/build.yml").kind, UsesKind::kSelf);
+  EXPECT_EQ(parse_uses("$/.github/actions/lint").kind, UsesKind::kSelf);
+  const Uses d = parse_uses("docker://alpine:3.19");
+  EXPECT_EQ(d.kind, UsesKind::kDocker);
+  EXPECT_EQ(d.target, "alpine:3.19");
+  const Uses r = parse_uses("octo/deploy/.github/workflows/deploy.yml@v2");
+  EXPECT_EQ(r.kind, UsesKind::kRepository);
+  EXPECT_EQ(r.target, "octo/deploy/.github/workflows/deploy.yml");
+  EXPECT_EQ(r.ref, "v2");
+  EXPECT_EQ(parse_uses("octo/action").ref, "");
+  EXPECT_EQ(parse_uses("octo/action@${{ inputs.ref }}").kind, UsesKind::kExpression);
+  EXPECT_TRUE(is_commit_sha("b4ffde65f46336ab88eb53be808477a3936bae11"));
+  EXPECT_FALSE(is_commit_sha("b4ffde6"));
+  EXPECT_FALSE(is_commit_sha("v4.1.1"));
+}
+
+TEST(GhaImages, NameTagAndDigest) {
+  const Image a = parse_image("node:20-bookworm");
+  EXPECT_EQ(a.name, "node");
+  EXPECT_EQ(a.tag, "20-bookworm");
+  EXPECT_EQ(a.digest, "");
+  const Image b = parse_image("ghcr.io:443/octo/app@sha256:abc");
+  EXPECT_EQ(b.name, "ghcr.io:443/octo/app");
+  EXPECT_EQ(b.tag, "");
+  EXPECT_EQ(b.digest, "sha256:abc");
+  const Image c = parse_image("registry:5000/img:1.2@sha256:def");
+  EXPECT_EQ(c.name, "registry:5000/img");
+  EXPECT_EQ(c.tag, "1.2");
+  EXPECT_EQ(c.digest, "sha256:def");
+  EXPECT_EQ(parse_image("postgres").tag, "");
+}
+
+}  // namespace
+}  // namespace pm::engine::gha
