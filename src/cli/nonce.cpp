@@ -1,5 +1,5 @@
-// phase-mirror-mcp nonce rotate: write a new version of the nonce (or the org
-// salt), keeping the previous version for look-ups.
+// phase-mirror-mcp nonce rotate: write a new version of the nonce (keeping the
+// previous one) or of the org salt (keeping every earlier one) for look-ups.
 #include "cli/store_common.hpp"
 #include "store/services.hpp"
 
@@ -13,8 +13,9 @@ const char* kNonceHelp =
     "Usage:\n"
     "  phase-mirror-mcp nonce rotate [--kind nonce|org_salt] [--json]\n"
     "  phase-mirror-mcp nonce show   [--kind nonce|org_salt] [--json]   (versions only, never the value)\n\n"
-    "Rotates the nonce (default) or the org salt that keys the org-id HMAC. The previous version stays\n"
-    "valid for look-ups, so records written under it are still found. Local backend: the SQLite store;\n"
+    "Rotates the nonce (default) or the org salt that keys the org-id HMAC. The previous nonce stays\n"
+    "valid; every earlier org salt stays valid for look-ups, so records written under any of them are\n"
+    "still found. Local backend: the SQLite store;\n"
     "with NONCE_PARAMETER_NAME set, SSM Parameter Store.\n"
     "Exit code: 0 success, 1 store failure, 2 usage error.";
 
@@ -51,8 +52,11 @@ int run_nonce(const std::vector<std::string>& args, const Config& config) {
                                  {"previousVersion", v->version - 1},
                                  {"createdAt", iso(v->created_at_ms)}}));
     } else {
-      print_out(std::string("rotated ") + store::to_string(kind) + " to version " + std::to_string(v->version) +
-                " (version " + std::to_string(v->version - 1) + " still accepted for look-ups)");
+      const std::string kept = kind == store::SecretKind::kOrgSalt && v->version > 2
+                                   ? "versions 1 to " + std::to_string(v->version - 1)
+                                   : "version " + std::to_string(v->version - 1);
+      print_out(std::string("rotated ") + store::to_string(kind) + " to version " + std::to_string(v->version) + " (" +
+                kept + " still accepted for look-ups)");
     }
     return kOk;
   }

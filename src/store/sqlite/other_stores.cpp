@@ -161,9 +161,10 @@ class SqliteNonceSource final : public NonceSource {
   }
 
  private:
-  // Current and previous version (the previous one keeps older records reachable).
+  // Newest first: the nonce's current and previous version, every org-salt version.
   static Result<std::vector<SecretVersion>> read(sqlite3* db, SecretKind kind) {
-    Stmt st(db, "SELECT version, value, created_at FROM secrets WHERE kind = ? ORDER BY version DESC LIMIT 2");
+    Stmt st(db, std::string("SELECT version, value, created_at FROM secrets WHERE kind = ? ORDER BY version DESC") +
+                    (kind == SecretKind::kNonce ? " LIMIT 2" : ""));
     st.bind(1, to_string(kind));
     std::vector<SecretVersion> out;
     while (st.step()) out.push_back(SecretVersion{static_cast<int>(st.col_int(0)), st.col_text(1), st.col_int(2)});
