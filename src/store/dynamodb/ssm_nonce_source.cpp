@@ -5,6 +5,7 @@
 #include "store/dynamodb/backends.hpp"
 #include "store/dynamodb/common.hpp"
 #include "store/ids.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::store::dynamodb {
 
@@ -65,6 +66,7 @@ class SsmNonceSource final : public NonceSource {
       }
       out.push_back(SecretVersion{static_cast<int>(earlier->version), earlier->value, earlier->last_modified_ms});
     }
+    for (const auto& v : out) secrets::remember(v.value);
     c.versions = out;
     c.loaded = now;
     return out;
@@ -88,6 +90,7 @@ class SsmNonceSource final : public NonceSource {
     }
     SecretVersion v;
     v.value = new_secret();
+    secrets::remember(v.value);
     auto version = ssm_->put_parameter(name, v.value, true);
     if (!version) return version.take_error();
     v.version = static_cast<int>(*version);
