@@ -4,14 +4,22 @@
 #include <atomic>
 #include <cctype>
 #include <deque>
+#include <mutex>
 #include <shared_mutex>
+#include <string>
+#include <vector>
 
 namespace pm::secrets {
 namespace {
 
 std::shared_mutex g_mu;
-std::deque<std::string> g_values;  // each value and its percent-encoded form when that differs
 std::atomic<bool> g_any{false};
+
+// Each value and its percent-encoded form when that differs, oldest first.
+std::deque<std::string>& values_locked() {
+  static std::deque<std::string> values;
+  return values;
+}
 
 std::string percent_encoded(std::string_view v) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -30,9 +38,10 @@ std::string percent_encoded(std::string_view v) {
 }
 
 void add_locked(std::string value) {
-  if (std::find(g_values.begin(), g_values.end(), value) != g_values.end()) return;
-  g_values.push_back(std::move(value));
-  while (g_values.size() > 2 * kMaxKept) g_values.pop_front();
+  auto& values = values_locked();
+  if (std::find(values.begin(), values.end(), value) != values.end()) return;
+  values.push_back(std::move(value));
+  while (values.size() > 2 * kMaxKept) values.pop_front();
 }
 
 }  // namespace
@@ -51,8 +60,8 @@ std::string redact(std::string_view text) {
   std::shared_lock lock(g_mu);
   // Longest first, so that a value containing another is replaced whole.
   std::vector<const std::string*> values;
-  values.reserve(g_values.size());
-  for (const auto& v : g_values) values.push_back(&v);
+  values.reserve(values_locked().size());
+  for (const auto& v : values_locked()) values.push_back(&v);
   std::sort(values.begin(), values.end(),
             [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
   for (const std::string* v : values) {
