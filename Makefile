@@ -22,11 +22,14 @@ setup-test:
 build: setup
 	@{ cmake --preset release && cmake --build --preset release -j $(JOBS); } 1>&2
 
-run: build
+# The server target only: tests and benchmarks are built by `make test` and `make bench`.
+run: setup
+	@{ cmake --preset release && cmake --build --preset release -j $(JOBS) --target phase-mirror-mcp; } 1>&2
 	@exec build/release/phase-mirror-mcp serve
 
 e2e-deps:
 	@cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error 1>&2
+	@cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error 1>&2
 
 test: setup-test e2e-deps
 	@scripts/test.sh

@@ -17,7 +17,7 @@ mkdir -p "$out"
 # PM_BENCH_NO_BUILD=1 measures the binaries already in build/release.
 if [[ -z ${PM_BENCH_NO_BUILD:-} ]]; then
   cmake --preset release >/dev/null
-  targets=(phase-mirror-mcp pm_stdio_bench)
+  targets=(phase-mirror-mcp pm_stdio_bench pm_scan_bench)
   # pm_bench exists once bench/micro holds at least one benchmark file.
   if compgen -G "bench/micro/*.cpp" >/dev/null; then targets+=(pm_bench); fi
   cmake --build --preset release -j "$jobs" --target "${targets[@]}"
@@ -27,6 +27,7 @@ fi
 build=${PM_BENCH_BUILD_DIR:-build/release}
 micro=$build/bench/pm_bench
 stdio=$build/bench/pm_stdio_bench
+scan=$build/bench/pm_scan_bench
 server=$build/phase-mirror-mcp
 
 if ((grind)); then
@@ -53,6 +54,8 @@ if ((smoke)); then
   fi
   "$stdio" --binary "$server" --smoke --json "$out/stdio-smoke.json" >/dev/null
   echo "stdio harness: smoke run OK"
+  "$scan" --binary "$server" --smoke --json "$out/scan-smoke.json" >/dev/null
+  echo "scan harness: smoke run OK"
   exit 0
 fi
 
@@ -63,4 +66,5 @@ if [[ -x $micro ]]; then
     --benchmark_out="$out/micro.json" --benchmark_out_format=json | tee "$out/micro.txt"
 fi
 "$stdio" --binary "$server" --json "$out/stdio.json" --markdown "$out/stdio.md" "$@"
+"$scan" --binary "$server" --json "$out/scan.json" | tee "$out/scan.txt"
 echo "results: $out/"

@@ -91,6 +91,7 @@ double ms_since(Clock::time_point t0) {
 }
 
 std::string call_line(long long id, const Scenario& s) {
+  if (s.tool.empty()) return dump_line(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "ping"}});
   return dump_line(Json{
       {"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", s.tool}, {"arguments", s.args}}}});
 }
@@ -120,6 +121,8 @@ std::vector<Scenario> scenarios(const Inputs& in) {
                       {"baselineMetric", {{"name", "fp_rate"}, {"value", 0.10}}},
                       {"threshold", 0.5}};
   return {
+      // The floor of a round trip: answered on the reading thread, no tool, no worker.
+      {"ping", "", Json::object(), false},
       {"get_server_info", "get_server_info", Json::object(), false},
       {"analyze_dissonance: 1 small workflow", "analyze_dissonance", Json{{"files", {in.small_workflow}}}, false},
       {"analyze_dissonance: 1 MB workflow", "analyze_dissonance", Json{{"files", {in.big_workflow}}}, true},
@@ -236,7 +239,9 @@ Json measure_scenario(const Options& opt, const Inputs& in, const Scenario& s) {
 std::vector<const Scenario*> mix(const std::vector<Scenario>& all, bool heavy_too) {
   std::vector<const Scenario*> small;
   std::vector<const Scenario*> heavy;
-  for (const auto& s : all) (s.heavy ? heavy : small).push_back(&s);
+  for (const auto& s : all) {
+    if (!s.tool.empty()) (s.heavy ? heavy : small).push_back(&s);
+  }
   if (!heavy_too) heavy.clear();
   if (small.empty()) small = heavy;
   if (small.empty()) throw std::runtime_error("no scenario available for a mixed workload");
@@ -254,7 +259,7 @@ std::vector<const Scenario*> mix(const std::vector<Scenario>& all, bool heavy_to
 Json measure_throughput(const Options& opt, const Inputs& in, const std::vector<Scenario>& available) {
   std::vector<const Scenario*> small;
   for (const auto& s : available)
-    if (!s.heavy) small.push_back(&s);
+    if (!s.heavy && !s.tool.empty()) small.push_back(&s);
   if (small.empty()) throw std::runtime_error("no small-input scenario available for the throughput run");
   ServerUnderTest server(spawn_options(opt, in));
   server.initialize();
@@ -457,7 +462,7 @@ int run(int argc, char** argv) {
   std::vector<Scenario> available;
   report["skipped"] = Json::array();
   for (auto& s : scenarios(in)) {
-    if (tools.count(s.tool) != 0)
+    if (s.tool.empty() || tools.count(s.tool) != 0)
       available.push_back(std::move(s));
     else
       report["skipped"].push_back(s.name);

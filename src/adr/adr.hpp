@@ -25,6 +25,9 @@ struct ParseWarning {
   std::string file;    // the ADR file, as a workspace path
   int line = 0;        // 1-based line in the ADR, 0 when not tied to a line
   std::string message;
+  // The warning says a checkable rule (or a whole ```phase-mirror block) was
+  // dropped: an ADR check that had to ignore one is never compliant.
+  bool rule_ignored = false;
 };
 
 // An RFC 2119 / RFC 8174 requirement sentence from a Decision section.
@@ -45,7 +48,7 @@ enum class PermLevel { kNone = 0, kRead = 1, kWrite = 2 };
 
 // A checkable rule from a ```phase-mirror block.
 struct CheckRule {
-  std::string id;
+  std::string id;  // as written, or "<adrId>-C<n>" for the n-th rule of the ADR's blocks when it has none
   CheckKind kind = CheckKind::kForbid;
   Severity severity = Severity::kMedium;
   std::string message;

@@ -90,16 +90,30 @@ constexpr const char* kCommonKeys[] = {"id", "severity", "message", "remediation
 class BlockReader {
  public:
   BlockReader(const std::string& adr_id, const std::string& adr_file, int first_line,
-              std::vector<ParseWarning>& warnings, Budget& budget)
-      : adr_id_(adr_id), adr_file_(adr_file), first_line_(first_line), warnings_(warnings), budget_(budget) {}
+              std::vector<ParseWarning>& warnings, Budget& budget, int& ordinal)
+      : adr_id_(adr_id),
+        adr_file_(adr_file),
+        first_line_(first_line),
+        warnings_(warnings),
+        budget_(budget),
+        ordinal_(ordinal) {}
 
   int line_of(const Node& n) const { return first_line_ + std::max(n.line, 1) - 1; }
 
-  void warn(int line, const std::string& message) {
-    warnings_.push_back(ParseWarning{adr_id_, adr_file_, line, message});
+  void warn(int line, const std::string& message, bool rule_ignored = false) {
+    warnings_.push_back(ParseWarning{adr_id_, adr_file_, line, message, rule_ignored});
   }
 
+  // read_rule, with the warning that says why a rule was dropped marked as such.
+  std::optional<CheckRule> read_counted_rule(const Node& n) {
+    auto rule = read_rule(n);
+    if (!rule && !warnings_.empty()) warnings_.back().rule_ignored = true;
+    return rule;
+  }
+
+ private:
   std::optional<CheckRule> read_rule(const Node& n) {
+    ++ordinal_;
     const int line = line_of(n);
     if (!n.is_mapping()) {
       warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " is not a mapping; ignored");
@@ -108,11 +122,13 @@ class BlockReader {
     CheckRule r;
     r.line = line;
     const Node* id = n.get("id");
-    if (id == nullptr || !id->is_scalar() || strip(id->value()).empty()) {
-      warn(line, "Rule at line " + std::to_string(line) + " of " + adr_id_ + " has no 'id'; ignored");
+    if (id != nullptr && !id->is_scalar()) {
+      warn(line,
+           "Rule at line " + std::to_string(line) + " of " + adr_id_ + " has an 'id' that is not a string; ignored");
       return std::nullopt;
     }
-    r.id = strip(id->value());
+    r.id = id == nullptr || id->is_null() ? std::string() : strip(id->value());
+    if (r.id.empty()) r.id = adr_id_ + "-C" + std::to_string(ordinal_);
     const std::string where = "rule '" + r.id + "' of " + adr_id_ + " (line " + std::to_string(line) + ")";
 
     const Node* kind_node = nullptr;
@@ -171,7 +187,6 @@ class BlockReader {
     return r;
   }
 
- private:
   bool read_pattern_rule(const Node& k, CheckRule& r, const std::string& where) {
     const Node* pattern = k.is_mapping() ? k.get("pattern") : &k;
     if (pattern == nullptr || !pattern->is_scalar() || pattern->is_null()) {
@@ -318,6 +333,7 @@ class BlockReader {
   int first_line_;
   std::vector<ParseWarning>& warnings_;
   Budget& budget_;
+  int& ordinal_;
 };
 
 // Calls fn(line_no, line) for each line (without its '\n' or a CRLF's '\r')
@@ -498,15 +514,18 @@ std::string evidence_of(std::string_view line) {
 
 std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::string& adr_file,
                                          std::string_view yaml_text, int first_line,
-                                         std::vector<ParseWarning>& warnings, Budget& budget) {
-  BlockReader reader(adr_id, adr_file, first_line, warnings, budget);
+                                         std::vector<ParseWarning>& warnings, Budget& budget, int* ordinal) {
+  int local_ordinal = 0;
+  BlockReader reader(adr_id, adr_file, first_line, warnings, budget, ordinal != nullptr ? *ordinal : local_ordinal);
   std::vector<CheckRule> rules;
   if (!budget.step(yaml_text.size() + 1)) return rules;
   auto parsed = engine::yaml::parse(yaml_text);
   if (parsed.error) {
     const int line = first_line + std::max(parsed.error->line, 1) - 1;
-    reader.warn(line, "Invalid YAML in the ```phase-mirror block of " + adr_id + " (line " + std::to_string(line) +
-                          "): " + parsed.error->message);
+    reader.warn(line,
+                "Invalid YAML in the ```phase-mirror block of " + adr_id + " (line " + std::to_string(line) +
+                    "): " + parsed.error->message + "; its rules were not loaded",
+                true);
     return rules;
   }
   if (parsed.documents.empty() || !parsed.documents[0].root) return rules;
@@ -516,18 +535,20 @@ std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::s
     if (const Node* r = root.get("rules")) {
       list = r;
     } else if (root.get("id") != nullptr) {
-      if (auto rule = reader.read_rule(root)) rules.push_back(std::move(*rule));
+      if (auto rule = reader.read_counted_rule(root)) rules.push_back(std::move(*rule));
       return rules;
     }
   }
   if (!list->is_sequence()) {
-    reader.warn(first_line, "The ```phase-mirror block of " + adr_id + " (line " + std::to_string(first_line) +
-                                ") must be a list of rules or a mapping with 'rules:'; ignored");
+    reader.warn(first_line,
+                "The ```phase-mirror block of " + adr_id + " (line " + std::to_string(first_line) +
+                    ") must be a list of rules or a mapping with 'rules:'; ignored",
+                true);
     return rules;
   }
   for (const auto& item : list->items()) {
     if (!budget.step()) return rules;
-    if (auto rule = reader.read_rule(item)) rules.push_back(std::move(*rule));
+    if (auto rule = reader.read_counted_rule(item)) rules.push_back(std::move(*rule));
   }
   return rules;
 }
@@ -605,15 +626,23 @@ bool prose_rule_is_checkable(const DecisionRule& rule) {
 
 void evaluate_prose(const Adr& adr, const DecisionRule& rule, const SourceFile& file, std::vector<Violation>& out,
                     Budget& budget) {
-  if (!prose_rule_is_checkable(rule)) return;
-  std::vector<std::string> literals;
+  if (rule.keyword != "MUST NOT" && rule.keyword != "SHALL NOT") return;
+  std::vector<std::string_view> literals;
   for (const auto& l : rule.literals) {
-    if (l.size() >= 2) literals.push_back(l);
+    if (l.size() >= 2) literals.emplace_back(l);
   }
   // The reference's one prose check: a rule mentioning write-all.
-  if (lowercase(rule.text).find("write-all") != std::string::npos &&
-      std::find(literals.begin(), literals.end(), "write-all") == literals.end()) {
-    literals.emplace_back("write-all");
+  constexpr std::string_view kWriteAll = "write-all";
+  if (std::find(literals.begin(), literals.end(), kWriteAll) == literals.end() &&
+      lowercase(rule.text).find(kWriteAll) != std::string::npos) {
+    literals.push_back(kWriteAll);
+  }
+  // Every file meets every approved ADR's prose rules, and most name none of
+  // the literals: one search of the whole file settles those.
+  if (!budget.step((file.content.size() + 1) * literals.size())) return;
+  if (std::none_of(literals.begin(), literals.end(),
+                   [&](std::string_view l) { return file.content.find(l) != std::string_view::npos; })) {
+    return;
   }
   for_each_line(file.content, budget, literals.size(), [&](int n, std::string_view line) {
     for (const auto& l : literals) {

@@ -59,10 +59,14 @@ struct SourceFile {
 // Rules of one ```phase-mirror block whose body starts at ADR line
 // `first_line`. The body is a YAML list of rules (or a mapping with `rules:`).
 // Unusable rules (invalid or too complex regex, a glob over its caps, unknown
-// kind, missing fields) are dropped with a warning naming the ADR and the line.
+// kind, missing fields) are dropped with a warning naming the ADR and the
+// line, marked rule_ignored. A rule without an `id` is named "<adrId>-C<n>", n
+// counting the rules of the ADR's blocks in document order from 1; `ordinal`
+// (when given) carries that count from one block of the ADR to the next.
 std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::string& adr_file,
                                          std::string_view yaml_text, int first_line,
-                                         std::vector<ParseWarning>& warnings, Budget& budget);
+                                         std::vector<ParseWarning>& warnings, Budget& budget,
+                                         int* ordinal = nullptr);
 
 // True when the rule looks at this workspace-relative path.
 bool rule_applies(const CheckRule& rule, std::string_view relative, Budget& budget);

@@ -324,8 +324,8 @@ struct Meta {
   std::vector<std::string> deciders, tags;
 };
 
-void warn(Adr& adr, int line, std::string message) {
-  adr.warnings.push_back(ParseWarning{adr.id, adr.file, line, std::move(message)});
+void warn(Adr& adr, int line, std::string message, bool rule_ignored = false) {
+  adr.warnings.push_back(ParseWarning{adr.id, adr.file, line, std::move(message), rule_ignored});
 }
 
 // YAML front matter between a first line "---" and the next "---"/"...".
@@ -407,20 +407,22 @@ void read_bold_metadata(const Document& d, Meta& meta) {
 
 void read_checks(Adr& adr, const Document& d, Budget& budget) {
   std::set<std::string> ids;
+  int ordinal = 0;  // rules of the ADR's blocks so far: generated ids count across blocks
   for (const auto& f : d.fences) {
     if (!budget.step()) return;
     if (f.info != "phase-mirror") continue;
     if (!f.closed) {
       warn(adr, f.open_line,
            "Unterminated ```phase-mirror block opened at line " + std::to_string(f.open_line) +
-               ": its rules were not loaded");
+               ": its rules were not loaded",
+           true);
       continue;
     }
     auto rules = parse_check_block(adr.id, adr.file, join_lines(d.lines, f.first, f.last),
-                                   static_cast<int>(f.first) + 1, adr.warnings, budget);
+                                   static_cast<int>(f.first) + 1, adr.warnings, budget, &ordinal);
     for (auto& r : rules) {
       if (!ids.insert(r.id).second) {
-        warn(adr, r.line, "Duplicate rule id '" + r.id + "'; the later rule was ignored");
+        warn(adr, r.line, "Duplicate rule id '" + r.id + "'; the later rule was ignored", true);
         continue;
       }
       adr.checks.push_back(std::move(r));

@@ -52,8 +52,8 @@ Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr
     const auto id = adr_id_from_filename(basename_of(entry));
     if (!id) continue;
     if (!seen.insert(*id).second) {
-      out.warnings.push_back(
-          ParseWarning{*id, entry, 0, "Duplicate ADR id " + *id + " (another file has it); this file was ignored"});
+      out.warnings.push_back(ParseWarning{
+          *id, entry, 0, "Duplicate ADR id " + *id + " (another file has it); this file was ignored", true});
       continue;
     }
     auto data = ws.read(entry);
@@ -123,6 +123,9 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
   ComplianceReport rep;
   rep.adrs = std::move(loaded->adrs);
   rep.warnings = std::move(loaded->warnings);
+  for (const auto& w : rep.warnings) {
+    if (w.rule_ignored) rep.ignored.push_back(w);
+  }
 
   // Which ADRs: the requested ids must exist.
   std::set<std::string> wanted(req.adrs.begin(), req.adrs.end());
@@ -154,6 +157,9 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
     for (const auto& w : a.warnings) rep.warnings.push_back(w);
     std::string reason;
     if (!a.parsed) {
+      ParseWarning why{a.id, a.file, 0, "ADR could not be parsed; none of its rules were checked", true};
+      if (!a.warnings.empty()) why.message += " (" + a.warnings.back().message + ")";
+      rep.ignored.push_back(std::move(why));
       reason = "could not be parsed (see parseWarnings)";
     } else if (a.status == Status::kApproved || (a.status == Status::kProposed && req.include_proposed)) {
       rep.checked.push_back(i);
@@ -182,6 +188,11 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
     rep.nothing_checked = "None of the " + std::to_string(in_scope) + " ADRs in " + req.adr_path +
                           " could be read as an enforceable ADR (see parseWarnings): nothing was checked";
     rep.warnings.push_back(ParseWarning{"", req.adr_path, 0, rep.nothing_checked});
+  }
+  for (auto i : rep.checked) {
+    for (const auto& w : rep.adrs[i].warnings) {
+      if (w.rule_ignored) rep.ignored.push_back(w);
+    }
   }
   for (auto i : rep.checked) {
     const Adr& a = rep.adrs[i];

@@ -59,6 +59,9 @@ struct ComplianceReport {
   std::vector<Violation> violations;
   std::vector<FileError> file_errors;
   std::vector<ParseWarning> warnings;
+  // Why some rules could not be checked: dropped checkable rules of the ADRs
+  // checked, and ADR files that could not be parsed at all.
+  std::vector<ParseWarning> ignored;
   int files_checked = 0;
   // Set when ADRs were found but none of them could be read as an enforceable
   // ADR (unparseable, unreadable or without a status): then nothing was
@@ -71,7 +74,11 @@ struct ComplianceReport {
     }
     return nullptr;
   }
-  bool compliant() const { return violations.empty() && file_errors.empty() && nothing_checked.empty(); }
+  // Never true when a file could not be read, a rule had to be ignored or
+  // nothing could be checked.
+  bool compliant() const {
+    return violations.empty() && file_errors.empty() && ignored.empty() && nothing_checked.empty();
+  }
   // pass / warn / block (high or critical violation of an approved ADR).
   std::string decision() const;
 };

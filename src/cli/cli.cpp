@@ -6,39 +6,11 @@
 #include <system_error>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "util/log.hpp"
 #include "version.hpp"
 
 namespace pm::cli {
-
-const std::vector<Command>& commands() {
-  static const std::vector<Command> cmds = {
-      {"serve", "Run the MCP server on stdio (default)", run_serve},
-      {"call", "Run one tool call and print its result: call <tool> --args '<json>'", run_call},
-      {"fp", "False-positive store: fp record|review|list", run_fp},
-      {"consent", "Consent: consent grant|revoke|show --org ORG", run_consent},
-      {"store", "Local database: store init|migrate|check", run_store},
-      {"nonce", "Nonce and org salt: nonce rotate|show", run_nonce},
-      {"baseline", "Drift baseline: baseline create --out FILE FILES...", run_baseline},
-      {"rules", "Rule catalogue of analyze_dissonance: rules [--markdown|--json]", run_rules},
-  };
-  return cmds;
-}
-
-bool has_flag(const std::vector<std::string>& args, const std::string& flag) {
-  for (const auto& a : args) {
-    if (a == flag) return true;
-  }
-  return false;
-}
-
-std::optional<std::string> flag_value(const std::vector<std::string>& args, const std::string& flag) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == flag && i + 1 < args.size()) return args[i + 1];
-    if (args[i].rfind(flag + "=", 0) == 0) return args[i].substr(flag.size() + 1);
-  }
-  return std::nullopt;
-}
 
 namespace {
 
@@ -62,42 +34,69 @@ void print_err(const std::string& text) {
 
 namespace {
 
-void print_help() {
-  std::string h = std::string("phase-mirror-mcp ") + kVersion +
-                  " - Phase Mirror MCP server (code-governance checks)\n\n"
-                  "Usage: phase-mirror-mcp [command] [options]\n\nCommands:\n";
-  for (const auto& c : commands())
-    h += "  " + c.name + std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ') + c.summary + "\n";
-  h += "\nOptions:\n  --version  Print the version\n  --help     Print this help (also: <command> --help)\n\n"
-       "Environment: AWS_REGION, FP_TABLE_NAME, CONSENT_TABLE_NAME, BLOCK_COUNTER_TABLE_NAME,\n"
-       "  NONCE_PARAMETER_NAME, LOG_LEVEL (error|warn|info|debug), LOG_FORMAT (text|json),\n"
-       "  METRICS_FORMAT (emf|none), PHASE_MIRROR_WORKSPACE, PHASE_MIRROR_DATA_DIR,\n"
-       "  PHASE_MIRROR_MAX_FILE_BYTES. COPILOT_MCP_-prefixed names are accepted as fallbacks.\n";
-  print_out(h);
+constexpr const char* kEnvironmentHelp =
+    "Environment: AWS_REGION, FP_TABLE_NAME, CONSENT_TABLE_NAME, BLOCK_COUNTER_TABLE_NAME,\n"
+    "  NONCE_PARAMETER_NAME, LOG_LEVEL (error|warn|info|debug), LOG_FORMAT (text|json),\n"
+    "  METRICS_FORMAT (emf|none), PHASE_MIRROR_WORKSPACE, PHASE_MIRROR_DATA_DIR,\n"
+    "  PHASE_MIRROR_MAX_FILE_BYTES. COPILOT_MCP_-prefixed names are accepted as fallbacks.\n"
+    "Every command takes --help; every command that prints a result takes --json.";
+
+// "phase-mirror-mcp fp record": the command whose options were being parsed.
+std::string command_path(const CLI::App& app) {
+  std::string path = "phase-mirror-mcp";
+  const CLI::App* current = &app;
+  for (;;) {
+    const auto subs = current->get_subcommands();
+    if (subs.empty()) break;
+    current = subs.front();
+    path += " " + current->get_name();
+  }
+  return path;
 }
 
-int run(std::vector<std::string> args) {
-  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
-    print_out(std::string("phase-mirror-mcp ") + kVersion);
-    return 0;
+int run(int argc, char** argv) {
+  CLI::App app{"phase-mirror-mcp " + std::string(kVersion) + " - Phase Mirror MCP server (code-governance checks)",
+               "phase-mirror-mcp"};
+  app.set_version_flag("--version,-V", std::string("phase-mirror-mcp ") + kVersion, "Print the version and exit");
+  app.footer(kEnvironmentHelp);
+  app.require_subcommand(0, 1);
+  Action action;
+  define_serve(app, action);
+  define_call(app, action);
+  define_scan(app, action);
+  define_fp(app, action);
+  define_consent(app, action);
+  define_store(app, action);
+  define_nonce(app, action);
+  define_baseline(app, action);
+  define_rules(app, action);
+  if (argc == 2 && std::string(argv[1]) == "help") {
+    print_out(app.help());
+    return kExitOk;
   }
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
-    print_help();
-    return 0;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    print_out(app.help());
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    print_out(app.help("", CLI::AppFormatMode::All));
+    return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    print_out(e.what());
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    const std::string path = command_path(app);
+    print_err(path + ": " + e.what() + " (see " + path + " --help)");
+    return kExitUsage;
   }
   auto config = Config::from_env();
   if (!config) {
     print_err("phase-mirror-mcp: " + config.error().message);
-    return 2;
+    return kExitUsage;
   }
   log::configure(config->log_level_value, config->log_format);
-  std::string name = args.empty() ? "serve" : args[0];
-  if (!args.empty()) args.erase(args.begin());
-  for (const auto& c : commands()) {
-    if (c.name == name) return c.run(args, *config);
-  }
-  print_err("phase-mirror-mcp: unknown command '" + name + "' (see --help)");
-  return 2;
+  return action ? action(*config) : run_serve(*config);
 }
 
 // The exit code once stdout is flushed: output that could not be written (full disk, closed
@@ -114,7 +113,7 @@ int finish(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return finish(run(std::vector<std::string>(argv + 1, argv + argc)));
+  return finish(run(argc, argv));
 }
 
 }  // namespace pm::cli

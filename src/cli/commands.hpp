@@ -1,36 +1,39 @@
 #pragma once
 // Sub-commands of the phase-mirror-mcp binary. Each lives in its own file
-// under src/cli/ and is listed in commands() (cli.cpp).
+// under src/cli/ and defines its options on the root CLI11 app (cli.cpp):
+// the same definitions parse the command line and write --help.
+#include <functional>
 #include <string>
-#include <vector>
 
 #include "util/config.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace pm::cli {
 
-struct Command {
-  std::string name;     // first argument, e.g. "serve", "call", "fp"
-  std::string summary;  // one line for --help
-  // args excludes the program name and the command name. Returns the exit code.
-  int (*run)(const std::vector<std::string>& args, const Config& config);
-};
+// What the parsed command line runs once the configuration is read; returns
+// the exit code.
+using Action = std::function<int(const Config& config)>;
 
-const std::vector<Command>& commands();
+// Each adds its sub-command to `app` and, when that sub-command is the one
+// given, sets `action` after parsing.
+void define_serve(CLI::App& app, Action& action);
+void define_call(CLI::App& app, Action& action);
+void define_scan(CLI::App& app, Action& action);
+void define_fp(CLI::App& app, Action& action);
+void define_consent(CLI::App& app, Action& action);
+void define_store(CLI::App& app, Action& action);
+void define_nonce(CLI::App& app, Action& action);
+void define_baseline(CLI::App& app, Action& action);
+void define_rules(CLI::App& app, Action& action);
+
+// The MCP server on stdio: `serve`, and what the binary runs without a command.
+int run_serve(const Config& config);
+
 int main(int argc, char** argv);
 
-int run_serve(const std::vector<std::string>& args, const Config& config);
-int run_call(const std::vector<std::string>& args, const Config& config);
-int run_fp(const std::vector<std::string>& args, const Config& config);
-int run_consent(const std::vector<std::string>& args, const Config& config);
-int run_store(const std::vector<std::string>& args, const Config& config);
-int run_nonce(const std::vector<std::string>& args, const Config& config);
-int run_baseline(const std::vector<std::string>& args, const Config& config);
-int run_rules(const std::vector<std::string>& args, const Config& config);
-
-// Small helpers shared by command implementations.
-bool has_flag(const std::vector<std::string>& args, const std::string& flag);
-// Value of "--name VALUE" or "--name=VALUE".
-std::optional<std::string> flag_value(const std::vector<std::string>& args, const std::string& flag);
 // Prints to stdout (commands other than serve own stdout), adding a final newline. A failed
 // write is not lost: main() checks stdout before exiting and then fails the command.
 void print_out(const std::string& text);

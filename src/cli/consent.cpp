@@ -1,4 +1,5 @@
 // phase-mirror-mcp consent grant|revoke|show: manage an organisation's consent.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 
@@ -13,15 +14,11 @@ namespace {
 using namespace admin;
 namespace consent = store::consent;
 
-const char* kConsentHelp =
-    "Usage:\n"
-    "  phase-mirror-mcp consent grant  --org ORG --resources r1,r2 [--expires DATE] [--by WHO] [--json]\n"
-    "  phase-mirror-mcp consent revoke --org ORG --resources r1,r2 [--by WHO] [--json]\n"
-    "  phase-mirror-mcp consent show   --org ORG [--history] [--json]\n\n"
-    "Resources (policy version 1.2): fp_patterns, fp_metrics, cross_org_benchmarks, rule_calibration,\n"
-    "audit_logs, drift_baselines; 'all' means all six. Grants are recorded under the current policy\n"
-    "version; every grant and revocation is kept in the history.\n"
-    "Exit code: 0 success, 1 store failure, 2 usage error.";
+struct ConsentOptions {
+  std::string org, resources, expires, by;
+  bool history = false;
+  bool json = false;
+};
 
 std::int64_t now_ms() {
   return to_epoch_ms(std::chrono::system_clock::now());
@@ -58,26 +55,18 @@ std::optional<std::string> parse_resources(const std::string& value, std::vector
   return std::nullopt;
 }
 
-int change(const std::string& sub, const std::vector<std::string>& args, store::Services& stores, bool json) {
+int change(const std::string& sub, const ConsentOptions& o, store::Services& stores) {
   const std::string cmd = "consent " + sub;
   const bool grant = sub == "grant";
-  std::set<std::string> valued = {"--org", "--resources", "--by"};
-  if (grant) valued.insert("--expires");
-  if (auto bad = unknown_argument(args, 1, valued, {"--json"})) {
-    return usage_error(cmd, "unknown or incomplete argument " + *bad);
-  }
-  auto org = flag_value(args, "--org");
-  auto res = flag_value(args, "--resources");
-  if (!org || !res) return usage_error(cmd, "--org and --resources are required");
+  const bool json = o.json;
   std::vector<std::string> resources;
-  if (auto err = parse_resources(*res, resources)) return usage_error(cmd, *err);
+  if (auto err = parse_resources(o.resources, resources)) return usage_error(cmd, *err);
   std::optional<std::int64_t> expires;
-  if (auto e = flag_value(args, "--expires")) {
-    expires = parse_date(*e);
-    if (!expires) return usage_error(cmd, "--expires must be an ISO-8601 date or date-time");
+  if (!o.expires.empty()) {
+    expires = parse_date(o.expires);
     if (*expires <= now_ms()) return usage_error(cmd, "--expires must be in the future");
   }
-  auto key = stores.org_key(*org);
+  auto key = stores.org_key(o.org);
   if (!key.ok()) return fail(cmd, key.error(), json);
   auto cs = stores.consent_store();
   if (!cs.ok()) return fail(cmd, cs.error(), json);
@@ -87,7 +76,7 @@ int change(const std::string& sub, const std::vector<std::string>& args, store::
     store::ConsentRecord rec;
     rec.resource = r;
     rec.action = grant ? store::ConsentAction::kGranted : store::ConsentAction::kRevoked;
-    rec.actor = flag_value(args, "--by").value_or(default_actor());
+    rec.actor = o.by.empty() ? default_actor() : o.by;
     rec.policy_version = consent::kPolicyVersion;
     rec.expires_at_ms = expires;
     rec.recorded_at_ms = now;
@@ -96,7 +85,7 @@ int change(const std::string& sub, const std::vector<std::string>& args, store::
   if (auto st = (*cs)->append(*key, records); !st.ok()) return fail(cmd, st.error(), json);
   if (json) {
     Json j{{"success", true},
-           {"orgId", *org},
+           {"orgId", o.org},
            {"action", grant ? "granted" : "revoked"},
            {"resources", resources},
            {"policyVersion", consent::kPolicyVersion},
@@ -106,7 +95,7 @@ int change(const std::string& sub, const std::vector<std::string>& args, store::
   } else {
     std::string joined;
     for (const auto& r : resources) joined += (joined.empty() ? "" : ", ") + r;
-    std::string line = std::string(grant ? "granted " : "revoked ") + joined + " for org '" + *org + "'";
+    std::string line = std::string(grant ? "granted " : "revoked ") + joined + " for org '" + o.org + "'";
     if (grant) line += " (policy version " + std::string(consent::kPolicyVersion) + ")";
     if (expires) line += ", expires " + iso(*expires);
     print_out(line);
@@ -114,13 +103,9 @@ int change(const std::string& sub, const std::vector<std::string>& args, store::
   return kOk;
 }
 
-int show(const std::vector<std::string>& args, store::Services& stores, bool json) {
-  if (auto bad = unknown_argument(args, 1, {"--org"}, {"--json", "--history"})) {
-    return usage_error("consent show", "unknown or incomplete argument " + *bad);
-  }
-  auto org = flag_value(args, "--org");
-  if (!org) return usage_error("consent show", "--org is required");
-  auto key = stores.org_key(*org);
+int show(const ConsentOptions& o, store::Services& stores) {
+  const bool json = o.json;
+  auto key = stores.org_key(o.org);
   if (!key.ok()) return fail("consent show", key.error(), json);
   auto cs = stores.consent_store();
   if (!cs.ok()) return fail("consent show", cs.error(), json);
@@ -130,7 +115,7 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
   for (const auto& r : consent::resources()) all.emplace_back(r.name);
   auto states = consent::evaluate_all(all, *latest, now_ms());
   std::vector<store::ConsentRecord> history;
-  const bool with_history = has_flag(args, "--history");
+  const bool with_history = o.history;
   if (with_history) {
     auto h = (*cs)->history(*key, std::nullopt);
     if (!h.ok()) return fail("consent show", h.error(), json);
@@ -139,7 +124,7 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
   if (json) {
     Json res = Json::array();
     for (const auto& s : states) res.push_back(status_json(s));
-    Json j{{"success", true}, {"orgId", *org}, {"policyVersion", consent::kPolicyVersion}, {"resources", res}};
+    Json j{{"success", true}, {"orgId", o.org}, {"policyVersion", consent::kPolicyVersion}, {"resources", res}};
     if (with_history) {
       Json h = Json::array();
       for (const auto& r : history) {
@@ -156,7 +141,7 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
     print_out(dump_pretty(j));
     return kOk;
   }
-  std::string out = "consent of org '" + *org + "' (policy version " + consent::kPolicyVersion + ")";
+  std::string out = "consent of org '" + o.org + "' (policy version " + consent::kPolicyVersion + ")";
   for (const auto& s : states) {
     std::string line = "\n  " + s.resource + std::string(22 - std::min<std::size_t>(21, s.resource.size()), ' ') +
                        consent::to_string(s.state);
@@ -177,13 +162,44 @@ int show(const std::vector<std::string>& args, store::Services& stores, bool jso
 
 }  // namespace
 
-int run_consent(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kConsentHelp)) return *code;
-  const bool json = has_flag(args, "--json");
-  store::Services stores(config);
-  if (args[0] == "grant" || args[0] == "revoke") return change(args[0], args, stores, json);
-  if (args[0] == "show") return show(args, stores, json);
-  return usage_error("consent", "unknown sub-command '" + args[0] + "' (grant, revoke, show)");
+void define_consent(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("consent", "Consent of an organisation: grant, revoke, show");
+  cmd->require_subcommand(1);
+  cmd->footer(
+      "Resources (policy version 1.2): fp_patterns, fp_metrics, cross_org_benchmarks, rule_calibration,\n"
+      "audit_logs, drift_baselines; 'all' means all six. Grants are recorded under the current policy\n"
+      "version; every grant and revocation is kept in the history.\n"
+      "Exit code: 0 success, 1 store failure, 2 usage error.");
+  auto o = std::make_shared<ConsentOptions>();
+  for (const std::string sub : {"grant", "revoke"}) {
+    const bool grant = sub == "grant";
+    auto* c = cmd->add_subcommand(sub, grant ? "Grant consent for resources" : "Revoke consent for resources");
+    add_value(c, "--org", o->org, "Organisation")->type_name("ORG")->required();
+    add_value(c, "--resources", o->resources, "Comma-separated resources, or all")->type_name("r1,r2")->required();
+    if (grant) {
+      add_value(c, "--expires", o->expires, "When the grant expires (in the future)")
+          ->type_name("DATE")
+          ->check(iso_date(false));
+    }
+    add_value(c, "--by", o->by, "Who grants or revokes (default $USER)")->type_name("WHO");
+    add_json_flag(c, o->json, "Print the recorded change as JSON");
+    c->callback([&action, o, sub] {
+      action = [o, sub](const Config& config) {
+        store::Services stores(config);
+        return change(sub, *o, stores);
+      };
+    });
+  }
+  auto* show_cmd = cmd->add_subcommand("show", "Show the consent state of every resource");
+  add_value(show_cmd, "--org", o->org, "Organisation")->type_name("ORG")->required();
+  show_cmd->add_flag("--history", o->history, "Also list every grant and revocation");
+  add_json_flag(show_cmd, o->json, "Print {success, orgId, policyVersion, resources[, history]} as JSON");
+  show_cmd->callback([&action, o] {
+    action = [o](const Config& config) {
+      store::Services stores(config);
+      return show(*o, stores);
+    };
+  });
 }
 
 }  // namespace pm::cli

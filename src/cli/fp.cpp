@@ -1,4 +1,6 @@
 // phase-mirror-mcp fp record|review|list: fill and inspect the FP store.
+#include <CLI/CLI.hpp>
+
 #include "cli/store_common.hpp"
 #include "store/services.hpp"
 
@@ -8,17 +10,12 @@ namespace {
 
 using namespace admin;
 
-const char* kFpHelp =
-    "Usage:\n"
-    "  phase-mirror-mcp fp record --org ORG --rule MD-### --finding ID [--repo OWNER/NAME]\n"
-    "                             [--outcome pending|false_positive|true_positive] [--reviewed-by WHO]\n"
-    "                             [--note TEXT] [--event-id UUID] [--rule-version V] [--at DATE] [--json]\n"
-    "  phase-mirror-mcp fp review --org ORG (--event UUID | --finding ID)\n"
-    "                             --outcome false_positive|true_positive --reviewed-by WHO [--note TEXT] [--json]\n"
-    "  phase-mirror-mcp fp list   --org ORG [--rule MD-###] [--since DATE] [--until DATE] [--limit N] [--json]\n\n"
-    "Records findings, reviews them as false or true positives, and lists them. The FP rate of a rule is\n"
-    "false positives / reviewed events. Org ids are stored only as HMAC-SHA256 under the org salt.\n"
-    "Exit code: 0 success, 1 store or input failure, 2 usage error.";
+struct FpOptions {
+  std::string org, rule, finding, repo, outcome, reviewed_by, note, event_id, rule_version, at;
+  std::string event, since, until;
+  std::size_t limit = 0;
+  bool json = false;
+};
 
 Json event_json(const store::FpEvent& e) {
   Json j{{"eventId", e.event_id},
@@ -46,39 +43,22 @@ std::string event_line(const store::FpEvent& e) {
   return s;
 }
 
-int record(const std::vector<std::string>& args, store::Services& stores, bool json) {
-  if (auto bad = unknown_argument(args, 1,
-                                  {"--org", "--rule", "--finding", "--repo", "--outcome", "--reviewed-by", "--note",
-                                   "--event-id", "--rule-version", "--at"},
-                                  {"--json"})) {
-    return usage_error("fp record", "unknown or incomplete argument " + *bad);
-  }
-  auto org = flag_value(args, "--org");
-  auto rule = flag_value(args, "--rule");
-  auto finding = flag_value(args, "--finding");
-  if (!org || !rule || !finding) return usage_error("fp record", "--org, --rule and --finding are required");
+int record(const FpOptions& o, store::Services& stores) {
+  const bool json = o.json;
   store::FpRecord rec;
-  rec.rule_id = *rule;
-  rec.finding_id = *finding;
-  rec.repository = flag_value(args, "--repo").value_or("");
-  rec.reviewed_by = flag_value(args, "--reviewed-by").value_or("");
-  rec.note = flag_value(args, "--note").value_or("");
-  rec.event_id = flag_value(args, "--event-id").value_or("");
-  rec.rule_version = flag_value(args, "--rule-version").value_or("");
-  if (auto o = flag_value(args, "--outcome")) {
-    auto parsed = store::parse_fp_outcome(*o);
-    if (!parsed) return usage_error("fp record", "--outcome must be pending, false_positive or true_positive");
-    rec.outcome = *parsed;
-  }
+  rec.rule_id = o.rule;
+  rec.finding_id = o.finding;
+  rec.repository = o.repo;
+  rec.reviewed_by = o.reviewed_by;
+  rec.note = o.note;
+  rec.event_id = o.event_id;
+  rec.rule_version = o.rule_version;
+  if (!o.outcome.empty()) rec.outcome = *store::parse_fp_outcome(o.outcome);
   if (rec.outcome != store::FpOutcome::kPending && rec.reviewed_by.empty()) {
     return usage_error("fp record", "--reviewed-by is required with --outcome " + std::string(to_string(rec.outcome)));
   }
-  if (auto at = flag_value(args, "--at")) {
-    auto ms = parse_date(*at);
-    if (!ms) return usage_error("fp record", "--at must be an ISO-8601 date or date-time");
-    rec.created_at_ms = *ms;
-  }
-  auto key = stores.org_key(*org);
+  if (!o.at.empty()) rec.created_at_ms = *parse_date(o.at);
+  auto key = stores.org_key(o.org);
   if (!key.ok()) return fail("fp record", key.error(), json);
   auto fp = stores.fp_store();
   if (!fp.ok()) return fail("fp record", fp.error(), json);
@@ -88,31 +68,16 @@ int record(const std::vector<std::string>& args, store::Services& stores, bool j
   return kOk;
 }
 
-int review(const std::vector<std::string>& args, store::Services& stores, bool json) {
-  if (auto bad = unknown_argument(args, 1, {"--org", "--event", "--finding", "--outcome", "--reviewed-by", "--note"},
-                                  {"--json"})) {
-    return usage_error("fp review", "unknown or incomplete argument " + *bad);
-  }
-  auto org = flag_value(args, "--org");
-  auto event = flag_value(args, "--event");
-  auto finding = flag_value(args, "--finding");
-  auto outcome = flag_value(args, "--outcome");
-  auto by = flag_value(args, "--reviewed-by");
-  if (!org) return usage_error("fp review", "--org is required");
-  if (event.has_value() == finding.has_value())
-    return usage_error("fp review", "give exactly one of --event or --finding");
-  if (!outcome || !by) return usage_error("fp review", "--outcome and --reviewed-by are required");
-  auto parsed = store::parse_fp_outcome(*outcome);
-  if (!parsed || *parsed == store::FpOutcome::kPending) {
-    return usage_error("fp review", "--outcome must be false_positive or true_positive");
-  }
+int review(const FpOptions& o, store::Services& stores) {
+  const bool json = o.json;
+  if (o.event.empty() == o.finding.empty()) return usage_error("fp review", "give exactly one of --event or --finding");
   store::FpReview rv;
-  rv.event_id = event.value_or("");
-  rv.finding_id = finding.value_or("");
-  rv.outcome = *parsed;
-  rv.reviewed_by = *by;
-  rv.note = flag_value(args, "--note").value_or("");
-  auto key = stores.org_key(*org);
+  rv.event_id = o.event;
+  rv.finding_id = o.finding;
+  rv.outcome = *store::parse_fp_outcome(o.outcome);
+  rv.reviewed_by = o.reviewed_by;
+  rv.note = o.note;
+  auto key = stores.org_key(o.org);
   if (!key.ok()) return fail("fp review", key.error(), json);
   auto fp = stores.fp_store();
   if (!fp.ok()) return fail("fp review", fp.error(), json);
@@ -130,33 +95,14 @@ int review(const std::vector<std::string>& args, store::Services& stores, bool j
   return kOk;
 }
 
-int list(const std::vector<std::string>& args, store::Services& stores, bool json) {
-  if (auto bad = unknown_argument(args, 1, {"--org", "--rule", "--since", "--until", "--limit"}, {"--json"})) {
-    return usage_error("fp list", "unknown or incomplete argument " + *bad);
-  }
-  auto org = flag_value(args, "--org");
-  if (!org) return usage_error("fp list", "--org is required");
+int list(const FpOptions& o, store::Services& stores) {
+  const bool json = o.json;
   store::FpListQuery q;
-  q.rule_id = flag_value(args, "--rule");
-  if (auto s = flag_value(args, "--since")) {
-    auto ms = parse_date(*s);
-    if (!ms) return usage_error("fp list", "--since must be an ISO-8601 date or date-time");
-    q.window.since_ms = *ms;
-  }
-  if (auto s = flag_value(args, "--until")) {
-    auto ms = parse_date(*s);
-    if (!ms) return usage_error("fp list", "--until must be an ISO-8601 date or date-time");
-    q.window.until_ms = *ms;
-  }
-  if (auto l = flag_value(args, "--limit")) {
-    char* end = nullptr;
-    long n = std::strtol(l->c_str(), &end, 10);
-    if (end == l->c_str() || *end != '\0' || n < 1 || n > 100000) {
-      return usage_error("fp list", "--limit must be a number from 1 to 100000");
-    }
-    q.limit = static_cast<std::size_t>(n);
-  }
-  auto key = stores.org_key(*org);
+  if (!o.rule.empty()) q.rule_id = o.rule;
+  if (!o.since.empty()) q.window.since_ms = *parse_date(o.since);
+  if (!o.until.empty()) q.window.until_ms = *parse_date(o.until);
+  if (o.limit > 0) q.limit = o.limit;
+  auto key = stores.org_key(o.org);
   if (!key.ok()) return fail("fp list", key.error(), json);
   auto fp = stores.fp_store();
   if (!fp.ok()) return fail("fp list", fp.error(), json);
@@ -176,14 +122,65 @@ int list(const std::vector<std::string>& args, store::Services& stores, bool jso
 
 }  // namespace
 
-int run_fp(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kFpHelp)) return *code;
-  const bool json = has_flag(args, "--json");
-  store::Services stores(config);
-  if (args[0] == "record") return record(args, stores, json);
-  if (args[0] == "review") return review(args, stores, json);
-  if (args[0] == "list") return list(args, stores, json);
-  return usage_error("fp", "unknown sub-command '" + args[0] + "' (record, review, list)");
+void define_fp(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("fp", "False-positive store: record findings, review them, list them");
+  cmd->require_subcommand(1);
+  cmd->footer(
+      "The FP rate of a rule is false positives / reviewed events. Org ids are stored only as HMAC-SHA256\n"
+      "under the org salt. Exit code: 0 success, 1 store or input failure, 2 usage error.");
+  auto o = std::make_shared<FpOptions>();
+  const auto select = [&action, o](int (*fn)(const FpOptions&, store::Services&)) {
+    return [&action, o, fn] {
+      action = [o, fn](const Config& c) {
+        store::Services stores(c);
+        return fn(*o, stores);
+      };
+    };
+  };
+  const auto org = [&o](CLI::App* sub) {
+    add_value(sub, "--org", o->org, "Organisation (kept only as an HMAC)")->type_name("ORG")->required();
+  };
+
+  auto* rec = cmd->add_subcommand("record", "Record a finding (pending unless --outcome says otherwise)");
+  org(rec);
+  add_value(rec, "--rule", o->rule, "Rule of the finding")->type_name("MD-###")->required()->check(rule_id());
+  add_value(rec, "--finding", o->finding, "findingId of the finding")->type_name("ID")->required();
+  add_value(rec, "--repo", o->repo, "Repository")->type_name("OWNER/NAME")->check(repository_name());
+  add_value(rec, "--outcome", o->outcome, "Review outcome (default pending)")
+      ->type_name("OUTCOME")
+      ->check(CLI::IsMember({"pending", "false_positive", "true_positive"}));
+  add_value(rec, "--reviewed-by", o->reviewed_by, "Reviewer (required with an outcome other than pending)")
+      ->type_name("WHO");
+  add_value(rec, "--note", o->note, "Review note")->type_name("TEXT");
+  add_value(rec, "--event-id", o->event_id, "Event id (default: a new UUID)")->type_name("UUID")->transform(uuid());
+  add_value(rec, "--rule-version", o->rule_version, "Version of the rule that reported it")->type_name("V");
+  add_value(rec, "--at", o->at, "When the finding was reported (default now; not in the future)")
+      ->type_name("DATE")
+      ->check(iso_date(true));
+  add_json_flag(rec, o->json, "Print {success, event} as JSON");
+  rec->callback(select(record));
+
+  auto* rev = cmd->add_subcommand("review", "Review recorded findings as false or true positives");
+  org(rev);
+  auto* event = add_value(rev, "--event", o->event, "Event to review")->type_name("UUID")->transform(uuid());
+  add_value(rev, "--finding", o->finding, "Review every event of this findingId")->type_name("ID")->excludes(event);
+  add_value(rev, "--outcome", o->outcome, "Review outcome")
+      ->type_name("OUTCOME")
+      ->required()
+      ->check(CLI::IsMember({"false_positive", "true_positive"}));
+  add_value(rev, "--reviewed-by", o->reviewed_by, "Reviewer")->type_name("WHO")->required();
+  add_value(rev, "--note", o->note, "Review note")->type_name("TEXT");
+  add_json_flag(rev, o->json, "Print {success, updated, events} as JSON");
+  rev->callback(select(review));
+
+  auto* ls = cmd->add_subcommand("list", "List recorded findings");
+  org(ls);
+  add_value(ls, "--rule", o->rule, "Only this rule")->type_name("MD-###")->check(rule_id());
+  add_value(ls, "--since", o->since, "Only events from this date on")->type_name("DATE")->check(iso_date(false));
+  add_value(ls, "--until", o->until, "Only events before this date")->type_name("DATE")->check(iso_date(false));
+  ls->add_option("--limit", o->limit, "At most N events")->type_name("N")->check(CLI::Range(1, 100000));
+  add_json_flag(ls, o->json, "Print {success, count, events} as JSON");
+  ls->callback(select(list));
 }
 
 }  // namespace pm::cli

@@ -1,5 +1,7 @@
 // phase-mirror-mcp nonce rotate: write a new version of the nonce (keeping the
 // previous one) or of the org salt (keeping every earlier one) for look-ups.
+#include <CLI/CLI.hpp>
+
 #include "cli/store_common.hpp"
 #include "store/services.hpp"
 
@@ -9,33 +11,15 @@ namespace {
 
 using namespace admin;
 
-const char* kNonceHelp =
-    "Usage:\n"
-    "  phase-mirror-mcp nonce rotate [--kind nonce|org_salt] [--json]\n"
-    "  phase-mirror-mcp nonce show   [--kind nonce|org_salt] [--json]   (versions only, never the value)\n\n"
-    "Rotates the nonce (default) or the org salt that keys the org-id HMAC. The previous nonce stays\n"
-    "valid; every earlier org salt stays valid for look-ups, so records written under any of them are\n"
-    "still found. Local backend: the SQLite store;\n"
-    "with NONCE_PARAMETER_NAME set, SSM Parameter Store.\n"
-    "Exit code: 0 success, 1 store failure, 2 usage error.";
+struct NonceOptions {
+  std::string kind = "nonce";
+  bool json = false;
+};
 
-}  // namespace
-
-int run_nonce(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kNonceHelp)) return *code;
-  const std::string& sub = args[0];
-  if (sub != "rotate" && sub != "show") return usage_error("nonce", "unknown sub-command '" + sub + "' (rotate, show)");
+int run_nonce(const std::string& sub, const NonceOptions& o, const Config& config) {
   const std::string cmd = "nonce " + sub;
-  if (auto bad = unknown_argument(args, 1, {"--kind"}, {"--json"})) return usage_error(cmd, "unknown argument " + *bad);
-  store::SecretKind kind = store::SecretKind::kNonce;
-  if (auto k = flag_value(args, "--kind")) {
-    if (*k == "org_salt") {
-      kind = store::SecretKind::kOrgSalt;
-    } else if (*k != "nonce") {
-      return usage_error(cmd, "--kind must be nonce or org_salt");
-    }
-  }
-  const bool json = has_flag(args, "--json");
+  const store::SecretKind kind = o.kind == "org_salt" ? store::SecretKind::kOrgSalt : store::SecretKind::kNonce;
+  const bool json = o.json;
   store::Services stores(config);
   auto src = stores.nonce_source();
   if (!src.ok()) return fail(cmd, src.error(), json);
@@ -70,6 +54,28 @@ int run_nonce(const std::vector<std::string>& args, const Config& config) {
   }
   print_out(json ? dump_pretty(Json{{"success", true}, {"kind", store::to_string(kind)}, {"versions", arr}}) : text);
   return kOk;
+}
+
+}  // namespace
+
+void define_nonce(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("nonce", "Nonce and org salt: rotate, show versions");
+  cmd->require_subcommand(1);
+  cmd->footer(
+      "The previous nonce stays valid; every earlier org salt stays valid for look-ups, so records\n"
+      "written under any of them are still found.\n"
+      "Local backend: the SQLite store; with NONCE_PARAMETER_NAME set, SSM Parameter Store.\n"
+      "Exit code: 0 success, 1 store failure, 2 usage error.");
+  auto o = std::make_shared<NonceOptions>();
+  for (const std::string sub : {"rotate", "show"}) {
+    auto* c = cmd->add_subcommand(sub, sub == "rotate" ? "Write a new version of the nonce or the org salt"
+                                                       : "List the versions (never the value)");
+    add_value(c, "--kind", o->kind, "Which secret (default nonce)")
+        ->type_name("KIND")
+        ->check(CLI::IsMember({"nonce", "org_salt"}));
+    add_json_flag(c, o->json, "Print the result as JSON");
+    c->callback([&action, o, sub] { action = [o, sub](const Config& config) { return run_nonce(sub, *o, config); }; });
+  }
 }
 
 }  // namespace pm::cli

@@ -2,33 +2,17 @@
 // analyze_dissonance (docs/rules.md is this command's --markdown output).
 #include "engine/rules/rules.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
+#include "cli/catalogue.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 
 namespace pm::cli {
 
-int run_rules(const std::vector<std::string>& args, const Config&) {
-  if (has_flag(args, "--help")) {
-    print_out(
-        "Usage: phase-mirror-mcp rules [--markdown | --json]\n\n"
-        "Lists the rule catalogue of analyze_dissonance.\n"
-        "  --markdown  the catalogue as Markdown (docs/rules.md)\n"
-        "  --json      [{id, title, severity, description, remediation, adrRefs}]");
-    return 0;
-  }
-  for (const auto& a : args) {
-    if (a != "--markdown" && a != "--json") {
-      print_err("phase-mirror-mcp rules: unknown option '" + a + "' (see --help)");
-      return 2;
-    }
-  }
-  if (has_flag(args, "--markdown")) {
-    print_out(engine::catalogue_markdown());
-    return 0;
-  }
+Json rule_catalogue_json() {
   Json list = Json::array();
-  std::string text;
   for (const auto& r : engine::all_rules()) {
     const auto& i = r->info();
     list.push_back(Json{{"id", i.id},
@@ -37,11 +21,44 @@ int run_rules(const std::vector<std::string>& args, const Config&) {
                         {"description", i.description},
                         {"remediation", i.remediation},
                         {"adrRefs", i.adr_refs}});
+  }
+  return list;
+}
+
+namespace {
+
+struct RulesOptions {
+  bool markdown = false;
+  bool json = false;
+};
+
+int run_rules(const RulesOptions& o) {
+  if (o.markdown) {
+    print_out(engine::catalogue_markdown());
+    return kExitOk;
+  }
+  if (o.json) {
+    print_out(dump_pretty(rule_catalogue_json()));
+    return kExitOk;
+  }
+  std::string text;
+  for (const auto& r : engine::all_rules()) {
+    const auto& i = r->info();
     text += i.id + "  " + i.default_severity +
             std::string(10 - std::min<std::size_t>(9, i.default_severity.size()), ' ') + i.title + "\n";
   }
-  print_out(has_flag(args, "--json") ? dump_pretty(list) : text);
-  return 0;
+  print_out(text);
+  return kExitOk;
+}
+
+}  // namespace
+
+void define_rules(CLI::App& app, Action& action) {
+  auto o = std::make_shared<RulesOptions>();
+  auto* cmd = app.add_subcommand("rules", "Print the rule catalogue of analyze_dissonance");
+  auto* md = cmd->add_flag("--markdown", o->markdown, "The catalogue as Markdown (docs/rules.md)");
+  add_json_flag(cmd, o->json, "[{id, title, severity, description, remediation, adrRefs}]")->excludes(md);
+  cmd->callback([&action, o] { action = [o](const Config&) { return run_rules(*o); }; });
 }
 
 }  // namespace pm::cli

@@ -1,5 +1,7 @@
 #include <signal.h>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
 
@@ -23,13 +25,7 @@ void on_signal(int) {
 
 }  // namespace
 
-int run_serve(const std::vector<std::string>& args, const Config& config) {
-  if (has_flag(args, "--help")) {
-    print_out(
-        "Usage: phase-mirror-mcp [serve]\n\nRuns the MCP server on stdio (newline-delimited JSON-RPC 2.0).\n"
-        "Logs go to stderr; stdout carries protocol messages only.");
-    return 0;
-  }
+int run_serve(const Config& config) {
   configure_allocator();  // one arena, large buffers kept while busy (util/memory.cpp)
   mcp::StdioTransport transport;
   g_transport = &transport;
@@ -55,27 +51,54 @@ int run_serve(const std::vector<std::string>& args, const Config& config) {
       log::Level::kWarning);
   log::raw_line("Phase Mirror MCP Server running on stdio");
 
+  const auto grace = std::chrono::milliseconds(config.shutdown_grace_ms);
+  bool stopped = false;
   std::string line;
   for (;;) {
     auto status = transport.read_line(line);
     if (status == mcp::StdioTransport::ReadStatus::kLine) {
       server.handle_line(line);
     } else if (status == mcp::StdioTransport::ReadStatus::kTooLong) {
-      server.reject_oversized_line();
+      server.reject_oversized_line(mcp::StdioTransport::kMaxLineBytes);
     } else if (status == mcp::StdioTransport::ReadStatus::kInterrupted) {
       if (g_signalled) {
         log::info("signal received; cancelling in-flight calls and exiting");
-        server.cancel_all_and_stop();
+        stopped = server.cancel_all_and_stop(grace);
         break;
       }
     } else {  // EOF: let in-flight work finish, then exit
-      server.drain(std::chrono::seconds(30));
+      stopped = server.drain(std::chrono::seconds(30), grace);
       break;
     }
   }
   log::set_forwarder(nullptr, log::Level::kEmergency);
+  if (!stopped) {
+    // A call ignored its cancellation past the grace: its thread still uses the server,
+    // so end the process here instead of destroying what it uses. Every answer written
+    // so far is on the pipe; stores commit per write, so nothing acknowledged is lost.
+    log::warn("a call did not stop within the shutdown grace; exiting without waiting for it",
+              {{"graceMs", config.shutdown_grace_ms}});
+    (void)std::fflush(stderr);
+    ::_exit(0);
+  }
   g_transport = nullptr;
   return 0;
+}
+
+void define_serve(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("serve",
+                                 "Run the MCP server on stdio (the default; JSON-RPC on stdin/stdout, logs on stderr)");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "Write the logs as JSON lines (as LOG_FORMAT=json)");
+  cmd->callback([&action, json] {
+    action = [json](const Config& config) {
+      if (!*json) return run_serve(config);
+      Config c = config;
+      c.log_format = log::Format::kJson;
+      log::configure(c.log_level_value, c.log_format);
+      return run_serve(c);
+    };
+  });
 }
 
 }  // namespace pm::cli

@@ -1,5 +1,7 @@
 // phase-mirror-mcp store init|migrate|check: create, upgrade and verify the
 // embedded database.
+#include <CLI/CLI.hpp>
+
 #include "cli/store_common.hpp"
 #include "store/dynamodb/backends.hpp"
 #include "store/services.hpp"
@@ -11,26 +13,8 @@ namespace {
 
 using namespace admin;
 
-const char* kStoreHelp =
-    "Usage:\n"
-    "  phase-mirror-mcp store init    [--json]   create the local database (PHASE_MIRROR_DATA_DIR)\n"
-    "  phase-mirror-mcp store migrate [--json]   upgrade its schema to this binary's version\n"
-    "  phase-mirror-mcp store check   [--json]   run SQLite's integrity check\n\n"
-    "The database is <PHASE_MIRROR_DATA_DIR>/phase-mirror.db (default $XDG_DATA_HOME/phase-mirror, else\n"
-    "~/.local/share/phase-mirror), WAL mode, shared safely by concurrent processes. Every command is\n"
-    "idempotent. Exit code: 0 success, 1 store failure, 2 usage error.";
-
-}  // namespace
-
-int run_store(const std::vector<std::string>& args, const Config& config) {
-  if (auto code = help_requested(args, kStoreHelp)) return *code;
-  const std::string& sub = args[0];
+int run_store(const std::string& sub, bool json, const Config& config) {
   const std::string cmd = "store " + sub;
-  if (sub != "init" && sub != "migrate" && sub != "check") {
-    return usage_error("store", "unknown sub-command '" + sub + "' (init, migrate, check)");
-  }
-  if (auto bad = unknown_argument(args, 1, {}, {"--json"})) return usage_error(cmd, "unknown argument " + *bad);
-  const bool json = has_flag(args, "--json");
   store::Services stores(config);
   auto db = stores.database();  // opening creates and migrates
   if (!db.ok()) return fail(cmd, db.error(), json);
@@ -66,6 +50,29 @@ int run_store(const std::vector<std::string>& args, const Config& config) {
   }
   print_out(json ? dump_pretty(j) : text);
   return kOk;
+}
+
+}  // namespace
+
+void define_store(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("store", "Local database: init, migrate, check");
+  cmd->require_subcommand(1);
+  cmd->footer(
+      "The database is <PHASE_MIRROR_DATA_DIR>/phase-mirror.db (default $XDG_DATA_HOME/phase-mirror, else\n"
+      "~/.local/share/phase-mirror), WAL mode, shared safely by concurrent processes. Every command is\n"
+      "idempotent. Exit code: 0 success, 1 store failure, 2 usage error.");
+  auto json = std::make_shared<bool>(false);
+  const std::pair<const char*, const char*> subs[] = {
+      {"init", "Create the local database (and the configured DynamoDB tables)"},
+      {"migrate", "Upgrade the database schema to this binary's version"},
+      {"check", "Run SQLite's integrity check"}};
+  for (const auto& [name, description] : subs) {
+    auto* c = cmd->add_subcommand(name, description);
+    add_json_flag(c, *json, "Print the result as JSON");
+    c->callback([&action, json, sub = std::string(name)] {
+      action = [json, sub](const Config& config) { return run_store(sub, *json, config); };
+    });
+  }
 }
 
 }  // namespace pm::cli

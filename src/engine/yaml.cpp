@@ -131,6 +131,23 @@ ScalarStyle to_style(yaml_scalar_style_t s) {
   }
 }
 
+// libyaml's complaint about `text`, worded and placed for a ParseError.
+ParseError parser_error(const yaml_parser_t& parser, std::string_view text) {
+  std::string msg;
+  if (parser.context) msg.append(parser.context).append(": ");
+  msg.append(parser.problem ? parser.problem : "invalid YAML");
+  if (parser.error == YAML_READER_ERROR) {
+    // Encoding errors carry a byte offset instead of a mark.
+    std::size_t off = std::min(parser.problem_offset, text.size());
+    std::size_t nl = text.rfind('\n', off == 0 ? 0 : off - 1);
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(off), '\n'));
+    int col = static_cast<int>(nl == std::string_view::npos || off == 0 ? off : off - nl - 1) + 1;
+    return ParseError{msg, line, col};
+  }
+  return ParseError{msg, static_cast<int>(parser.problem_mark.line) + 1,
+                    static_cast<int>(parser.problem_mark.column) + 1};
+}
+
 class Builder {
  public:
   Builder(std::string_view text, const Limits& limits, Arena& arena) : text_(text), limits_(limits), arena_(arena) {}
@@ -146,20 +163,7 @@ class Builder {
     while (!done) {
       yaml_event_t event;
       if (!yaml_parser_parse(&parser, &event)) {
-        std::string msg;
-        if (parser.context) msg.append(parser.context).append(": ");
-        msg.append(parser.problem ? parser.problem : "invalid YAML");
-        if (parser.error == YAML_READER_ERROR) {
-          // Encoding errors carry a byte offset instead of a mark.
-          std::size_t off = std::min(parser.problem_offset, text_.size());
-          std::size_t nl = text_.rfind('\n', off == 0 ? 0 : off - 1);
-          int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + static_cast<long>(off), '\n'));
-          int col = static_cast<int>(nl == std::string_view::npos || off == 0 ? off : off - nl - 1) + 1;
-          result.error = ParseError{msg, line, col};
-        } else {
-          result.error = ParseError{msg, static_cast<int>(parser.problem_mark.line) + 1,
-                                    static_cast<int>(parser.problem_mark.column) + 1};
-        }
+        result.error = parser_error(parser, text_);
         break;
       }
       done = event.type == YAML_STREAM_END_EVENT;
@@ -377,6 +381,32 @@ std::string compare_parsers(std::string_view text, const Limits& limits) {
 ParseResult parse(std::string_view text, const Limits& limits) {
   if (auto fast = detail::parse_fast(text, limits)) return std::move(*fast);
   return detail::parse_libyaml(text, limits);
+}
+
+ScalarSpans scalar_spans(std::string_view text) {
+  ScalarSpans out;
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) {
+    out.error = ParseError{"YAML parser could not be initialised", 0, 0};
+    return out;
+  }
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  for (bool done = false; !done;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      out.error = parser_error(parser, text);
+      break;
+    }
+    done = event.type == YAML_STREAM_END_EVENT;
+    if (event.type == YAML_SCALAR_EVENT) {
+      out.spans.push_back({static_cast<int>(event.start_mark.line) + 1, static_cast<int>(event.start_mark.column) + 1,
+                           static_cast<int>(event.end_mark.line) + 1, static_cast<int>(event.end_mark.column) + 1,
+                           to_style(event.data.scalar.style)});
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  return out;
 }
 
 }  // namespace pm::engine::yaml

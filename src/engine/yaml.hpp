@@ -145,6 +145,28 @@ std::size_t line_break_length(std::string_view text, std::size_t i);
 // workflow fuzz target compare them).
 ParseResult parse(std::string_view text, const Limits& limits = {});
 
+// Where a scalar's text lies, as libyaml's scanner sees it (1-based): from
+// its first character (a quote, or a block scalar's `|`/`>` indicator) to just
+// past its last one (for a block scalar, the start of the line after its
+// content).
+struct ScalarSpan {
+  int begin_line = 0;
+  int begin_column = 0;
+  int end_line = 0;
+  int end_column = 0;
+  ScalarStyle style = ScalarStyle::kPlain;
+};
+
+struct ScalarSpans {
+  std::vector<ScalarSpan> spans;    // document order: sorted and disjoint
+  std::optional<ParseError> error;  // the text is not valid YAML (the spans stop there)
+};
+
+// Every scalar's span, for readers that must tell a YAML comment from a '#'
+// inside text (inline ignore comments). No tree is built and nothing is
+// expanded, so it costs one pass of libyaml's event parser.
+ScalarSpans scalar_spans(std::string_view text);
+
 namespace detail {
 // The parser for the subset: block mappings and sequences, plain and quoted
 // single-line scalars, literal and folded block scalars, one-line flow

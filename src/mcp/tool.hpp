@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "governance/envelope.hpp"
+#include "util/cancellation.hpp"
 #include "util/config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -25,9 +26,10 @@ class ToolContext {
   virtual const Config& config() const = 0;
   virtual const std::string& request_id() const = 0;
   virtual const std::string& timestamp() const = 0;  // ISO-8601 ms Z, taken when the call arrived
-  // True once the client cancelled the call (or the server is shutting down):
-  // stop work and return anything; the result is discarded.
-  virtual bool cancelled() const = 0;
+  // Set once the call must stop: the client cancelled it, it ran past its TIMEOUT, or the
+  // server is shutting down. Stop work and return anything; the result is discarded.
+  virtual const CancellationToken& cancellation() const = 0;
+  bool cancelled() const { return cancellation().stop_requested(); }
   // Sends notifications/progress when the client asked for it (progressToken).
   // Values that do not increase are dropped. Cheap no-op otherwise.
   virtual void progress(double progress, std::optional<double> total, const std::string& message) = 0;

@@ -114,7 +114,11 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
   if (!rep.file_errors.empty()) {
     suggestions.push_back("Some files could not be read (see fileErrors): fix the paths and run the check again");
   }
-  if (!rep.warnings.empty()) {
+  if (!rep.ignored.empty()) {
+    suggestions.push_back(std::to_string(rep.ignored.size()) +
+                          " ADR rule(s) or file(s) could not be checked (see ignoredRules): fix them, since a check "
+                          "that skips a rule is never compliant");
+  } else if (!rep.warnings.empty()) {
     suggestions.push_back("Fix the ADR parse warnings (see parseWarnings) so that every rule is checked");
   }
   c["suggestions"] = std::move(suggestions);
@@ -132,6 +136,9 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
   Json warnings = Json::array();
   for (const auto& w : rep.warnings) warnings.push_back(warning_json(w));
   c["parseWarnings"] = std::move(warnings);
+  Json ignored = Json::array();
+  for (const auto& w : rep.ignored) ignored.push_back(warning_json(w));
+  c["ignoredRules"] = std::move(ignored);
   return c;
 }
 

@@ -2,7 +2,8 @@
 // - dummy_experimental: the reference's governance-floor fixture (an
 //   experimental tool that asks for block with INVARIANT_VIOLATION);
 // - slow_operation: a cancellable, progress-reporting call used to show that
-//   ping and other calls are served while a tool runs.
+//   ping and other calls are served while a tool runs; with ignoreCancel it
+//   stands for a tool that never looks at its cancellation.
 #include <chrono>
 #include <thread>
 
@@ -35,13 +36,14 @@ std::vector<mcp::ToolDef> make_test_fixtures() {
   slow.title = "Slow operation fixture";
   slow.description = "Sleeps for durationMs in 10 ms steps, reporting progress; stops when cancelled.";
   slow.input_schema = Json::parse(
-      R"({"type":"object","properties":{"durationMs":{"type":"integer","minimum":0,"maximum":60000}},"required":["durationMs"]})");
+      R"({"type":"object","properties":{"durationMs":{"type":"integer","minimum":0,"maximum":60000},"ignoreCancel":{"type":"boolean"}},"required":["durationMs"]})");
   slow.annotations = Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"openWorldHint", false}};
   slow.tier = mcp::ToolTier::kExperimental;
   slow.handler = [](const Json& args, mcp::ToolContext& ctx) -> mcp::ToolResult {
     const long long total = args["durationMs"].get<long long>();
+    const bool ignore_cancel = args.value("ignoreCancel", false);
     long long done = 0;
-    while (done < total && !ctx.cancelled()) {
+    while (done < total && (ignore_cancel || !ctx.cancelled())) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       done += 10;
       ctx.progress(static_cast<double>(std::min(done, total)), static_cast<double>(total), "sleeping");

@@ -32,6 +32,9 @@ struct Config {
   double rate_burst = 40;
   // Per-call timeout (PHASE_MIRROR_CALL_TIMEOUT_MS); 0 disables it.
   std::int64_t call_timeout_ms = 50000;
+  // After SIGTERM, how long a call that ignores its cancellation may keep the process
+  // alive (PHASE_MIRROR_SHUTDOWN_GRACE_MS); the process exits when it runs out.
+  std::int64_t shutdown_grace_ms = 2000;
   // Worker threads for tool calls (PHASE_MIRROR_WORKERS, 1 to 64).
   unsigned workers = 4;
   // Circuit breaker: blocks per repository per hour before a block degrades to warn

@@ -10,10 +10,8 @@ std::string dump_line(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-namespace {
-
 // Nesting depth of the brackets outside strings, stopping once past `limit`.
-bool nests_deeper_than(std::string_view text, std::size_t limit) {
+bool json_nests_deeper_than(std::string_view text, std::size_t limit) {
   std::size_t depth = 0;
   bool in_string = false;
   bool escaped = false;
@@ -37,10 +35,8 @@ bool nests_deeper_than(std::string_view text, std::size_t limit) {
   return false;
 }
 
-}  // namespace
-
 Json parse_or_discard(std::string_view text) {
-  if (nests_deeper_than(text, kMaxJsonDepth)) return Json(Json::value_t::discarded);
+  if (json_nests_deeper_than(text, kMaxJsonDepth)) return Json(Json::value_t::discarded);
   return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 

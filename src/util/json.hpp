@@ -24,6 +24,8 @@ inline constexpr std::size_t kMaxJsonDepth = 512;
 // Parses without throwing; returns discarded() on error or when the text
 // nests deeper than kMaxJsonDepth.
 Json parse_or_discard(std::string_view text);
+// True when the brackets outside strings nest deeper than `limit` (why a text was refused).
+bool json_nests_deeper_than(std::string_view text, std::size_t limit);
 
 // True when `text` is well-formed UTF-8 (JSON text must be; file names and
 // contents need not be, and are shown with U+FFFD where they are not).

@@ -229,7 +229,18 @@ TEST(CheckAdrCompliance, MalformedAdrsAreReportedNotFatal) {
   p.initialize();
   Json e = envelope(p.call("check_adr_compliance", {{"files", {"service/ok.cpp"}}}));
   ASSERT_EQ(e["success"], true) << dump_pretty(e);
-  EXPECT_EQ(e["decision"], "pass");
+  // Rules were dropped and ADRs could not be read: the check is incomplete, never compliant.
+  EXPECT_EQ(e["decision"], "warn");
+  EXPECT_EQ(e["data"]["compliance"]["compliant"], false);
+  std::string ignored;
+  for (const auto& w : e["data"]["compliance"]["ignoredRules"]) {
+    ignored += w["adrId"].get<std::string>() + ":" + std::to_string(w["line"].get<int>()) + "\n";
+  }
+  EXPECT_EQ(ignored, "ADR-003:0\nADR-004:0\nADR-005:12\nADR-006:5\n");
+  const Json& suggestions = e["data"]["compliance"]["suggestions"];
+  EXPECT_NE(suggestions.back().get<std::string>().find("4 ADR rule(s) or file(s) could not be checked"),
+            std::string::npos)
+      << suggestions;
   std::string all;
   for (const auto& w : e["data"]["compliance"]["parseWarnings"]) {
     all += w["adrId"].get<std::string>() + ":" + std::to_string(w["line"].get<int>()) + ":" +

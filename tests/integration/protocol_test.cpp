@@ -149,7 +149,8 @@ TEST(Protocol, LinesThatAreNotUtf8GetASpecificParseError) {
   auto err = p.wait_for([](const Json& m) { return m.contains("error"); }, 10s);
   ASSERT_TRUE(err);
   EXPECT_EQ((*err)["error"]["code"], -32700);
-  EXPECT_EQ((*err)["error"]["message"], "Parse error: the line is not valid UTF-8 (JSON-RPC messages must be UTF-8)");
+  EXPECT_EQ((*err)["error"]["message"],
+            "Parse error: the message is not valid UTF-8 (JSON-RPC messages must be UTF-8)");
   EXPECT_TRUE((*err)["id"].is_null());
   p.send_raw(R"({"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"analyze_dissonance",)"
              R"("arguments":{"files":["src\udcff.txt"]}}})"
@@ -157,7 +158,7 @@ TEST(Protocol, LinesThatAreNotUtf8GetASpecificParseError) {
   err = p.wait_for([](const Json& m) { return m.contains("error"); }, 10s);
   ASSERT_TRUE(err);
   EXPECT_EQ((*err)["error"]["code"], -32700);
-  EXPECT_EQ((*err)["error"]["message"], "Parse error: the line is not valid JSON");
+  EXPECT_EQ((*err)["error"]["message"], "Parse error: the message is not valid JSON");
   // The server lives on, and a path it cannot find is a per-file error, not a crash.
   const Json r = p.call("analyze_dissonance", {{"files", {"src\u00ff.txt"}}});
   EXPECT_EQ(r["result"]["structuredContent"]["code"], "FILE_NOT_FOUND") << dump_pretty(r);

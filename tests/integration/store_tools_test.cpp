@@ -241,8 +241,8 @@ TEST(StoreTools, AdminCommandsUsageErrorsExitTwo) {
   EXPECT_EQ(cli(data, {"store", "init", "--bogus"}).exit_code, 2);
   EXPECT_EQ(cli(data, {"fp", "--help"}).exit_code, 0);
   EXPECT_EQ(cli(data, {"nonce", "--help"}).exit_code, 0);
-  auto unknown = cli(data, {"fp", "review", "--org", "acme", "--event", "nope", "--outcome", "false_positive",
-                            "--reviewed-by", "bob", "--json"});
+  auto unknown = cli(data, {"fp", "review", "--org", "acme", "--event", "00000000-0000-4000-8000-000000000000",
+                            "--outcome", "false_positive", "--reviewed-by", "bob", "--json"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_EQ(Json::parse(unknown.out)["code"], "INVALID_INPUT");
   auto init = cli(data, {"store", "init", "--json"});

@@ -210,12 +210,16 @@ TEST(BoundedAdr, SetOfUnusableAdrsChecksNothingAndIsNeverCompliant) {
   EXPECT_FALSE(r->compliant());
   EXPECT_EQ(r->decision(), "warn");
   EXPECT_NE(r->nothing_checked.find("None of the 2 ADRs in docs/adr"), std::string::npos) << r->nothing_checked;
-  // One usable ADR is enough to check something.
+  // One usable ADR is enough to check something; the unparseable one is
+  // still an ignored ADR, which keeps the answer from being compliant.
   t.write("docs/adr/ADR-003-c.md", "# ADR-003: ok\n\n**Status:** Accepted\n\n## Decision\n\nX MAY be.\n");
   auto ok = check_compliance(ws, CheckRequest{{"src/a.py"}, {}, "docs/adr", false});
   ASSERT_TRUE(ok.ok());
   EXPECT_TRUE(ok->nothing_checked.empty());
-  EXPECT_TRUE(ok->compliant());
+  ASSERT_EQ(ok->checked.size(), 1u);
+  ASSERT_EQ(ok->ignored.size(), 1u);
+  EXPECT_EQ(ok->ignored[0].adr_id, "ADR-001");
+  EXPECT_FALSE(ok->compliant());
   // Deprecated ADRs are a decision, not a failure: nothing to enforce passes.
   TempDir d;
   d.write("docs/adr/ADR-001-a.md", "# ADR-001: old\n\n**Status:** Deprecated\n\n## Decision\n\nX.\n");

@@ -198,11 +198,46 @@ TEST(CheckBlock, MappingWithRulesAndSingleRuleForms) {
   EXPECT_EQ(s[0].kind, CheckKind::kRequire);
   EXPECT_TRUE(w.empty());
   auto t = parse_check_block("ADR-001", "f.md", "- forbid: x\n- id: c\n  severity: urgent\n  forbid: x\n", 1, w);
-  ASSERT_EQ(t.size(), 1u);
-  EXPECT_EQ(t[0].severity, Severity::kMedium);
-  ASSERT_EQ(w.size(), 2u);
-  EXPECT_NE(w[0].message.find("has no 'id'"), std::string::npos);
-  EXPECT_NE(w[1].message.find("Invalid severity"), std::string::npos);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].id, "ADR-001-C1") << "a rule without an id is named after its place";
+  EXPECT_EQ(t[1].id, "c");
+  EXPECT_EQ(t[1].severity, Severity::kMedium);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].message.find("Invalid severity"), std::string::npos);
+  EXPECT_FALSE(w[0].rule_ignored) << "the rule is still checked, with the default severity";
+}
+
+TEST(CheckBlock, GeneratedIdsCountEveryRuleOfTheAdrInDocumentOrder) {
+  Adr a =
+      parse_adr("docs/adr/0007-x.md",
+                "# ADR-007: X\n\n**Status:** Accepted\n\n## Decision\n\nX.\n\n## Compliance Checks\n\n```phase-mirror\n"
+                "- forbid: 'a'\n- id: named\n  forbid: 'b'\n- id: ''\n  forbid: 'c'\n```\n\n"
+                "```phase-mirror\n- require: 'd'\n- id: [not, a, string]\n  forbid: 'e'\n- forbid: 'f'\n```\n",
+                "ADR-007");
+  std::vector<std::string> ids;
+  for (const auto& c : a.checks) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"ADR-007-C1", "named", "ADR-007-C3", "ADR-007-C4", "ADR-007-C6"}));
+  ASSERT_EQ(a.warnings.size(), 1u) << a.warnings.back().message;
+  EXPECT_EQ(a.warnings[0].line, 21);
+  EXPECT_TRUE(a.warnings[0].rule_ignored);
+  EXPECT_NE(a.warnings[0].message.find("'id' that is not a string"), std::string::npos) << a.warnings[0].message;
+}
+
+TEST(CheckBlock, EveryWayOfDroppingARuleIsMarked) {
+  std::vector<ParseWarning> w;
+  parse_check_block("ADR-001", "f.md", "- id: a\n  forbid: {pattern: 'a(b'}\n", 1, w);
+  parse_check_block("ADR-001", "f.md", "- id: b\n  frobnicate: x\n", 1, w);
+  parse_check_block("ADR-001", "f.md", "- id: c\n  unknown-key: 1\n  forbid-import: {from: 'a/**'}\n", 1, w);
+  parse_check_block("ADR-001", "f.md", "just a string\n", 1, w);
+  parse_check_block("ADR-001", "f.md", "- [unclosed\n", 1, w);
+  std::vector<std::string> ignored;
+  for (const auto& x : w) {
+    if (x.rule_ignored) ignored.push_back(x.message.substr(0, 20));
+  }
+  EXPECT_EQ(ignored.size(), 5u) << testing::PrintToString(ignored);
+  ASSERT_EQ(w.size(), 6u);
+  EXPECT_NE(w[2].message.find("Unknown key 'unknown-key'"), std::string::npos) << w[2].message;
+  EXPECT_FALSE(w[2].rule_ignored) << "only the warning that dropped the rule is marked";
 }
 
 }  // namespace

@@ -87,6 +87,31 @@ TEST(Validator, ViolationOfAnAcceptedAdrBlocksAndFileErrorsAreNeverCompliant) {
   EXPECT_EQ(only_missing_one->decision(), "warn");
 }
 
+TEST(Validator, ARuleThatHadToBeIgnoredIsNeverCompliant) {
+  TempDir t;
+  t.write("docs/adr/ADR-001-no-prints.md", kAccepted);
+  t.write("docs/adr/ADR-002-broken.md",
+          "# ADR-002: Broken\n\n**Status:** Accepted\n\n## Compliance Checks\n\n```phase-mirror\n"
+          "- id: bad-regex\n  forbid: {pattern: 'a(b'}\n```\n");
+  t.write("docs/adr/ADR-003-superseded.md",
+          "# ADR-003: Old\n\n**Status:** Superseded\n\n```phase-mirror\n- id: x\n  frobnicate: y\n```\n");
+  t.write("src/b.py", "x = 1\n");
+  engine::Workspace ws({t.path()}, 1 << 20);
+  auto r = check_compliance(ws, CheckRequest{{"src/b.py"}, {}, "docs/adr", false});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->violations.empty());
+  ASSERT_EQ(r->ignored.size(), 1u) << "a superseded ADR's rules are not checked anyway";
+  EXPECT_EQ(r->ignored[0].adr_id, "ADR-002");
+  EXPECT_EQ(r->ignored[0].line, 9);
+  EXPECT_FALSE(r->compliant());
+  EXPECT_EQ(r->decision(), "warn");
+
+  auto only_good = check_compliance(ws, CheckRequest{{"src/b.py"}, {"ADR-001"}, "docs/adr", false});
+  ASSERT_TRUE(only_good.ok());
+  EXPECT_TRUE(only_good->ignored.empty()) << "ADR-002 was not asked for";
+  EXPECT_TRUE(only_good->compliant());
+}
+
 TEST(Validator, NoReadableFileIsFileNotFound) {
   TempDir t;
   t.write("docs/adr/ADR-001-no-prints.md", kAccepted);

@@ -261,5 +261,27 @@ TEST(YamlParse, LargeSequenceParsesCompletely) {
   EXPECT_EQ(items->items().back().get("name")->line, 5001);
 }
 
+// Scalar spans say where a scalar's text ends, which nodes do not: a block
+// scalar's span ends at the start of the line after its content, so a less
+// indented comment line after it lies outside.
+TEST(YamlScalarSpans, QuotedPlainAndBlockScalars) {
+  const ScalarSpans s =
+      scalar_spans("a:\n  run: | # hdr\n    echo # x\n\n  # trailing\n  b: \"q # z\"\n  c: \u00e9#x \u00e9 # c\n");
+  ASSERT_FALSE(s.error.has_value());
+  ASSERT_EQ(s.spans.size(), 7u);
+  auto at = [&](std::size_t i) {
+    const ScalarSpan& p = s.spans[i];
+    return std::to_string(p.begin_line) + ":" + std::to_string(p.begin_column) + "-" + std::to_string(p.end_line) +
+           ":" + std::to_string(p.end_column);
+  };
+  EXPECT_EQ(at(2), "2:8-5:1");
+  EXPECT_EQ(s.spans[2].style, ScalarStyle::kLiteral);
+  EXPECT_EQ(at(4), "6:6-6:13") << "a quoted scalar spans its quotes";
+  EXPECT_EQ(at(6), "7:6-7:11") << "columns count characters; a plain scalar stops before ' #'";
+  const ScalarSpans bad = scalar_spans("a: [1,\n");
+  ASSERT_TRUE(bad.error.has_value());
+  EXPECT_EQ(bad.error->line, 2);
+}
+
 }  // namespace
 }  // namespace pm::engine::yaml

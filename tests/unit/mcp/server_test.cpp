@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -360,6 +361,63 @@ TEST(ServerLimits, CallPastItsDeadlineAnswersTimeoutAndServerStaysResponsive) {
   s.drain(std::chrono::seconds(5));
   EXPECT_TRUE(saw_cancel);
   EXPECT_EQ(cap.count([](const Json& j) { return j.contains("id") && j["id"] == "t"; }), 1u);  // answered once
+}
+
+}  // namespace
+}  // namespace pm::mcp
+
+namespace pm::mcp {
+namespace {
+
+// One token per call, set by whoever stops it, with the reason.
+TEST(CancellationToken, TimeoutCancelAndShutdownEachSetTheCallsTokenWithTheirReason) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, StopReason> seen;
+  ToolDef waiter = echo_tool();
+  waiter.name = "waiter";
+  waiter.input_schema = Json{{"type", "object"}};
+  waiter.handler = [&](const Json& a, ToolContext& ctx) -> ToolResult {
+    while (!ctx.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::lock_guard lock(mu);
+    seen[a.value("tag", "")] = ctx.cancellation().reason();
+    cv.notify_all();
+    return ToolOutput{};
+  };
+  auto wait_seen = [&](const std::string& tag) {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, std::chrono::seconds(5), [&] { return seen.count(tag) != 0; });
+    return seen.count(tag) ? seen[tag] : StopReason::kNone;
+  };
+  Config c;
+  c.call_timeout_ms = 150;
+  Metrics m;
+  Capture cap;
+  Server s(c, m, {waiter}, [&](const Json& j) { return cap(j); });
+  auto call = [&](const std::string& id) {
+    s.handle_line(dump_line({{"jsonrpc", "2.0"},
+                             {"id", id},
+                             {"method", "tools/call"},
+                             {"params", {{"name", "waiter"}, {"arguments", {{"tag", id}}}}}}));
+  };
+  s.handle_line(dump_line({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"}, {"params", Json::object()}}));
+  call("timeout");
+  EXPECT_EQ(wait_seen("timeout"), StopReason::kTimeout);
+  EXPECT_EQ((*cap.response("timeout"))["result"]["structuredContent"]["code"], "TIMEOUT");
+
+  c.call_timeout_ms = 0;  // read per call: the next two run without a deadline
+  call("cancel");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  s.handle_line(
+      dump_line({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "cancel"}}}}));
+  EXPECT_EQ(wait_seen("cancel"), StopReason::kCancelled);
+
+  call("shutdown");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(s.cancel_all_and_stop(std::chrono::seconds(5)));
+  EXPECT_EQ(wait_seen("shutdown"), StopReason::kShutdown);
+  EXPECT_EQ(cap.count([](const Json& j) { return j.contains("id") && (j["id"] == "cancel" || j["id"] == "shutdown"); }),
+            0u);
 }
 
 }  // namespace

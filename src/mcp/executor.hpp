@@ -1,0 +1,64 @@
+#pragma once
+// Where tool calls run: a fixed pool of worker threads, and a watchdog thread that fires
+// a call's timeout callback at its deadline. Knows nothing of JSON-RPC or tools.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pm::mcp {
+
+class Executor {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Job = std::function<void()>;
+
+  explicit Executor(unsigned workers);
+  ~Executor();  // stops and joins (waits for running jobs however long they take)
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Queues a job; false once stopping (the job is dropped).
+  bool submit(Job job);
+
+  // Calls `on_expire` on the watchdog thread at `deadline` unless disarmed first.
+  using TimerId = std::uint64_t;
+  TimerId arm(Clock::time_point deadline, std::function<void()> on_expire);
+  void disarm(TimerId id);
+
+  // The job that just ran was heavy: trim the heap once the pool has been idle a while.
+  void note_heavy_job() { trim_pending_ = true; }
+
+  // Waits until no job is queued or running, up to `grace`. True when idle.
+  bool wait_idle(std::chrono::milliseconds grace);
+  // Stops taking jobs, lets queued jobs see the stop, and waits up to `grace` for the
+  // workers to return. True when every thread was joined; false leaves the workers
+  // running detached: the caller must then end the process without destroying this.
+  bool stop(std::chrono::milliseconds grace);
+
+ private:
+  void worker_loop();
+  void watchdog_loop();
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable idle_cv_;
+  std::deque<Job> queue_;
+  std::vector<std::thread> workers_;
+  unsigned busy_ = 0;    // jobs running
+  unsigned exited_ = 0;  // workers that returned after stop
+  bool stopping_ = false;
+  bool trim_pending_ = false;
+
+  std::condition_variable timer_cv_;
+  std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>> timers_;
+  TimerId next_timer_ = 1;
+  std::thread watchdog_;
+};
+
+}  // namespace pm::mcp
