@@ -9,6 +9,7 @@ const char* to_string(BudgetStop s) {
     case BudgetStop::kNone: return "none";
     case BudgetStop::kCancelled: return "cancelled";
     case BudgetStop::kDeadline: return "deadline";
+    case BudgetStop::kShutdown: return "shutdown";
     case BudgetStop::kSteps: return "steps";
     case BudgetStop::kMemory: return "memory";
     case BudgetStop::kScope: return "scope";
@@ -16,13 +17,9 @@ const char* to_string(BudgetStop s) {
   return "none";
 }
 
-Budget::Budget(Limits limits, const std::atomic<bool>* cancelled) : limits_(limits), cancel_flag_(cancelled) {
+Budget::Budget(Limits limits, const CancellationToken* cancellation) : limits_(limits), token_(cancellation) {
   if (limits_.time) deadline_ = Clock::now() + *limits_.time;
   next_look_ = std::min(kLookEvery, limits_.max_steps);
-}
-
-Budget::Budget(Limits limits, std::function<bool()> cancel_probe) : Budget(limits) {
-  cancel_probe_ = std::move(cancel_probe);
 }
 
 Budget::Limits Budget::limits_for(std::int64_t timeout_ms, std::uint64_t max_bytes) {
@@ -32,18 +29,18 @@ Budget::Limits Budget::limits_for(std::int64_t timeout_ms, std::uint64_t max_byt
   return l;
 }
 
-bool Budget::cancelled() const {
-  if (cancel_flag_ != nullptr && cancel_flag_->load(std::memory_order_relaxed)) return true;
-  return cancel_probe_ && cancel_probe_();
-}
-
 bool Budget::look() {
   if (used_ > limits_.max_steps) {
     stop_ = BudgetStop::kSteps;
     return false;
   }
-  if (cancelled()) {
-    stop_ = BudgetStop::kCancelled;
+  if (token_ != nullptr && token_->stop_requested()) {
+    switch (token_->reason()) {
+      case StopReason::kTimeout: stop_ = BudgetStop::kDeadline; break;
+      case StopReason::kShutdown: stop_ = BudgetStop::kShutdown; break;
+      case StopReason::kCancelled:
+      case StopReason::kNone: stop_ = BudgetStop::kCancelled; break;
+    }
     return false;
   }
   if (deadline_ && Clock::now() >= *deadline_) {
@@ -75,10 +72,18 @@ Error Budget::error(const std::string& operation) const {
     case BudgetStop::kScope: {
       const auto ms = limits_.time ? std::chrono::duration_cast<std::chrono::milliseconds>(*limits_.time).count() : 0;
       e = Error::timeout(operation, ms);
-      e.message = operation + " stopped: it ran past its time limit of " + std::to_string(ms) + " ms";
-      details["timeoutMs"] = ms;
+      if (limits_.time) {
+        e.message = operation + " stopped: it ran past its time limit of " + std::to_string(ms) + " ms";
+        details["timeoutMs"] = ms;
+      } else {
+        e.message = operation + " stopped: the call ran past its time limit";
+      }
       break;
     }
+    case BudgetStop::kShutdown:
+      e = Error{code::kTimeout, operation + " stopped: the server is shutting down", Severity::kLow, true};
+      e.suggestions = {"Run the call again once the server is back"};
+      break;
     case BudgetStop::kCancelled:
       e = Error{code::kTimeout, operation + " stopped: the call was cancelled", Severity::kLow, false};
       e.suggestions = {"Run the call again if it is still needed"};

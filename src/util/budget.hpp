@@ -1,7 +1,7 @@
 #pragma once
 // The work budget of one call: a deadline, a step allowance, a memory
-// allowance for what the code builds from its input, and the caller's
-// cancellation flag. Every loop whose length the input decides asks the same
+// allowance for what the code builds from its input, and the call's
+// CancellationToken (set by TIMEOUT, notifications/cancelled and SIGTERM). Every loop whose length the input decides asks the same
 // question, `if (!budget.step(cost)) return ...;`, so that TIMEOUT, a client's
 // cancel and SIGTERM stop the work within a bounded time however hostile the
 // input is.
@@ -12,35 +12,35 @@
 // instead of the incomplete result. Nothing is thrown, so no catch-all on the
 // way (a rule runner turning exceptions into findings) can swallow a stop.
 //
-// A Budget is used by one thread at a time; only the cancellation flag is
-// shared with the thread that sets it.
-#include <atomic>
+// A Budget is used by one thread at a time; only the token is shared with
+// the threads that set it.
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
 
+#include "util/cancellation.hpp"
 #include "util/error.hpp"
 
 namespace pm {
 
 enum class BudgetStop : std::uint8_t {
   kNone,
-  kCancelled,  // the cancellation flag or probe said so
-  kDeadline,   // the call's time ran out
+  kCancelled,  // the client cancelled the call (the token's kCancelled)
+  kDeadline,   // the call's time ran out: the budget's own deadline or the dispatcher's TIMEOUT (token)
+  kShutdown,   // the server is stopping (the token's kShutdown: SIGTERM, end of input)
   kSteps,      // the step allowance ran out
   kMemory,     // the memory allowance ran out
   kScope,      // the deadline of the innermost Scope passed (the outer budget goes on)
 };
-const char* to_string(BudgetStop s);  // "none", "cancelled", "deadline", "steps", "memory", "scope"
+// "none", "cancelled", "deadline", "shutdown", "steps", "memory", "scope"
 
 class Budget {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
-  // Cost units between two looks at the clock and the cancellation flag. A
+  // Cost units between two looks at the clock and the token. A
   // unit is about one byte touched or one loop iteration, so a look happens at
   // least every few microseconds of work; a cost of this size or more looks at
   // once (a regex run over a chunk of text).
@@ -54,11 +54,9 @@ class Budget {
 
   // No limits and no cancellation: step() and charge() always return true.
   Budget() = default;
-  // `cancelled` is owned by the caller (the dispatcher's flag for the call) and
-  // must outlive the budget; nullptr: never cancelled.
-  explicit Budget(Limits limits, const std::atomic<bool>* cancelled = nullptr);
-  // For callers that can only ask a predicate (a tool's ToolContext::cancelled()).
-  Budget(Limits limits, std::function<bool()> cancel_probe);
+  // `cancellation` is the call's token (ToolContext::cancellation()), owned by
+  // the dispatcher; it must outlive the budget. nullptr: never cancelled.
+  explicit Budget(Limits limits, const CancellationToken* cancellation = nullptr);
 
   // Limits from a timeout in milliseconds (0 or less: none), as the call
   // timeout is configured.
@@ -85,8 +83,8 @@ class Budget {
   std::uint64_t bytes_charged() const { return charged_; }
 
   // The error a stopped call answers: TIMEOUT naming `operation` and the limit
-  // that ran out (details.budget = reason, details.limit); retryable only for
-  // the deadline. Meaningful once stopped().
+  // that ran out (details.budget = reason, details.limit); retryable for the
+  // deadline and a shutdown. Meaningful once stopped().
   Error error(const std::string& operation) const;
 
   // A tighter deadline for one part of the work (one file's pattern matching):
@@ -115,11 +113,9 @@ class Budget {
 
  private:
   bool look();
-  bool cancelled() const;
 
   Limits limits_;
-  const std::atomic<bool>* cancel_flag_ = nullptr;
-  std::function<bool()> cancel_probe_;
+  const CancellationToken* token_ = nullptr;
   std::optional<Clock::time_point> deadline_;  // the tightest deadline in force (call or scope)
   int deadline_owner_ = 0;                     // whose it is: 0 the call, n the n-th nested scope
   int scope_depth_ = 0;

@@ -185,7 +185,9 @@ TEST(HostileAdr, SigtermDuringALongCallExitsPromptly) {
   TempDir dir;
   dir.write("docs/adr/ADR-001-x.md", hostile_adr(kSlowRule));
   dir.write("big.txt", slow_text());
-  ServerProcess p({}, hostile_env(dir, {"PHASE_MIRROR_WORKERS=1"}));
+  // A grace longer than the wait below: the process exits in time only if the
+  // work itself stops, not because the grace ran out.
+  ServerProcess p({}, hostile_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_SHUTDOWN_GRACE_MS=120000"}));
   p.initialize();
   p.send(call_request(7, long_call_args()));
   std::this_thread::sleep_for(500ms);

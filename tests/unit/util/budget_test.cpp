@@ -70,38 +70,58 @@ TEST(Budget, LimitsForATimeout) {
   EXPECT_EQ(late.error("x").details["timeoutMs"], 1);
 }
 
-TEST(Budget, CancellationFlagIsSeenAtTheNextLook) {
-  std::atomic<bool> flag{false};
-  Budget b(Budget::Limits{}, &flag);
+TEST(Budget, CancellationIsSeenAtTheNextLook) {
+  CancellationToken token;
+  Budget b(Budget::Limits{}, &token);
   EXPECT_TRUE(b.step(Budget::kLookEvery));
-  flag = true;
+  token.cancel(StopReason::kCancelled);
   std::uint64_t n = 0;
   while (b.step()) ++n;
   EXPECT_LE(n, Budget::kLookEvery);
   EXPECT_EQ(b.reason(), BudgetStop::kCancelled);
-  EXPECT_EQ(b.error("x").code, code::kTimeout);
-  EXPECT_EQ(b.error("x").details["budget"], "cancelled");
+  const Error e = b.error("x");
+  EXPECT_EQ(e.code, code::kTimeout);
+  EXPECT_FALSE(e.retryable);
+  EXPECT_EQ(e.details["budget"], "cancelled");
+  EXPECT_NE(e.message.find("cancelled"), std::string::npos) << e.message;
 }
 
-TEST(Budget, CancellationFlagFromAnotherThread) {
-  std::atomic<bool> flag{false};
-  Budget b(Budget::Limits{}, &flag);
-  std::thread t([&flag] {
+TEST(Budget, TokenTimeoutIsTheCallsDeadline) {
+  CancellationToken token;
+  Budget b(Budget::Limits{}, &token);  // no deadline of its own: the dispatcher's watchdog has it
+  token.cancel(StopReason::kTimeout);
+  EXPECT_FALSE(b.step(Budget::kLookEvery));
+  EXPECT_EQ(b.reason(), BudgetStop::kDeadline);
+  const Error e = b.error("x");
+  EXPECT_EQ(e.code, code::kTimeout);
+  EXPECT_TRUE(e.retryable);
+  EXPECT_EQ(e.details["budget"], "deadline");
+  EXPECT_FALSE(e.details.contains("timeoutMs"));
+  EXPECT_NE(e.message.find("ran past its time limit"), std::string::npos) << e.message;
+}
+
+TEST(Budget, TokenShutdown) {
+  CancellationToken token;
+  Budget b(Budget::Limits{}, &token);
+  token.cancel(StopReason::kShutdown);
+  EXPECT_FALSE(b.step(Budget::kLookEvery));
+  EXPECT_EQ(b.reason(), BudgetStop::kShutdown);
+  const Error e = b.error("x");
+  EXPECT_EQ(e.details["budget"], "shutdown");
+  EXPECT_TRUE(e.retryable);
+  EXPECT_NE(e.message.find("shutting down"), std::string::npos) << e.message;
+}
+
+TEST(Budget, CancellationFromAnotherThread) {
+  CancellationToken token;
+  Budget b(Budget::Limits{}, &token);
+  std::thread t([&token] {
     std::this_thread::sleep_for(20ms);
-    flag = true;
+    token.cancel(StopReason::kCancelled);
   });
   while (b.step()) {
   }
   t.join();
-  EXPECT_EQ(b.reason(), BudgetStop::kCancelled);
-}
-
-TEST(Budget, CancelProbe) {
-  bool cancel = false;
-  Budget b(Budget::Limits{}, [&cancel] { return cancel; });
-  EXPECT_TRUE(b.step(Budget::kLookEvery));
-  cancel = true;
-  EXPECT_FALSE(b.step(Budget::kLookEvery));
   EXPECT_EQ(b.reason(), BudgetStop::kCancelled);
 }
 
@@ -176,11 +196,11 @@ TEST(Budget, NestedScopes) {
 }
 
 TEST(Budget, CancelledInsideAScopeStaysCancelled) {
-  std::atomic<bool> flag{false};
-  Budget b(Budget::Limits{}, &flag);
+  CancellationToken token;
+  Budget b(Budget::Limits{}, &token);
   {
     auto scope = b.scope(1h);
-    flag = true;
+    token.cancel(StopReason::kCancelled);
     EXPECT_FALSE(b.step(Budget::kLookEvery));
     EXPECT_FALSE(scope.expired());
   }
