@@ -188,7 +188,10 @@ int run_scan(ScanOptions o, const Config& config) {
       return usage("--config " + o.config_file + " is not a file inside " + root);
     }
   }
-  auto collected = engine::collect(ws, req);
+  // A repository under review may be hostile: the walk has the time limit of
+  // a call besides its own caps.
+  Budget walk_budget(Budget::limits_for(config.call_timeout_ms));
+  auto collected = engine::collect(ws, req, walk_budget);
   if (!collected) return usage(collected.error().code + ": " + collected.error().message);
   const auto analysis_files = collected->analysis_files();
   if (analysis_files.empty() && (adr_dir.empty() || collected->source_files.empty())) {

@@ -85,7 +85,7 @@ bool is_link(int dirfd, const std::string& name) {
 // reached so far, a link is read and its (relative) target walked in its
 // place, and '..' never climbs above `start`. A component swapped for a link
 // between the look and the open makes the open fail, and it is looked at again.
-int walk_beneath(int start, const std::string& relative, int flags) {
+int walk_beneath(int start, const std::string& relative, int flags, bool follow_links) {
   std::deque<std::string> todo = components(relative);
   std::vector<int> dirs;  // descriptors of the directories walked into, owned
   int links = 0, races = 0;
@@ -107,6 +107,7 @@ int walk_beneath(int start, const std::string& relative, int flags) {
     struct stat st {};
     if (::fstatat(here(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return fail(errno);
     if (S_ISLNK(st.st_mode)) {
+      if (!follow_links) return fail(ELOOP);
       char buf[PATH_MAX];
       const ssize_t n = ::readlinkat(here(), comp.c_str(), buf, sizeof buf);
       if (n < 0 && errno == EINVAL && ++races < kMaxRaces) continue;  // no longer a link
@@ -179,17 +180,51 @@ Error not_readable(const std::string& given, const std::string& why) {
   return e;
 }
 
+// The entries of an open directory, typed as they are (a link is kLink),
+// sorted by name; stops early when the budget does.
+std::vector<DirEntry> entries_of(Fd dir_fd, Budget& budget) {
+  std::vector<DirEntry> out;
+  DIR* dir = ::fdopendir(dir_fd.get());
+  if (dir == nullptr) return out;
+  dir_fd.release();  // the stream owns it now
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): readdir is safe on a stream only this thread uses
+  for (const dirent* e = ::readdir(dir); e != nullptr; e = ::readdir(dir)) {
+    if (!budget.step()) break;
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    DirEntry entry{std::string(name), EntryKind::kOther, 0};
+    if (e->d_type == DT_DIR) {
+      entry.kind = EntryKind::kDirectory;
+    } else if (e->d_type == DT_LNK) {
+      entry.kind = EntryKind::kLink;
+    } else if (e->d_type == DT_REG || e->d_type == DT_UNKNOWN) {
+      // The size of a file, or the type the file system did not say.
+      struct stat st {};
+      if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+      entry.kind = S_ISREG(st.st_mode)   ? EntryKind::kFile
+                   : S_ISDIR(st.st_mode) ? EntryKind::kDirectory
+                   : S_ISLNK(st.st_mode) ? EntryKind::kLink
+                                         : EntryKind::kOther;
+      entry.size = static_cast<std::uint64_t>(st.st_size);
+    }
+    out.push_back(std::move(entry));
+  }
+  ::closedir(dir);
+  std::sort(out.begin(), out.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return out;
+}
+
 }  // namespace
 
 namespace detail {
 
-int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod method) {
+int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod method, bool follow_links) {
   // Set once openat2 proved missing (ENOSYS, or EPERM from a seccomp filter).
   static std::atomic<bool> no_openat2{false};
   if (method != OpenMethod::kWalk && !no_openat2.load(std::memory_order_relaxed)) {
     open_how how{};
     how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (follow_links ? 0 : RESOLVE_NO_SYMLINKS);
     for (int attempt = 0; attempt < 8; ++attempt) {
       const long fd = ::syscall(SYS_openat2, dirfd, relative.c_str(), &how, sizeof how);
       if (fd >= 0) return static_cast<int>(fd);
@@ -202,7 +237,7 @@ int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod m
     }
     if (!no_openat2.load(std::memory_order_relaxed)) return -1;
   }
-  return walk_beneath(dirfd, relative, flags);
+  return walk_beneath(dirfd, relative, flags, follow_links);
 }
 
 }  // namespace detail
@@ -210,6 +245,7 @@ int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod m
 struct Workspace::Opened {
   ResolvedPath path;
   Fd fd;
+  struct stat st {};
 };
 
 FileKind classify(const std::string& path) {
@@ -236,7 +272,7 @@ Workspace::~Workspace() {
   }
 }
 
-Result<Workspace::Opened> Workspace::open(const std::string& given, int flags) const {
+Result<Workspace::Opened> Workspace::open(const std::string& given, int flags, Links links) const {
   if (given.empty()) return Error::invalid_input("Empty path");
   if (given.find('\0') != std::string::npos) return Error::invalid_input("Path contains a NUL byte");
   fs::path p(given);
@@ -262,12 +298,14 @@ Result<Workspace::Opened> Workspace::open(const std::string& given, int flags) c
   }
   if (root_fds_[root] < 0) return Error::file_not_found(given);
 
-  Fd fd(detail::open_beneath(root_fds_[root], rel, flags));
+  const bool follow = links == Links::kFollowInside;
+  Fd fd(detail::open_beneath(root_fds_[root], rel, flags, detail::OpenMethod::kAuto, follow));
   if (fd.get() < 0) {
     switch (errno) {
       case EXDEV: return Error::path_outside_workspace(given);
       case EACCES: return not_readable(given, "permission denied");
-      case ELOOP: return not_readable(given, "too many levels of symbolic links");
+      case ELOOP:
+        return not_readable(given, follow ? "too many levels of symbolic links" : "a symbolic link is not followed");
       default: return Error::file_not_found(given);
     }
   }
@@ -275,6 +313,10 @@ Result<Workspace::Opened> Workspace::open(const std::string& given, int flags) c
   // (it does unless a directory was moved out during the open), and gives the
   // relative path rules and globs see.
   Opened out{ResolvedPath{given, roots_[root] + (rel == "." ? "" : "/" + rel), rel}, std::move(fd)};
+  if (::fstat(out.fd.get(), &out.st) != 0) return Error::file_not_found(given);
+  out.path.kind = S_ISREG(out.st.st_mode)   ? EntryKind::kFile
+                  : S_ISDIR(out.st.st_mode) ? EntryKind::kDirectory
+                                            : EntryKind::kOther;
   char real[PATH_MAX];
   const std::string link = "/proc/self/fd/" + std::to_string(out.fd.get());
   const ssize_t n = ::readlink(link.c_str(), real, sizeof real);
@@ -298,8 +340,8 @@ Result<FileData> Workspace::read(const std::string& given) const {
   auto opened = open(given, O_RDONLY | O_NONBLOCK);
   if (!opened) return opened.take_error();
   const int fd = opened->fd.get();
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  const struct stat& st = opened->st;
+  if (!S_ISREG(st.st_mode)) {
     Error e{code::kFileNotFound, "Not a regular file: " + given, Severity::kLow};
     e.details = Json{{"path", given}};
     return e;
@@ -328,26 +370,17 @@ Result<std::vector<std::string>> Workspace::list_dir(const std::string& given_di
     if (opened.error().code == code::kPathOutsideWorkspace) return opened.take_error();
     return Error::file_not_found(given_dir);
   }
-  DIR* dir = ::fdopendir(opened->fd.get());
-  if (dir == nullptr) return Error::file_not_found(given_dir);
-  opened->fd.release();  // the stream owns it now
   std::vector<std::string> out;
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): readdir is safe on a stream only this thread uses
-  for (const dirent* e = ::readdir(dir); e != nullptr; e = ::readdir(dir)) {
-    if (!budget.step()) break;
-    const std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    unsigned char type = e->d_type;
-    if (type == DT_UNKNOWN) {
-      struct stat st {};
-      if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      type = S_ISREG(st.st_mode) ? DT_REG : (S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN);
-    }
-    if (type == DT_REG || type == DT_LNK) out.push_back((fs::path(given_dir) / name).string());
+  for (auto& e : entries_of(std::move(opened->fd), budget)) {
+    if (e.kind == EntryKind::kFile || e.kind == EntryKind::kLink) out.push_back((fs::path(given_dir) / e.name).string());
   }
-  ::closedir(dir);
-  std::sort(out.begin(), out.end());
   return out;
+}
+
+Result<std::vector<DirEntry>> Workspace::list_entries(const std::string& given_dir, Budget& budget) const {
+  auto opened = open(given_dir, O_RDONLY | O_DIRECTORY, Links::kNever);
+  if (!opened) return opened.take_error();
+  return entries_of(std::move(opened->fd), budget);
 }
 
 }  // namespace pm::engine

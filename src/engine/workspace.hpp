@@ -23,10 +23,20 @@ namespace pm::engine {
 enum class FileKind { kWorkflow, kConfig, kSource };
 const char* to_string(FileKind k);
 
+// What a directory entry or an opened path is, as lstat/fstat tell it.
+enum class EntryKind : std::uint8_t { kFile, kDirectory, kLink, kOther };
+
 struct ResolvedPath {
   std::string given;     // as the client wrote it
   std::string absolute;  // canonical absolute path of what was opened (symlinks resolved)
   std::string relative;  // relative to the workspace root it lies in ('/'-separated)
+  EntryKind kind = EntryKind::kOther;  // of what was opened (never kLink)
+};
+
+struct DirEntry {
+  std::string name;
+  EntryKind kind = EntryKind::kOther;  // of the entry itself: a symbolic link is kLink
+  std::uint64_t size = 0;              // of a regular file
 };
 
 struct FileData {
@@ -61,9 +71,18 @@ class Workspace {
   // when it stops, the list is incomplete (the caller checks).
   Result<std::vector<std::string>> list_dir(const std::string& given_dir, Budget& budget) const;
 
+  // Every entry of a directory but '.' and '..', sorted bytewise by name, for
+  // a walk that never follows a symbolic link: the directory is opened
+  // without following any link on the way (a link there is FILE_NOT_FOUND
+  // saying so, even one that stays inside), and each entry is typed as it is
+  // (lstat). Each entry is a step of the budget; when it stops, the list is
+  // incomplete (the caller checks).
+  Result<std::vector<DirEntry>> list_entries(const std::string& given_dir, Budget& budget) const;
+
  private:
   struct Opened;
-  Result<Opened> open(const std::string& given, int flags) const;
+  enum class Links : std::uint8_t { kFollowInside, kNever };
+  Result<Opened> open(const std::string& given, int flags, Links links = Links::kFollowInside) const;
 
   std::vector<std::string> roots_;
   std::vector<int> root_fds_;  // -1 where a root cannot be opened
@@ -78,11 +97,13 @@ namespace detail {
 enum class OpenMethod { kAuto, kOpenat2, kWalk };
 // Opens `relative` (normalised: no '.', '..' or empty segments) beneath the
 // directory `dirfd` with open(2) `flags`, following symbolic links only while
-// they stay beneath it. kAuto uses openat2 when the kernel has it, else the
-// walk; the walk takes the same decisions without openat2 (both are tested).
-// Returns the descriptor, or -1 with errno: EXDEV for an escape (a link
-// leading out, an absolute link), ELOOP for too many links, as open(2) else.
-int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod method = OpenMethod::kAuto);
+// they stay beneath it, or none at all with `follow_links` false. kAuto uses
+// openat2 when the kernel has it, else the walk; the walk takes the same
+// decisions without openat2 (both are tested). Returns the descriptor, or -1
+// with errno: EXDEV for an escape (a link leading out, an absolute link),
+// ELOOP for too many links or any link when not following, as open(2) else.
+int open_beneath(int dirfd, const std::string& relative, int flags, OpenMethod method = OpenMethod::kAuto,
+                 bool follow_links = true);
 }  // namespace detail
 
 }  // namespace pm::engine

@@ -116,6 +116,23 @@ TEST_P(OpenBeneath, DirectoriesAndTheRootItself) {
   ::close(path);
 }
 
+TEST_P(OpenBeneath, WithoutFollowingNoLinkIsTakenEvenInside) {
+  auto open_nofollow = [&](const std::string& rel, int flags) {
+    const int fd = detail::open_beneath(tree.root_fd, rel, flags, GetParam(), false);
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return fd >= 0 ? 0 : err;
+  };
+  EXPECT_EQ(open_nofollow("src/a.txt", O_RDONLY), 0);
+  EXPECT_EQ(open_nofollow("docs/adr", O_RDONLY | O_DIRECTORY), 0);
+  EXPECT_EQ(open_nofollow(".", O_RDONLY | O_DIRECTORY), 0);
+  EXPECT_EQ(open_nofollow("src/same-dir-link", O_RDONLY), ELOOP);
+  EXPECT_EQ(open_nofollow("src/docs-dir", O_RDONLY | O_DIRECTORY), ELOOP);
+  EXPECT_EQ(open_nofollow("src/docs-dir/adr", O_RDONLY | O_DIRECTORY), ELOOP);
+  EXPECT_EQ(open_nofollow("src/same-dir-link", O_PATH), ELOOP);
+  EXPECT_EQ(open_nofollow("../outside", O_RDONLY | O_DIRECTORY), EXDEV);
+}
+
 INSTANTIATE_TEST_SUITE_P(Methods, OpenBeneath, ::testing::Values(OpenMethod::kOpenat2, OpenMethod::kWalk),
                          [](const auto& info) { return info.param == OpenMethod::kOpenat2 ? "Openat2" : "Walk"; });
 
@@ -207,6 +224,50 @@ TEST(Workspace, ListDirStopsWithTheBudget) {
   EXPECT_TRUE(b.stopped());
   ASSERT_TRUE(l.ok());
   EXPECT_LT(l->size(), 50u);
+}
+
+TEST(Workspace, ResolveSaysWhatWasOpened) {
+  Tree t;
+  Workspace ws({t.root}, 1 << 20);
+  EXPECT_EQ(ws.resolve("src/a.txt")->kind, EntryKind::kFile);
+  EXPECT_EQ(ws.resolve("src/same-dir-link")->kind, EntryKind::kFile);
+  EXPECT_EQ(ws.resolve("src")->kind, EntryKind::kDirectory);
+  EXPECT_EQ(ws.resolve("src/docs-dir")->kind, EntryKind::kDirectory);
+  EXPECT_EQ(ws.resolve("src/docs-dir")->relative, "docs");
+}
+
+TEST(Workspace, ListEntriesTypesEachEntryAndFollowsNoLink) {
+  Tree t;
+  ASSERT_EQ(::mkfifo((t.root + "/src/fifo").c_str(), 0600), 0);
+  Workspace ws({t.root}, 1 << 20);
+  Budget b;
+  auto l = ws.list_entries("src", b);
+  ASSERT_TRUE(l.ok()) << l.error().message;
+  std::string listing;
+  for (const auto& e : *l) {
+    const char* kind = e.kind == EntryKind::kFile        ? "file"
+                       : e.kind == EntryKind::kDirectory ? "dir"
+                       : e.kind == EntryKind::kLink      ? "link"
+                                                         : "other";
+    listing += e.name + ":" + kind + (e.kind == EntryKind::kFile ? ":" + std::to_string(e.size) : "") + " ";
+  }
+  EXPECT_EQ(listing,
+            "a.txt:file:7 absolute-inside:link docs-dir:link escape:link fifo:other loop-a:link loop-b:link magic:link "
+            "outside-dir:link same-dir-link:link up-link:link ");
+  auto root = ws.list_entries(".", b);
+  ASSERT_TRUE(root.ok());
+  ASSERT_EQ(root->size(), 3u);
+  EXPECT_EQ((*root)[0].name, "docs");
+  EXPECT_EQ((*root)[0].kind, EntryKind::kDirectory);
+  // A walk never goes through a link, even one that stays inside.
+  auto via_link = ws.list_entries("src/docs-dir/adr", b);
+  ASSERT_FALSE(via_link.ok());
+  EXPECT_EQ(via_link.error().code, code::kFileNotFound);
+  EXPECT_NE(via_link.error().message.find("a symbolic link is not followed"), std::string::npos)
+      << via_link.error().message;
+  EXPECT_EQ(ws.list_entries("src/outside-dir", b).error().code, code::kFileNotFound);
+  EXPECT_EQ(ws.list_entries("../outside", b).error().code, code::kPathOutsideWorkspace);
+  EXPECT_EQ(ws.list_entries("src/a.txt", b).error().code, code::kFileNotFound);
 }
 
 TEST(Workspace, AMissingRootFindsNothing) {
