@@ -412,8 +412,14 @@ void Core::on_timeout(const std::shared_ptr<Call>& call) {
   if (call->answered.exchange(true)) return;
   call->token.cancel(StopReason::kTimeout);  // the handler stops at its next check; its result is dropped
   const Error e = Error::timeout(call->tool->name, config_.call_timeout_ms);
-  recorder_.record({call->request_id, call->tool->name, call->args, static_cast<double>(config_.call_timeout_ms),
-                    "timeout", e.code, nullptr, {}});
+  recorder_.record({call->request_id,
+                    call->tool->name,
+                    call->args,
+                    static_cast<double>(config_.call_timeout_ms),
+                    "timeout",
+                    e.code,
+                    nullptr,
+                    {}});
   call->out->send(make_result(
       call->id, tool_error_result(*call->tool, e, call->request_id, now_iso8601_ms(), config_.environment)));
 }
