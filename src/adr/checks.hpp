@@ -65,8 +65,7 @@ struct SourceFile {
 // (when given) carries that count from one block of the ADR to the next.
 std::vector<CheckRule> parse_check_block(const std::string& adr_id, const std::string& adr_file,
                                          std::string_view yaml_text, int first_line,
-                                         std::vector<ParseWarning>& warnings, Budget& budget,
-                                         int* ordinal = nullptr);
+                                         std::vector<ParseWarning>& warnings, Budget& budget, int* ordinal = nullptr);
 
 // True when the rule looks at this workspace-relative path.
 bool rule_applies(const CheckRule& rule, std::string_view relative, Budget& budget);

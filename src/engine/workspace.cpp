@@ -372,7 +372,9 @@ Result<std::vector<std::string>> Workspace::list_dir(const std::string& given_di
   }
   std::vector<std::string> out;
   for (auto& e : entries_of(std::move(opened->fd), budget)) {
-    if (e.kind == EntryKind::kFile || e.kind == EntryKind::kLink) out.push_back((fs::path(given_dir) / e.name).string());
+    if (e.kind == EntryKind::kFile || e.kind == EntryKind::kLink) {
+      out.push_back((fs::path(given_dir) / e.name).string());
+    }
   }
   return out;
 }

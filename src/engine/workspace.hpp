@@ -27,9 +27,9 @@ const char* to_string(FileKind k);
 enum class EntryKind : std::uint8_t { kFile, kDirectory, kLink, kOther };
 
 struct ResolvedPath {
-  std::string given;     // as the client wrote it
-  std::string absolute;  // canonical absolute path of what was opened (symlinks resolved)
-  std::string relative;  // relative to the workspace root it lies in ('/'-separated)
+  std::string given;                   // as the client wrote it
+  std::string absolute;                // canonical absolute path of what was opened (symlinks resolved)
+  std::string relative;                // relative to the workspace root it lies in ('/'-separated)
   EntryKind kind = EntryKind::kOther;  // of what was opened (never kLink)
 };
 

@@ -1,10 +1,10 @@
 #pragma once
 // The work budget of one call: a deadline, a step allowance, a memory
 // allowance for what the code builds from its input, and the call's
-// CancellationToken (set by TIMEOUT, notifications/cancelled and SIGTERM). Every loop whose length the input decides asks the same
-// question, `if (!budget.step(cost)) return ...;`, so that TIMEOUT, a client's
-// cancel and SIGTERM stop the work within a bounded time however hostile the
-// input is.
+// CancellationToken (set by TIMEOUT, notifications/cancelled and SIGTERM).
+// Every loop whose length the input decides asks the same question,
+// `if (!budget.step(cost)) return ...;`, so that TIMEOUT, a client's cancel
+// and SIGTERM stop the work within a bounded time however hostile the input is.
 //
 // Running out is an expected outcome, not an exception: step() and charge()
 // return false from then on (the stop is sticky), loops unwind normally, and
@@ -35,6 +35,7 @@ enum class BudgetStop : std::uint8_t {
   kScope,      // the deadline of the innermost Scope passed (the outer budget goes on)
 };
 // "none", "cancelled", "deadline", "shutdown", "steps", "memory", "scope"
+const char* to_string(BudgetStop s);
 
 class Budget {
  public:
