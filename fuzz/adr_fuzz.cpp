@@ -20,6 +20,7 @@
 #include "adr/glob.hpp"
 #include "adr/imports.hpp"
 #include "adr/parser.hpp"
+#include "util/budget.hpp"
 #include "util/log.hpp"
 
 namespace {
@@ -68,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   pm::adr::normalize_path(first_line);
 
   const std::string file = "docs/adr/ADR-007-fuzz.md";
-  const pm::adr::Adr adr = pm::adr::parse_adr(file, text, "ADR-007");
+  pm::Budget budget;  // unlimited: a slow input shows up as a libFuzzer timeout
+  const pm::adr::Adr adr = pm::adr::parse_adr(file, text, "ADR-007", budget);
   const int adr_lines = count_lines(text);
   for (const auto& r : adr.rules) {
     if (r.line < 1 || r.line > adr_lines) fail("decision rule outside the ADR", r.id + " " + std::to_string(r.line));
@@ -82,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (c.line < 1 || c.line > adr_lines) fail("check rule outside the ADR", c.id + " " + std::to_string(c.line));
   }
   // The same text parsed with its id taken from a `# ADR-###` heading.
-  pm::adr::parse_adr("docs/adr/fuzz.md", text);
+  pm::adr::parse_adr("docs/adr/fuzz.md", text, "", budget);
 
   const std::vector<pm::adr::SourceFile> files = {
       {".github/workflows/ci.yml", ".github/workflows/ci.yml", kWorkflow},
@@ -94,10 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<pm::adr::Violation> violations;
   for (const auto& f : files) {
     for (const auto& c : adr.checks) {
-      if (pm::adr::rule_applies(c, f.relative)) pm::adr::evaluate_check(adr, c, f, violations);
+      if (pm::adr::rule_applies(c, f.relative, budget)) pm::adr::evaluate_check(adr, c, f, violations, budget);
     }
     for (const auto& r : adr.rules) {
-      if (pm::adr::prose_rule_is_checkable(r)) pm::adr::evaluate_prose(adr, r, f, violations);
+      if (pm::adr::prose_rule_is_checkable(r)) pm::adr::evaluate_prose(adr, r, f, violations, budget);
     }
   }
   for (const auto& v : violations) {
@@ -109,7 +111,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (v.line < 0 || v.line > count_lines(src->content)) fail("violation outside its file", v.rule_id);
     if (v.evidence.size() > 200) fail("evidence longer than 200 bytes", v.evidence);
   }
-  pm::adr::extract_imports("src/fuzz.ts", text);
-  pm::adr::extract_imports("src/fuzz.py", text);
+  pm::adr::extract_imports("src/fuzz.ts", text, budget);
+  pm::adr::extract_imports("src/fuzz.py", text, budget);
+  if (budget.stopped()) fail("an unlimited budget stopped", to_string(budget.reason()));
   return 0;
 }

@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(jsonrpc tool_args workflow suppress adr expr)
+all_targets=(jsonrpc tool_args workflow suppress adr glob adr_checks expr)
 smoke=0
 seconds=600
 targets=()

@@ -84,7 +84,8 @@ void BM_AdrParseDirectory200(benchmark::State& state) {
   auto& f = fixture();
   pm::engine::Workspace ws({f.root.string()}, 10 * 1024 * 1024);
   for (auto _ : state) {
-    auto loaded = pm::adr::load_adrs(ws, "docs/adr");
+    pm::Budget budget(pm::Budget::limits_for(50000, pm::adr::kCheckMemoryBytes));  // as the tool sets it up
+    auto loaded = pm::adr::load_adrs(ws, "docs/adr", budget);
     benchmark::DoNotOptimize(loaded);
   }
   state.SetItemsProcessed(state.iterations() * 200);
@@ -98,7 +99,8 @@ void BM_AdrCheck100FilesAgainst200Adrs(benchmark::State& state) {
   req.files = f.files;
   req.adr_path = "docs/adr";
   for (auto _ : state) {
-    auto rep = pm::adr::check_compliance(ws, req);
+    pm::Budget budget(pm::Budget::limits_for(50000, pm::adr::kCheckMemoryBytes));
+    auto rep = pm::adr::check_compliance(ws, req, budget);
     if (!rep.ok() || rep->violations.empty()) state.SkipWithError("unexpected result");
     benchmark::DoNotOptimize(rep);
   }

@@ -55,14 +55,16 @@ struct CheckRule {
   Severity severity = Severity::kMedium;
   std::string message;
   std::string remediation;
-  int line = 0;                             // line of the rule in the ADR
-  std::vector<Glob> in;                     // forbid/require: files; forbid-import: `from`
-  std::vector<Glob> exclude;                // files never checked by this rule
-  std::vector<Glob> to;                     // forbid-import: imported files/modules
-  std::shared_ptr<const re2::RE2> pattern;  // forbid/require
-  // The pattern in multi-line mode, run once over the whole file: it matches
-  // whenever some line matches, so files without a hit skip the line scan.
-  std::shared_ptr<const re2::RE2> prefilter;
+  int line = 0;               // line of the rule in the ADR
+  std::vector<Glob> in;       // forbid/require: files; forbid-import: `from`
+  std::vector<Glob> exclude;  // files never checked by this rule
+  std::vector<Glob> to;       // forbid-import: imported files/modules
+  // forbid/require: the pattern in multi-line mode. Run on one line it means
+  // what the pattern means there; run on a run of whole lines it matches
+  // whenever one of them matches, so runs without a hit skip the line scan.
+  std::shared_ptr<const re2::RE2> pattern;
+  bool runs_on_many_lines = false;  // false when \A, \z or (?-m) make that unsafe
+  std::size_t match_window = 0;     // bytes per RE2 run (checks.hpp)
   std::string pattern_text;
   // max-permissions: ceiling per scope; `fallback` applies to unlisted scopes.
   std::vector<std::pair<std::string, PermLevel>> ceiling;

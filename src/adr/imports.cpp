@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "adr/checks.hpp"
 #include "adr/glob.hpp"
 
 namespace pm::adr {
@@ -34,21 +35,21 @@ std::string join(const std::string& dir, std::string_view rel) {
   return normalize_path(dir.empty() ? std::string(rel) : dir + "/" + std::string(rel));
 }
 
-std::string trim_blanks(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 bool has_extension(std::string_view p) {
   const auto dot = p.find_last_of('.');
   const auto slash = p.find_last_of('/');
   return dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash);
 }
 
+// Keeps an import, charged to the budget.
+void keep_import(std::vector<ImportRef>& out, ImportRef r, Budget& budget) {
+  std::uint64_t bytes = sizeof(ImportRef) + r.spec.size() + r.line_text.size();
+  for (const auto& c : r.candidates) bytes += sizeof(std::string) + c.size();
+  if (budget.charge(bytes)) out.push_back(std::move(r));
+}
+
 void add_js(std::vector<ImportRef>& out, const std::string& spec, int line, const std::string& text,
-            const std::string& dir) {
+            const std::string& dir, Budget& budget) {
   ImportRef r{spec, line, text, {}};
   if (spec.rfind("./", 0) == 0 || spec.rfind("../", 0) == 0 || spec == "." || spec == "..") {
     const std::string p = join(dir, spec);
@@ -61,11 +62,11 @@ void add_js(std::vector<ImportRef>& out, const std::string& spec, int line, cons
   } else {
     r.candidates.push_back(spec);
   }
-  out.push_back(std::move(r));
+  keep_import(out, std::move(r), budget);
 }
 
 void add_python(std::vector<ImportRef>& out, const std::string& module, int line, const std::string& text,
-                const std::string& base_dir, bool relative) {
+                const std::string& base_dir, bool relative, Budget& budget) {
   std::string path = module;
   for (char& c : path) {
     if (c == '.') c = '/';
@@ -76,19 +77,40 @@ void add_python(std::vector<ImportRef>& out, const std::string& module, int line
   r.candidates.push_back(p + ".py");
   r.candidates.push_back(p + "/__init__.py");
   if (!relative) r.candidates.push_back(module);
-  out.push_back(std::move(r));
+  keep_import(out, std::move(r), budget);
+}
+
+// The names of a Python import list ("a.b, c as d", "(x, y)  # note"), each
+// with `fn(name)`; the comment and parentheses are dropped by hand, so that
+// no regex captures a whole (possibly megabytes long) line.
+template <class Fn>
+void python_names(std::string_view list, Budget& budget, Fn&& fn) {
+  static const RE2 kPyName(R"(^\s*([\w.]+))");
+  list = list.substr(0, list.find('#'));
+  std::size_t s = 0;
+  while (s <= list.size()) {
+    auto c = list.find(',', s);
+    if (c == std::string_view::npos) c = list.size();
+    std::string_view piece = list.substr(s, c - s);
+    while (!piece.empty() && (piece.front() == '(' || piece.front() == ' ' || piece.front() == '\t')) {
+      piece.remove_prefix(1);
+    }
+    if (!budget.step(piece.size() + 1)) return;
+    std::string name;
+    if (RE2::PartialMatch(piece, kPyName, &name)) fn(name);
+    s = c + 1;
+  }
 }
 
 }  // namespace
 
-std::vector<ImportRef> extract_imports(std::string_view relative_path, std::string_view content) {
+std::vector<ImportRef> extract_imports(std::string_view relative_path, std::string_view content, Budget& budget) {
   static const RE2 kInclude(R"(^\s*#\s*(?:include|import)\s*([<"])([^">]+)[">])");
   static const RE2 kFrom(R"(\bfrom\s*['"]([^'"]+)['"])");
   static const RE2 kBareImport(R"(^\s*import\s*['"]([^'"]+)['"])");
   static const RE2 kDynamic(R"(\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\))");
-  static const RE2 kPyImport(R"(^\s*import\s+(.+?)\s*(?:#.*)?$)");
-  static const RE2 kPyFrom(R"(^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?\s*(.+?)\s*\)?\s*(?:#.*)?$)");
-  static const RE2 kPyName(R"(^\s*([\w.]+))");
+  static const RE2 kPyImport(R"(\s*import\s+)");
+  static const RE2 kPyFrom(R"(\s*from\s+(\.*)([\w.]*)\s+import\s+)");
 
   std::vector<ImportRef> out;
   const Lang lang = language_of(relative_path);
@@ -99,10 +121,11 @@ std::vector<ImportRef> extract_imports(std::string_view relative_path, std::stri
   while (pos <= content.size()) {
     auto nl = content.find('\n', pos);
     if (nl == std::string_view::npos) nl = content.size();
-    const std::string line(content.substr(pos, nl - pos));
+    const std::string_view line = content.substr(pos, nl - pos);
+    if (!budget.step(line.size() + 1)) break;
     ++line_no;
     pos = nl + 1;
-    const std::string text = trim_blanks(line);
+    const std::string text = evidence_of(line);
     if (lang == Lang::kC) {
       std::string delim, spec;
       if (RE2::PartialMatch(line, kInclude, &delim, &spec)) {
@@ -111,47 +134,35 @@ std::vector<ImportRef> extract_imports(std::string_view relative_path, std::stri
           const std::string local = join(dir, spec);
           if (local != spec) r.candidates.push_back(local);
         }
-        out.push_back(std::move(r));
+        keep_import(out, std::move(r), budget);
       }
     } else if (lang == Lang::kJs) {
       if (text.rfind("//", 0) == 0 || text.rfind('*', 0) == 0) continue;
       std::string spec;
       if (RE2::PartialMatch(line, kFrom, &spec) || RE2::PartialMatch(line, kBareImport, &spec)) {
-        add_js(out, spec, line_no, text, dir);
+        add_js(out, spec, line_no, text, dir, budget);
       }
-      re2::StringPiece in(line);
-      while (RE2::FindAndConsume(&in, kDynamic, &spec)) add_js(out, spec, line_no, text, dir);
+      re2::StringPiece in(line.data(), line.size());
+      while (RE2::FindAndConsume(&in, kDynamic, &spec) && !budget.stopped()) {
+        add_js(out, spec, line_no, text, dir, budget);
+      }
     } else {
-      std::string dots, module, names, list;
-      if (RE2::FullMatch(line, kPyFrom, &dots, &module, &names)) {
+      re2::StringPiece rest(line.data(), line.size());
+      std::string dots, module;
+      if (RE2::Consume(&rest, kPyFrom, &dots, &module)) {
         std::string base = dir;
-        for (std::size_t k = 1; k < dots.size(); ++k) base = dir_of(base);
+        for (std::size_t k = 1; k < dots.size() && !base.empty(); ++k) base = dir_of(base);
         const bool relative = !dots.empty();
         if (!module.empty()) {
-          add_python(out, module, line_no, text, base, relative);
+          add_python(out, module, line_no, text, base, relative, budget);
         } else {
           // `from . import a, b`: each name is a module beside the file.
-          std::size_t s = 0;
-          while (s <= names.size()) {
-            auto c = names.find(',', s);
-            if (c == std::string::npos) c = names.size();
-            std::string name;
-            if (RE2::PartialMatch(names.substr(s, c - s), kPyName, &name)) {
-              add_python(out, name, line_no, text, base, relative);
-            }
-            s = c + 1;
-          }
+          python_names(std::string_view(rest.data(), rest.size()), budget,
+                       [&](const std::string& name) { add_python(out, name, line_no, text, base, relative, budget); });
         }
-      } else if (RE2::FullMatch(line, kPyImport, &list)) {
-        std::size_t s = 0;
-        while (s <= list.size()) {
-          auto c = list.find(',', s);
-          if (c == std::string::npos) c = list.size();
-          std::string name;
-          if (RE2::PartialMatch(list.substr(s, c - s), kPyName, &name))
-            add_python(out, name, line_no, text, dir, false);
-          s = c + 1;
-        }
+      } else if (RE2::Consume(&rest, kPyImport)) {
+        python_names(std::string_view(rest.data(), rest.size()), budget,
+                     [&](const std::string& name) { add_python(out, name, line_no, text, dir, false, budget); });
       }
     }
     if (nl == content.size()) break;

@@ -52,12 +52,13 @@ std::string trim(std::string_view s) {
 // Lines split at CommonMark's line endings and at NEL, LS and PS, at which the
 // YAML parser of front matter and check blocks also starts a line: the lines
 // cited from YAML nodes stay equal to the ADR's.
-std::vector<std::string> split_lines(std::string_view text) {
+std::vector<std::string> split_lines(std::string_view text, Budget& budget) {
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = start;
     while (end < text.size() && engine::yaml::line_break_length(text, end) == 0) ++end;
+    if (!budget.step(end - start + 1)) break;
     lines.emplace_back(text.substr(start, end - start));
     if (end == text.size()) break;
     start = end + engine::yaml::line_break_length(text, end);
@@ -143,13 +144,87 @@ bool fence_close(const std::string& line, char ch, std::size_t len) {
   return trim(std::string_view(line).substr(j)).empty();
 }
 
-Document scan(std::vector<std::string> lines, std::size_t body_start) {
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// RE2's \s.
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// An ATX heading as `^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$` reads
+// it (level and text), by hand: a regex capturing a megabyte-long line costs
+// a tenth of a second.
+bool read_heading(std::string_view line, int& level, std::string& text) {
+  std::size_t i = 0;
+  while (i < line.size() && i < 3 && line[i] == ' ') ++i;
+  std::size_t n = 0;
+  while (i + n < line.size() && line[i + n] == '#') ++n;
+  if (n == 0) return false;
+  std::string_view rest = line.substr(i + n);
+  if (n > 6) {
+    // The hashes after the sixth can only be the closing sequence.
+    if (!std::all_of(rest.begin(), rest.end(), is_blank)) return false;
+    level = 6;
+    text.clear();
+    return true;
+  }
+  if (!rest.empty() && !is_blank(rest.front())) return false;
+  while (!rest.empty() && is_blank(rest.front())) rest.remove_prefix(1);
+  // The shortest text: without the closing blanks, hashes and blanks.
+  while (!rest.empty() && is_blank(rest.back())) rest.remove_suffix(1);
+  while (!rest.empty() && rest.back() == '#') rest.remove_suffix(1);
+  while (!rest.empty() && is_blank(rest.back())) rest.remove_suffix(1);
+  level = static_cast<int>(n);
+  text = std::string(rest);
+  return true;
+}
+
+// `- item`, `* item`, `+ item`, `1. item`, `1) item`, with an optional task
+// box (`[ ]`, `[x]`): the item's text.
+std::optional<std::string_view> list_item(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && is_space(s[i])) ++i;
+  if (i >= s.size()) return std::nullopt;
+  if (s[i] == '-' || s[i] == '*' || s[i] == '+') {
+    ++i;
+  } else if (std::isdigit(static_cast<unsigned char>(s[i]))) {
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i >= s.size() || (s[i] != '.' && s[i] != ')')) return std::nullopt;
+    ++i;
+  } else {
+    return std::nullopt;
+  }
+  if (i >= s.size() || !is_space(s[i])) return std::nullopt;
+  while (i < s.size() && is_space(s[i])) ++i;
+  if (i + 3 < s.size() && s[i] == '[' && (s[i + 1] == ' ' || s[i + 1] == 'x' || s[i + 1] == 'X') && s[i + 2] == ']' &&
+      is_space(s[i + 3])) {
+    i += 3;
+    while (i < s.size() && is_space(s[i])) ++i;
+  }
+  return s.substr(i);
+}
+
+// The text inside `> ` block-quote markers (nested ones too).
+std::optional<std::string_view> quoted(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && is_space(s[i])) ++i;
+  if (i >= s.size() || s[i] != '>') return std::nullopt;
+  while (i < s.size() && s[i] == '>') {
+    ++i;
+    if (i < s.size() && is_space(s[i])) ++i;
+  }
+  return s.substr(i);
+}
+
+Document scan(std::vector<std::string> lines, std::size_t body_start, Budget& budget) {
   Document d;
   d.lines = std::move(lines);
   d.body_start = body_start;
   d.code.assign(d.lines.size(), false);
-  static const RE2 kHeading(R"(^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$)");
   for (std::size_t i = body_start; i < d.lines.size(); ++i) {
+    if (!budget.step(d.lines[i].size() + 1)) return d;
     char ch = 0;
     std::size_t len = 0;
     std::string info;
@@ -161,6 +236,7 @@ Document scan(std::vector<std::string> lines, std::size_t body_start) {
       d.code[i] = true;
       std::size_t k = i + 1;
       for (; k < d.lines.size(); ++k) {
+        if (!budget.step(d.lines[k].size() + 1)) return d;
         d.code[k] = true;
         if (fence_close(d.lines[k], ch, len)) {
           f.closed = true;
@@ -172,10 +248,9 @@ Document scan(std::vector<std::string> lines, std::size_t body_start) {
       i = k;
       continue;
     }
-    std::string hashes, text;
-    if (RE2::FullMatch(d.lines[i], kHeading, &hashes, &text)) {
-      d.headings.push_back(Heading{static_cast<int>(hashes.size()), trim(text), i});
-    }
+    int level = 0;
+    std::string text;
+    if (read_heading(d.lines[i], level, text)) d.headings.push_back(Heading{level, trim(text), i});
   }
   return d;
 }
@@ -254,10 +329,11 @@ void warn(Adr& adr, int line, std::string message, bool rule_ignored = false) {
 }
 
 // YAML front matter between a first line "---" and the next "---"/"...".
-std::size_t read_front_matter(Adr& adr, const std::vector<std::string>& lines, Meta& meta) {
+std::size_t read_front_matter(Adr& adr, const std::vector<std::string>& lines, Meta& meta, Budget& budget) {
   if (lines.empty() || trim(lines[0]) != "---") return 0;
   std::size_t close = 0;
   for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (!budget.step(lines[i].size() + 1)) return 0;
     const std::string t = trim(lines[i]);
     if (t == "---" || t == "...") {
       close = i;
@@ -270,6 +346,7 @@ std::size_t read_front_matter(Adr& adr, const std::vector<std::string>& lines, M
   }
   adr.format = "madr";
   const std::string yaml_text = join_lines(lines, 1, close);
+  if (!budget.step(yaml_text.size() + 1)) return close + 1;
   auto parsed = engine::yaml::parse(yaml_text);
   if (parsed.error) {
     warn(adr, parsed.error->line + 1, "Front matter is not valid YAML: " + parsed.error->message);
@@ -311,7 +388,7 @@ void read_bold_metadata(const Document& d, Meta& meta) {
     }
   }
   for (std::size_t i = d.body_start; i < end; ++i) {
-    if (d.code[i]) continue;
+    if (d.code[i] || d.lines[i].size() > kMaxMetadataLine) continue;
     std::string key, value;
     if (!RE2::FullMatch(d.lines[i], kBold, &key, &value) && !RE2::FullMatch(d.lines[i], kPlain, &key, &value)) {
       continue;
@@ -328,9 +405,11 @@ void read_bold_metadata(const Document& d, Meta& meta) {
   }
 }
 
-void read_checks(Adr& adr, const Document& d) {
+void read_checks(Adr& adr, const Document& d, Budget& budget) {
+  std::set<std::string> ids;
   int ordinal = 0;  // rules of the ADR's blocks so far: generated ids count across blocks
   for (const auto& f : d.fences) {
+    if (!budget.step()) return;
     if (f.info != "phase-mirror") continue;
     if (!f.closed) {
       warn(adr, f.open_line,
@@ -340,10 +419,9 @@ void read_checks(Adr& adr, const Document& d) {
       continue;
     }
     auto rules = parse_check_block(adr.id, adr.file, join_lines(d.lines, f.first, f.last),
-                                   static_cast<int>(f.first) + 1, adr.warnings, &ordinal);
+                                   static_cast<int>(f.first) + 1, adr.warnings, budget, &ordinal);
     for (auto& r : rules) {
-      bool dup = std::any_of(adr.checks.begin(), adr.checks.end(), [&](const CheckRule& c) { return c.id == r.id; });
-      if (dup) {
+      if (!ids.insert(r.id).second) {
         warn(adr, r.line, "Duplicate rule id '" + r.id + "'; the later rule was ignored", true);
         continue;
       }
@@ -364,12 +442,13 @@ struct Unit {
     starts.emplace_back(text.size(), line);
     text += t;
   }
+  // Line of the text at `off`: the last start at or before it (starts are in
+  // offset order).
   int line_at(std::size_t off) const {
-    int l = starts.empty() ? 0 : starts.front().second;
-    for (const auto& [o, ln] : starts) {
-      if (o <= off) l = ln;
-    }
-    return l;
+    if (starts.empty()) return 0;
+    auto it = std::upper_bound(starts.begin(), starts.end(), off,
+                               [](std::size_t o, const std::pair<std::size_t, int>& s) { return o < s.first; });
+    return it == starts.begin() ? starts.front().second : std::prev(it)->second;
   }
 };
 
@@ -403,13 +482,14 @@ std::vector<std::pair<std::size_t, std::size_t>> sentences(const std::string& t)
   return out;
 }
 
-void rules_of_unit(const Unit& u, const std::string& adr_id, std::vector<DecisionRule>& out) {
+void rules_of_unit(const Unit& u, const std::string& adr_id, std::vector<DecisionRule>& out, Budget& budget) {
   static const RE2 kKeyword(
       R"(\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|NOT RECOMMENDED|RECOMMENDED|REQUIRED|MAY|OPTIONAL)\b)");
   static const RE2 kBacktick("`([^`]+)`");
   static const RE2 kDouble("[\"\u201C]([^\"\u201D]+)[\"\u201D]");
   static const RE2 kSingle(R"((?:^|[\s(])'([^'\s][^']*?)'(?:$|[^\w]))");
   for (const auto& [b, e] : sentences(u.text)) {
+    if (!budget.step(e - b + 1)) return;
     std::string raw = trim(std::string_view(u.text).substr(b, e - b));
     if (raw.empty()) continue;
     std::size_t lead = b;
@@ -449,38 +529,39 @@ void rules_of_unit(const Unit& u, const std::string& adr_id, std::vector<Decisio
 }
 
 std::vector<DecisionRule> extract_from(const Document& d, std::size_t b, std::size_t e, const std::string& adr_id,
-                                       int line_offset) {
-  static const RE2 kItem(R"(^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$)");
-  static const RE2 kQuote(R"(^\s*(?:>\s?)+(.*)$)");
+                                       int line_offset, Budget& budget) {
   std::vector<DecisionRule> out;
   Unit u;
   auto flush = [&] {
-    if (!u.text.empty()) rules_of_unit(u, adr_id, out);
+    if (!u.text.empty()) rules_of_unit(u, adr_id, out, budget);
     u = Unit{};
   };
+  // Headings are in line order: one pass over them alongside the lines.
+  auto heading = std::lower_bound(d.headings.begin(), d.headings.end(), b,
+                                  [](const Heading& h, std::size_t i) { return h.index < i; });
   for (std::size_t i = b; i < e && i < d.lines.size(); ++i) {
+    if (!budget.step(d.lines[i].size() + 1)) return out;
+    while (heading != d.headings.end() && heading->index < i) ++heading;
+    const bool is_heading = heading != d.headings.end() && heading->index == i;
     const int line = static_cast<int>(i) + line_offset;
     if (d.code[i]) {
       flush();
       continue;
     }
-    std::string s = d.lines[i];
-    std::string inner;
-    if (RE2::FullMatch(s, kQuote, &inner)) s = inner;
-    if (trim(s).empty()) {
+    std::string_view s = d.lines[i];
+    if (auto inner = quoted(s)) s = *inner;
+    const std::string t = trim(s);
+    if (t.empty()) {
       flush();
       continue;
     }
-    std::string item;
-    const auto heading =
-        std::find_if(d.headings.begin(), d.headings.end(), [&](const Heading& h) { return h.index == i; });
-    if (heading != d.headings.end() || trim(s).front() == '|') {
+    if (is_heading || t.front() == '|') {
       flush();
-      u.add(heading != d.headings.end() ? std::string_view(heading->text) : std::string_view(s), line);
+      u.add(is_heading ? std::string_view(heading->text) : s, line);
       flush();
-    } else if (RE2::FullMatch(s, kItem, &item)) {
+    } else if (auto item = list_item(s)) {
       flush();
-      u.add(item, line);
+      u.add(*item, line);
     } else {
       u.add(s, line);
     }
@@ -536,12 +617,13 @@ std::optional<Status> map_status(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<DecisionRule> extract_rules(std::string_view markdown, const std::string& adr_id, int first_line) {
-  Document d = scan(split_lines(markdown), 0);
-  return extract_from(d, 0, d.lines.size(), adr_id, first_line);
+std::vector<DecisionRule> extract_rules(std::string_view markdown, const std::string& adr_id, int first_line,
+                                        Budget& budget) {
+  Document d = scan(split_lines(markdown, budget), 0, budget);
+  return extract_from(d, 0, d.lines.size(), adr_id, first_line, budget);
 }
 
-Adr parse_adr(const std::string& file, std::string_view text, const std::string& id) {
+Adr parse_adr(const std::string& file, std::string_view text, const std::string& id, Budget& budget) {
   Adr adr;
   adr.file = file;
   adr.id = id;
@@ -554,10 +636,13 @@ Adr parse_adr(const std::string& file, std::string_view text, const std::string&
   }
   if (!is_valid_utf8(text)) warn(adr, 0, "Not valid UTF-8: some characters may be shown as U+FFFD");
 
-  auto lines = split_lines(text);
+  // The model keeps a share of the text (titles, rules, their literals) and
+  // the parse holds a copy of its lines.
+  if (!budget.charge(text.size())) return adr;
+  auto lines = split_lines(text, budget);
   Meta meta;
-  const std::size_t body = read_front_matter(adr, lines, meta);
-  Document d = scan(std::move(lines), body);
+  const std::size_t body = read_front_matter(adr, lines, meta, budget);
+  Document d = scan(std::move(lines), body, budget);
 
   // Id from the content when the file name had none.
   if (adr.id.empty()) {
@@ -633,12 +718,12 @@ Adr parse_adr(const std::string& file, std::string_view text, const std::string&
   }
 
   if (auto s = d.section({"decision", "decision outcome"})) {
-    adr.rules = extract_from(d, s->first, s->second, adr.id, 1);
+    adr.rules = extract_from(d, s->first, s->second, adr.id, 1, budget);
   } else {
     warn(adr, 0, "No '## Decision' or '## Decision Outcome' section: no RFC 2119 rules extracted");
   }
   adr.has_compliance_section = d.section({"compliance checks", "compliance", "validation", "confirmation"}).has_value();
-  read_checks(adr, d);
+  read_checks(adr, d, budget);
   return adr;
 }
 

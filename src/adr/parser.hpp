@@ -3,7 +3,9 @@
 // template (`# ADR-001: Title`, `**Status:** X` / `**Status**: X` / a
 // `## Status` heading, `**Date:**`) and MADR 3/4 (YAML front matter with
 // `status`, `date`, `deciders`; `## Decision Outcome`; `## Validation` or
-// `### Confirmation`). Never throws: problems become ParseWarnings.
+// `### Confirmation`). Never throws: problems become ParseWarnings. Linear in
+// the text (no regex runs over a whole line to capture it) and every loop asks
+// the call's Budget.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,13 +24,19 @@ std::string normalize_adr_id(std::string_view digits);
 // template.md) or not Markdown.
 std::optional<std::string> adr_id_from_filename(std::string_view filename);
 
+// Metadata lines (`**Status:** X`) longer than this are not read as metadata.
+inline constexpr std::size_t kMaxMetadataLine = 4096;
+
 // Parses one ADR. `file` is the workspace path (for warnings); `id` the id
-// from its file name, or empty to take it from a `# ADR-###` heading.
-Adr parse_adr(const std::string& file, std::string_view text, const std::string& id = "");
+// from its file name, or empty to take it from a `# ADR-###` heading. The text
+// is charged to the budget; when the budget stops, the ADR is incomplete
+// (the caller checks budget.stopped()).
+Adr parse_adr(const std::string& file, std::string_view text, const std::string& id, Budget& budget);
 
 // RFC 2119 sentences of a Markdown fragment whose first line is `first_line`;
 // fenced code blocks are skipped. Exposed for tests.
-std::vector<DecisionRule> extract_rules(std::string_view markdown, const std::string& adr_id, int first_line = 1);
+std::vector<DecisionRule> extract_rules(std::string_view markdown, const std::string& adr_id, int first_line,
+                                        Budget& budget);
 
 // Status word as written -> Status; nullopt when not recognised.
 std::optional<Status> map_status(std::string_view text);

@@ -23,17 +23,20 @@ std::string upper(std::string s) {
 }  // namespace
 
 std::string ComplianceReport::decision() const {
+  std::set<std::string_view> approved;
+  for (auto i : checked) {
+    if (adrs[i].status == Status::kApproved) approved.insert(adrs[i].id);
+  }
   for (const auto& v : violations) {
     if (v.severity != Severity::kHigh && v.severity != Severity::kCritical) continue;
-    for (auto i : checked) {
-      if (adrs[i].id == v.adr_id && adrs[i].status == Status::kApproved) return "block";
-    }
+    if (approved.count(v.adr_id) != 0) return "block";
   }
   return compliant() ? "pass" : "warn";
 }
 
-Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr_path) {
-  auto listed = ws.list_dir(adr_path);
+Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr_path, Budget& budget) {
+  auto listed = ws.list_dir(adr_path, budget);
+  if (budget.stopped()) return budget.error(kOperation);
   if (!listed) {
     if (listed.error().code == code::kPathOutsideWorkspace) return listed.take_error();
     Error e{code::kNoAdrsFound, "No ADR directory at " + adr_path, Severity::kMedium};
@@ -45,6 +48,7 @@ Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr
   LoadedAdrs out;
   std::set<std::string> seen;
   for (const auto& entry : *listed) {
+    if (!budget.step(entry.size() + 1)) return budget.error(kOperation);
     const auto id = adr_id_from_filename(basename_of(entry));
     if (!id) continue;
     if (!seen.insert(*id).second) {
@@ -76,7 +80,8 @@ Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr
       out.adrs.push_back(std::move(a));
       continue;
     }
-    out.adrs.push_back(parse_adr(entry, data->bytes, *id));
+    out.adrs.push_back(parse_adr(entry, data->bytes, *id, budget));
+    if (budget.stopped()) return budget.error(kOperation);
   }
   std::stable_sort(out.adrs.begin(), out.adrs.end(), [](const Adr& a, const Adr& b) { return a.id < b.id; });
   if (out.adrs.empty()) {
@@ -111,9 +116,9 @@ std::vector<std::size_t> prose_adrs_for(const std::string& path, const std::vect
   return out;
 }
 
-Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const CheckRequest& req,
+Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const CheckRequest& req, Budget& budget,
                                           const Progress& progress) {
-  auto loaded = load_adrs(ws, req.adr_path);
+  auto loaded = load_adrs(ws, req.adr_path, budget);
   if (!loaded) return loaded.take_error();
   ComplianceReport rep;
   rep.adrs = std::move(loaded->adrs);
@@ -125,10 +130,12 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
   // Which ADRs: the requested ids must exist.
   std::set<std::string> wanted(req.adrs.begin(), req.adrs.end());
   if (!wanted.empty()) {
+    std::set<std::string_view> known_ids;
+    for (const auto& a : rep.adrs) known_ids.insert(a.id);
     std::vector<std::string> unknown;
+    std::set<std::string_view> listed;
     for (const auto& id : req.adrs) {
-      bool known = std::any_of(rep.adrs.begin(), rep.adrs.end(), [&](const Adr& a) { return a.id == id; });
-      if (!known && std::find(unknown.begin(), unknown.end(), id) == unknown.end()) unknown.push_back(id);
+      if (known_ids.count(id) == 0 && listed.insert(id).second) unknown.push_back(id);
     }
     if (!unknown.empty()) {
       Json known = Json::array();
@@ -170,6 +177,18 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
   }
   std::sort(rep.checked.begin(), rep.checked.end(),
             [&](std::size_t x, std::size_t y) { return rep.adrs[x].id < rep.adrs[y].id; });
+  // ADRs exist, but none is usable: say so instead of passing on nothing.
+  std::size_t in_scope = 0, unusable = 0;
+  for (const auto& a : rep.adrs) {
+    if (!wanted.empty() && wanted.count(a.id) == 0) continue;
+    ++in_scope;
+    if (!a.parsed || a.status == Status::kUnknown) ++unusable;
+  }
+  if (in_scope > 0 && unusable == in_scope) {
+    rep.nothing_checked = "None of the " + std::to_string(in_scope) + " ADRs in " + req.adr_path +
+                          " could be read as an enforceable ADR (see parseWarnings): nothing was checked";
+    rep.warnings.push_back(ParseWarning{"", req.adr_path, 0, rep.nothing_checked});
+  }
   for (auto i : rep.checked) {
     for (const auto& w : rep.adrs[i].warnings) {
       if (w.rule_ignored) rep.ignored.push_back(w);
@@ -184,12 +203,15 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
 
   // Read the files: each failure is reported, never silently compliant.
   std::vector<std::string> files;
+  std::set<std::string_view> seen;
   for (const auto& f : req.files) {
-    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+    if (!budget.step(f.size() + 1)) return budget.error(kOperation);
+    if (seen.insert(f).second) files.push_back(f);
   }
   std::size_t done = 0;
   for (const auto& given : files) {
     if (progress && !progress(done, files.size())) break;
+    if (!budget.step()) return budget.error(kOperation);
     ++done;
     auto data = ws.read(given);
     if (!data) {
@@ -198,14 +220,25 @@ Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const Che
     }
     ++rep.files_checked;
     SourceFile sf{given, data->path.relative, data->bytes};
+    // Matching one file has its own time limit, so one pathological file is
+    // reported while the others are still checked.
+    auto scope = budget.scope(kMaxMatchTimePerFile);
     for (auto i : rep.checked) {
       const Adr& a = rep.adrs[i];
       for (const auto& rule : a.checks) {
-        if (rule_applies(rule, sf.relative)) evaluate_check(a, rule, sf, rep.violations);
+        if (rule_applies(rule, sf.relative, budget)) evaluate_check(a, rule, sf, rep.violations, budget);
       }
     }
     for (auto i : prose_adrs_for(sf.relative, rep.adrs, rep.checked)) {
-      for (const auto& rule : rep.adrs[i].rules) evaluate_prose(rep.adrs[i], rule, sf, rep.violations);
+      for (const auto& rule : rep.adrs[i].rules) evaluate_prose(rep.adrs[i], rule, sf, rep.violations, budget);
+    }
+    if (scope.expired()) {
+      rep.file_errors.push_back(FileError{given, code::kTimeout,
+                                          "Matching the ADR rules against this file took longer than " +
+                                              std::to_string(kMaxMatchTimePerFile.count()) +
+                                              " ms, the limit per file: it was not fully checked"});
+    } else if (budget.stopped()) {
+      return budget.error(kOperation);
     }
   }
   if (rep.files_checked == 0 && !rep.file_errors.empty()) {

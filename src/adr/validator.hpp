@@ -17,6 +17,9 @@ namespace pm::adr {
 // ADR files bigger than this are reported, not parsed (a decision record is
 // a few kilobytes; megabytes mean a wrong file).
 inline constexpr std::uint64_t kMaxAdrBytes = std::uint64_t{1024} * 1024;
+// Working memory of one check (ADR text, compiled patterns, violations): the
+// memory allowance of its Budget.
+inline constexpr std::uint64_t kCheckMemoryBytes = std::uint64_t{512} << 20;
 
 struct LoadedAdrs {
   std::vector<Adr> adrs;               // sorted by id
@@ -25,8 +28,9 @@ struct LoadedAdrs {
 
 // ADR files (ADR-###*.md, NNNN-title.md) directly inside `adr_path`.
 // PATH_OUTSIDE_WORKSPACE when the directory leaves the workspace;
-// NO_ADRS_FOUND (naming the path) when it is missing or holds no ADR file.
-Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr_path);
+// NO_ADRS_FOUND (naming the path) when it is missing or holds no ADR file;
+// the budget's error (TIMEOUT) when it stops.
+Result<LoadedAdrs> load_adrs(const engine::Workspace& ws, const std::string& adr_path, Budget& budget);
 
 struct CheckRequest {
   std::vector<std::string> files;
@@ -59,6 +63,10 @@ struct ComplianceReport {
   // checked, and ADR files that could not be parsed at all.
   std::vector<ParseWarning> ignored;
   int files_checked = 0;
+  // Set when ADRs were found but none of them could be read as an enforceable
+  // ADR (unparseable, unreadable or without a status): then nothing was
+  // checked, and that is never compliant.
+  std::string nothing_checked;
 
   const Adr* find(const std::string& id) const {
     for (const auto& a : adrs) {
@@ -66,8 +74,11 @@ struct ComplianceReport {
     }
     return nullptr;
   }
-  // Never true when a file could not be read or a rule had to be ignored.
-  bool compliant() const { return violations.empty() && file_errors.empty() && ignored.empty(); }
+  // Never true when a file could not be read, a rule had to be ignored or
+  // nothing could be checked.
+  bool compliant() const {
+    return violations.empty() && file_errors.empty() && ignored.empty() && nothing_checked.empty();
+  }
   // pass / warn / block (high or critical violation of an approved ADR).
   std::string decision() const;
 };
@@ -77,9 +88,14 @@ using Progress = std::function<bool(std::size_t, std::size_t)>;
 
 // INVALID_INPUT for unknown ids in `adrs` (listing the known ones);
 // FILE_NOT_FOUND when no file can be read (PATH_OUTSIDE_WORKSPACE when every
-// file is outside the workspace); errors of load_adrs.
-Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const CheckRequest& req,
+// file is outside the workspace); errors of load_adrs; the budget's error
+// (TIMEOUT) when it stops. A file whose pattern matching runs past
+// kMaxMatchTimePerFile is listed in file_errors with TIMEOUT.
+Result<ComplianceReport> check_compliance(const engine::Workspace& ws, const CheckRequest& req, Budget& budget,
                                           const Progress& progress = {});
+
+// How the validator names itself in a budget's error.
+inline constexpr const char* kOperation = "the ADR compliance check";
 
 // The reference's prose-rule matcher: ADRs a file is checked against for
 // literal-naming MUST NOT rules (workflows -> ADR-001, package.json ->

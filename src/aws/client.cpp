@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "util/log.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::aws {
 
@@ -45,6 +46,12 @@ Failure classify_http(long status, const std::string& body, const HttpResponse& 
   if (f.type.empty()) f.type = resp.header("x-amzn-ErrorType");
   if (auto hash = f.type.rfind('#'); hash != std::string::npos) f.type = f.type.substr(hash + 1);
   if (auto colon = f.type.find(':'); colon != std::string::npos) f.type = f.type.substr(0, colon);
+  // An error type is a short identifier; anything else in that field (a
+  // reflected credential, a document) is not repeated.
+  const bool identifier = f.type.size() <= 128 && std::all_of(f.type.begin(), f.type.end(), [](unsigned char c) {
+                            return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '-';
+                          });
+  if (!identifier) f.type = "UnreadableErrorType";
 
   if (is_throttling_error(f.type, status)) {
     f.reason = reason::kThrottled;
@@ -99,6 +106,8 @@ Error to_error(const ServiceSpec& svc, std::string_view action, const Failure& f
   if (!f.message.empty()) msg += ": " + sanitize_aws_message(f.message);
   if (f.status > 0 && f.type.empty()) msg += " [HTTP " + std::to_string(f.status) + "]";
   if (attempts > 1) msg += " after " + std::to_string(attempts) + " attempts";
+  // An endpoint may reflect the request's credentials in its error text.
+  msg = secrets::redact(msg);
 
   Error e;
   if (f.reason == reason::kThrottled) {
@@ -116,7 +125,7 @@ Error to_error(const ServiceSpec& svc, std::string_view action, const Failure& f
     }
   }
   e.details = Json{{"service", svc.display}, {"operation", std::string(action)}, {"reason", f.reason}};
-  if (!f.type.empty()) e.details["awsErrorType"] = f.type;
+  if (!f.type.empty()) e.details["awsErrorType"] = secrets::redact(f.type);
   if (f.status > 0) e.details["httpStatus"] = f.status;
   e.details["attempts"] = attempts;
   return e;

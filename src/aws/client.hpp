@@ -65,6 +65,7 @@ std::string aws_error_type(const Error& e);
 std::string failure_reason(const Error& e);
 
 // Removes ARNs, account ids and access key ids from text that came from AWS.
+// (Credential values are removed from every error message by secrets::redact.)
 std::string sanitize_aws_message(std::string_view text);
 
 // Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempt)].

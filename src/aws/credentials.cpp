@@ -8,6 +8,7 @@
 #include "util/config.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::aws {
 
@@ -31,7 +32,8 @@ std::optional<std::string> read_file(const std::string& path) {
 }
 
 Error credentials_error(const std::string& provider, const std::string& message, bool retryable) {
-  Error e = Error::store_unavailable("AWS credentials (" + provider + "): " + message, retryable);
+  // The message may quote an endpoint's answer: no token or key it reflected.
+  Error e = Error::store_unavailable("AWS credentials (" + provider + "): " + secrets::redact(message), retryable);
   e.details = Json{{"reason", "credentials"}, {"provider", provider}};
   e.suggestions = {"Check the AWS credential configuration of this process (see docs/stores.md)"};
   return e;
@@ -126,6 +128,7 @@ class WebIdentityProvider final : public CredentialsProvider {
     if (!token_file || !role) return std::optional<Credentials>{};
     auto token = read_file(*token_file);
     if (!token) return credentials_error(name(), "the file named by AWS_WEB_IDENTITY_TOKEN_FILE cannot be read", false);
+    secrets::remember(trim(*token));
     std::string session =
         o_.env("AWS_ROLE_SESSION_NAME").value_or("phase-mirror-mcp-" + std::to_string(to_epoch_ms(o_.clock()) / 1000));
     std::string endpoint =
@@ -249,7 +252,10 @@ class ContainerProvider final : public CredentialsProvider {
     } else {
       token = o_.env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     }
-    if (token) req.headers.emplace_back("Authorization", *token);
+    if (token) {
+      secrets::remember(*token);
+      req.headers.emplace_back("Authorization", *token);
+    }
     req.headers.emplace_back("Accept", "application/json");
     req.connect_timeout = o_.metadata_timeout;
     req.total_timeout = o_.metadata_timeout * 2;
@@ -294,6 +300,7 @@ class ImdsProvider final : public CredentialsProvider {
     HttpResult tok = request("PUT", "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
     if (!tok.ok()) unreachable_until_ = now + std::chrono::minutes(5);
     if (!tok.ok() || tok.response.status != 200 || tok.response.body.empty()) return std::optional<Credentials>{};
+    secrets::remember(tok.response.body);
     Headers auth = {{"X-aws-ec2-metadata-token", tok.response.body}};
     HttpResult role = request("GET", "/latest/meta-data/iam/security-credentials/", auth);
     if (!role.ok() || role.response.status == 404) return std::optional<Credentials>{};  // no instance profile
@@ -385,6 +392,10 @@ Result<Credentials> CredentialsChain::get() {
     }
     if (r.value()) {
       cached_ = std::move(*r.value());
+      // Whatever provider found them, their values never leave the process.
+      secrets::remember(cached_->access_key_id);
+      secrets::remember(cached_->secret_access_key);
+      secrets::remember(cached_->session_token);
       log::debug("AWS credentials loaded", Json{{"provider", p->name()}});
       return *cached_;
     }

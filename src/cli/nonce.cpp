@@ -1,5 +1,5 @@
-// phase-mirror-mcp nonce rotate: write a new version of the nonce (or the org
-// salt), keeping the previous version for look-ups.
+// phase-mirror-mcp nonce rotate: write a new version of the nonce (keeping the
+// previous one) or of the org salt (keeping every earlier one) for look-ups.
 #include <CLI/CLI.hpp>
 
 #include "cli/store_common.hpp"
@@ -36,8 +36,11 @@ int run_nonce(const std::string& sub, const NonceOptions& o, const Config& confi
                                  {"previousVersion", v->version - 1},
                                  {"createdAt", iso(v->created_at_ms)}}));
     } else {
-      print_out(std::string("rotated ") + store::to_string(kind) + " to version " + std::to_string(v->version) +
-                " (version " + std::to_string(v->version - 1) + " still accepted for look-ups)");
+      const std::string kept = kind == store::SecretKind::kOrgSalt && v->version > 2
+                                   ? "versions 1 to " + std::to_string(v->version - 1)
+                                   : "version " + std::to_string(v->version - 1);
+      print_out(std::string("rotated ") + store::to_string(kind) + " to version " + std::to_string(v->version) + " (" +
+                kept + " still accepted for look-ups)");
     }
     return kOk;
   }
@@ -59,7 +62,8 @@ void define_nonce(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("nonce", "Nonce and org salt: rotate, show versions");
   cmd->require_subcommand(1);
   cmd->footer(
-      "The previous version stays valid for look-ups, so records written under it are still found.\n"
+      "The previous nonce stays valid; every earlier org salt stays valid for look-ups, so records\n"
+      "written under any of them are still found.\n"
       "Local backend: the SQLite store; with NONCE_PARAMETER_NAME set, SSM Parameter Store.\n"
       "Exit code: 0 success, 1 store failure, 2 usage error.");
   auto o = std::make_shared<NonceOptions>();

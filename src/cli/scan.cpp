@@ -133,8 +133,10 @@ int run_scan(ScanOptions o, const Config& config) {
   const std::string root = root_path.string();
   const engine::Workspace ws({root}, config.max_file_bytes);
 
-  // What to read.
+  // What to read. The command line's globs are the user's own: their caps
+  // apply, a time or step limit does not.
   engine::CollectRequest req;
+  auto glob_budget = std::make_shared<Budget>();
   for (const auto& p : o.paths) {
     if (!has_glob_chars(p)) {
       req.paths.push_back(p);
@@ -149,14 +151,21 @@ int run_scan(ScanOptions o, const Config& config) {
       base += (base.empty() ? "" : "/") + segment;
       start = slash + 1;
     }
-    auto glob = std::make_shared<adr::Glob>(pattern);
-    req.patterns.push_back(
-        engine::CollectRequest::Pattern{p, base, [glob](std::string_view rel) { return glob->matches(rel); }});
+    auto glob = adr::Glob::compile(pattern, *glob_budget);
+    if (!glob) return usage("the glob " + p + " was refused: " + glob.error().message);
+    req.patterns.push_back(engine::CollectRequest::Pattern{
+        p, base, [g = std::make_shared<adr::Glob>(std::move(*glob)), glob_budget](std::string_view rel) {
+          return g->matches(rel, *glob_budget);
+        }});
   }
   if (!o.excludes.empty()) {
     auto globs = std::make_shared<std::vector<adr::Glob>>();
-    for (const auto& x : o.excludes) globs->emplace_back(adr::normalize_path(x));
-    req.exclude = [globs](std::string_view rel) { return adr::matches_any(*globs, rel); };
+    for (const auto& x : o.excludes) {
+      auto glob = adr::Glob::compile(adr::normalize_path(x), *glob_budget);
+      if (!glob) return usage("the --exclude glob " + x + " was refused: " + glob.error().message);
+      globs->push_back(std::move(*glob));
+    }
+    req.exclude = [globs, glob_budget](std::string_view rel) { return adr::matches_any(*globs, rel, *glob_budget); };
   }
   std::string adr_dir;
   if (!o.no_adr) {
@@ -179,7 +188,10 @@ int run_scan(ScanOptions o, const Config& config) {
       return usage("--config " + o.config_file + " is not a file inside " + root);
     }
   }
-  auto collected = engine::collect(ws, req);
+  // A repository under review may be hostile: the walk has the time limit of
+  // a call besides its own caps.
+  Budget walk_budget(Budget::limits_for(config.call_timeout_ms));
+  auto collected = engine::collect(ws, req, walk_budget);
   if (!collected) return usage(collected.error().code + ": " + collected.error().message);
   const auto analysis_files = collected->analysis_files();
   if (analysis_files.empty() && (adr_dir.empty() || collected->source_files.empty())) {

@@ -1,11 +1,7 @@
 #include "engine/collect.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
-#include <system_error>
-
-namespace fs = std::filesystem;
 
 namespace pm::engine {
 
@@ -28,6 +24,9 @@ std::vector<std::string> Collection::analysis_files() const {
 // Helpers of this file only; a named namespace keeps them apart from the other
 // engine files of a batched build.
 namespace collect_detail {
+
+// How the walk names itself in a budget's error.
+constexpr const char* kWalk = "the repository walk";
 
 std::string join_relative(const std::string& dir, const std::string& name) {
   return dir.empty() || dir == "." ? name : dir + "/" + name;
@@ -66,13 +65,13 @@ struct IgnoreList {
   bool ignores(std::string_view rel) const { return names.count(base_name(rel)) != 0 || paths.count(rel) != 0; }
 };
 
-IgnoreList read_gitignore(const Workspace& ws) {
+IgnoreList read_gitignore(const Workspace& ws, Budget& budget) {
   IgnoreList list;
   auto data = ws.read(".gitignore");
   if (!data) return list;
   std::size_t pos = 0;
   const std::string& text = data->bytes;
-  while (pos < text.size()) {
+  while (pos < text.size() && budget.step()) {
     auto nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
     std::string line = text.substr(pos, nl - pos);
@@ -95,40 +94,32 @@ IgnoreList read_gitignore(const Workspace& ws) {
 
 class Walker {
  public:
-  Walker(const Workspace& ws, const CollectRequest& req, Collection& out)
-      : ws_(ws), req_(req), out_(out), ignore_(read_gitignore(ws)) {}
+  Walker(const Workspace& ws, const CollectRequest& req, Collection& out, Budget& budget)
+      : ws_(ws), req_(req), out_(out), budget_(budget), ignore_(read_gitignore(ws, budget)) {}
 
   // A file named on the command line (or matched by a glob): taken whatever its kind.
   Status add_named(const std::string& rel) { return add(rel, true); }
 
-  Status walk(const std::string& abs, const std::string& rel, int depth, const CollectRequest::Pattern* pattern) {
-    std::error_code ec;
-    std::vector<fs::directory_entry> entries;
-    for (fs::directory_iterator it(abs, ec), end; !ec && it != end; it.increment(ec)) {
-      if (++out_.entries_seen > req_.limits.max_entries) return too_many("directory entries", req_.limits.max_entries);
-      entries.push_back(*it);
-    }
-    if (ec) {
-      out_.skipped.push_back(SkippedPath{rel.empty() ? "." : rel, "cannot be listed: " + ec.message()});
+  // Walks the directory `rel` ("" for the root); the recursion is as deep as
+  // the directory tree, which max_depth bounds.
+  Status walk(const std::string& rel, int depth, const CollectRequest::Pattern* pattern) {
+    auto listed = ws_.list_entries(rel.empty() ? "." : rel, budget_);
+    if (budget_.stopped()) return budget_.error(kWalk);
+    if (!listed) {
+      out_.skipped.push_back(SkippedPath{rel.empty() ? "." : rel, "cannot be listed: " + listed.error().message});
       return ok_status();
     }
-    std::sort(entries.begin(), entries.end(),
-              [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
-    for (const auto& e : entries) {
-      const std::string name = e.path().filename().string();
-      const std::string child = join_relative(rel, name);
-      const auto status = e.symlink_status(ec);
-      if (ec) {
-        out_.skipped.push_back(SkippedPath{child, "cannot be read: " + ec.message()});
-        continue;
-      }
-      if (fs::is_symlink(status)) {
+    out_.entries_seen += listed->size();
+    if (out_.entries_seen > req_.limits.max_entries) return too_many("directory entries", req_.limits.max_entries);
+    for (const auto& e : *listed) {
+      const std::string child = join_relative(rel, e.name);
+      if (e.kind == EntryKind::kLink) {
         out_.skipped.push_back(SkippedPath{child, "symbolic link (not followed)"});
         continue;
       }
       if (excluded(child)) continue;
-      if (fs::is_directory(status)) {
-        if (std::find(skipped_directory_names().begin(), skipped_directory_names().end(), name) !=
+      if (e.kind == EntryKind::kDirectory) {
+        if (std::find(skipped_directory_names().begin(), skipped_directory_names().end(), e.name) !=
             skipped_directory_names().end()) {
           continue;
         }
@@ -137,12 +128,12 @@ class Walker {
               SkippedPath{child, "deeper than " + std::to_string(req_.limits.max_depth) + " directory levels"});
           continue;
         }
-        if (auto st = walk(e.path().string(), child, depth + 1, pattern); !st.ok()) return st;
+        if (auto st = walk(child, depth + 1, pattern); !st.ok()) return st;
         continue;
       }
-      if (!fs::is_regular_file(status)) continue;  // sockets, devices, FIFOs
+      if (e.kind != EntryKind::kFile) continue;  // sockets, devices, FIFOs
       if (pattern != nullptr && !pattern->match(child)) continue;
-      if (e.file_size(ec) > ws_.max_file_bytes() && !ec) {
+      if (e.size > ws_.max_file_bytes()) {
         out_.skipped.push_back(SkippedPath{child, "larger than " + std::to_string(ws_.max_file_bytes()) + " bytes"});
         continue;
       }
@@ -195,6 +186,7 @@ class Walker {
   const Workspace& ws_;
   const CollectRequest& req_;
   Collection& out_;
+  Budget& budget_;
   IgnoreList ignore_;
   std::set<std::string> seen_;
   std::size_t files_ = 0;
@@ -207,23 +199,24 @@ void sort_unique(std::vector<std::string>& v) {
 
 }  // namespace collect_detail
 
-Result<Collection> collect(const Workspace& ws, const CollectRequest& request) {
+Result<Collection> collect(const Workspace& ws, const CollectRequest& request, Budget& budget) {
   using collect_detail::Walker;
   Collection out;
-  Walker walker(ws, request, out);
+  Walker walker(ws, request, out, budget);
+  if (budget.stopped()) return budget.error(collect_detail::kWalk);
   std::vector<std::string> paths = request.paths;
   if (paths.empty() && request.patterns.empty()) paths.emplace_back(".");
   for (const auto& given : paths) {
+    // The walk starts at the path as resolved (its real workspace path: a
+    // link given by name is followed once, to a place inside the workspace)
+    // and records workspace-relative paths from there: those are what
+    // findings name.
     auto resolved = ws.resolve(given);
     if (!resolved) return resolved.take_error();
-    std::error_code ec;
-    // The walk starts at the path as resolved, but records lexical
-    // workspace-relative paths: those are what findings name.
-    const auto status = fs::status(resolved->absolute, ec);
     const std::string rel = resolved->relative == "." ? "" : resolved->relative;
-    if (fs::is_directory(status)) {
-      if (auto st = walker.walk(resolved->absolute, rel, 0, nullptr); !st.ok()) return st.error();
-    } else if (fs::is_regular_file(status)) {
+    if (resolved->kind == EntryKind::kDirectory) {
+      if (auto st = walker.walk(rel, 0, nullptr); !st.ok()) return st.error();
+    } else if (resolved->kind == EntryKind::kFile) {
       if (auto st = walker.add_named(rel); !st.ok()) return st.error();
     } else {
       return Error::file_not_found(given);
@@ -233,10 +226,9 @@ Result<Collection> collect(const Workspace& ws, const CollectRequest& request) {
     auto resolved = ws.resolve(p.base.empty() ? "." : p.base);
     if (!resolved && resolved.error().code == code::kFileNotFound) continue;  // nothing to match there
     if (!resolved) return resolved.take_error();
-    std::error_code ec;
-    if (!fs::is_directory(resolved->absolute, ec)) continue;  // nothing can match under a missing directory
+    if (resolved->kind != EntryKind::kDirectory) continue;  // nothing can match under a missing directory
     const std::string rel = resolved->relative == "." ? "" : resolved->relative;
-    if (auto st = walker.walk(resolved->absolute, rel, 0, &p); !st.ok()) return st.error();
+    if (auto st = walker.walk(rel, 0, &p); !st.ok()) return st.error();
   }
   for (auto* list : {&out.workflows, &out.actions, &out.dependabot, &out.other_files, &out.source_files}) {
     collect_detail::sort_unique(*list);

@@ -1,7 +1,9 @@
 #pragma once
 // Repository collection: which files of a repository an analysis reads when
 // it is given a root, directories, files or globs instead of a file list.
-// Walks are bounded and never follow symbolic links; what was left out is
+// Walks are bounded (the limits below and the caller's Budget) and never
+// follow symbolic links: every directory is listed through the Workspace,
+// opened beneath the root without following any link; what was left out is
 // reported with the reason.
 #include <cstddef>
 #include <functional>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "engine/workspace.hpp"
+#include "util/budget.hpp"
 #include "util/error.hpp"
 
 namespace pm::engine {
@@ -69,8 +72,9 @@ struct Collection {
 
 // FILE_NOT_FOUND / PATH_OUTSIDE_WORKSPACE for a path that does not exist or
 // leaves the workspace (a glob's base alike); INVALID_INPUT naming the limit
-// when a walk passes max_files or max_entries. Literal entries of the root's
-// .gitignore (`build/`, `/dist`, `compile_commands.json`) are not walked.
-Result<Collection> collect(const Workspace& ws, const CollectRequest& request);
+// when a walk passes max_files or max_entries; the budget's error (TIMEOUT)
+// when it stops (each directory entry is a step). Literal entries of the
+// root's .gitignore (`build/`, `/dist`, `compile_commands.json`) are not walked.
+Result<Collection> collect(const Workspace& ws, const CollectRequest& request, Budget& budget);
 
 }  // namespace pm::engine

@@ -48,6 +48,9 @@ DriftOutcome check_drift(const DriftInput& in) noexcept {
     return {false, true, 0};
   }
   const double drift = std::fabs(in.current - in.baseline) / std::fabs(in.baseline);
+  // Values near the ends of the double range overflow: no finite drift (or
+  // percentage of it) exists, and it exceeds any threshold.
+  if (!std::isfinite(drift * 100)) return {false, true, 0};
   return {drift <= in.threshold, false, drift};
 }
 

@@ -80,7 +80,7 @@ struct DriftInput {
 };
 struct DriftOutcome {
   bool passed = true;
-  bool unbounded = false;  // baseline 0 and current non-zero: no finite relative drift
+  bool unbounded = false;  // baseline 0 and current non-zero, or too large a drift: no finite relative drift
   double drift = 0;        // |current - baseline| / |baseline|
 };
 DriftOutcome check_drift(const DriftInput& in) noexcept;

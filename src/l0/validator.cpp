@@ -114,7 +114,13 @@ Json workflow_result(const WorkflowCheck& wf, const PermissionOutcome& out, cons
 Json drift_result(const DriftCheck& dc, const DriftOutcome& out, std::string& message, std::string& remediation) {
   const double threshold = dc.input.threshold;
   Json ev = Json::object();
-  if (out.unbounded) {
+  if (out.unbounded && dc.input.baseline != 0) {
+    message = "Drift unbounded: |current - baseline| / |baseline| is too large to represent (current " +
+              js_number(dc.input.current) + ", baseline " + js_number(dc.input.baseline) + "); it exceeds threshold " +
+              fixed1(threshold * 100) + "%";
+    ev["drift"] = nullptr;
+    ev["unbounded"] = true;
+  } else if (out.unbounded) {
     message = "Drift unbounded: baseline is 0 and current is " + js_number(dc.input.current) +
               " (any change from a zero baseline exceeds threshold " + fixed1(threshold * 100) + "%)";
     ev["drift"] = nullptr;

@@ -1,7 +1,9 @@
 #pragma once
 // Versioned secrets: the nonce (redaction/replay material) and the org salt
-// (key of the org-id HMAC). Both keep their previous version after a rotation
-// so that look-ups of older records still match.
+// (key of the org-id HMAC). A nonce rotation keeps the previous version for a
+// grace period of one rotation; the org salt keeps every version, so that a
+// record hashed under any of them is still found after any number of
+// rotations (nothing is re-keyed: a rotation is one atomic write).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,10 +26,11 @@ class NonceSource {
   virtual ~NonceSource() = default;
   virtual std::string backend() const = 0;  // "sqlite" / "ssm"
 
-  // Current version first, then previous versions still accepted (newest first).
-  // The local backend creates version 1 on first use. Fails closed.
+  // Current version first, then the versions still accepted, newest first:
+  // the previous one for the nonce, every earlier one for the org salt. The
+  // local backend creates version 1 on first use. Fails closed.
   virtual Result<std::vector<SecretVersion>> versions(SecretKind kind) = 0;
-  // Writes a new version (previous one kept for look-ups); returns it.
+  // Writes a new version (earlier ones kept for look-ups as above); returns it.
   virtual Result<SecretVersion> rotate(SecretKind kind) = 0;
 };
 

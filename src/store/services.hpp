@@ -52,7 +52,7 @@ class Services {
   Result<BlockCounter*> block_counter();
   Result<NonceSource*> nonce_source();
 
-  // HMAC-SHA256 of org under the current and previous org salts. Fails closed.
+  // HMAC-SHA256 of org under every org-salt version, current first. Fails closed.
   Result<OrgKey> org_key(const std::string& org);
 
   // Backend names chosen from the configuration ("sqlite", "dynamodb", "ssm").

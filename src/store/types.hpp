@@ -1,8 +1,7 @@
 #pragma once
 // Shared value types of the stores. Org ids never reach a backend in clear:
-// callers pass an OrgKey holding HMAC-SHA256(org, salt) for the current and
-// previous org-salt versions (see org_key.hpp), so that a salt rotation
-// orphans nothing.
+// callers pass an OrgKey holding HMAC-SHA256(org, salt) for every org-salt
+// version (services.hpp), so that no number of salt rotations orphans a record.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +17,7 @@ struct OrgKey {
     std::string hash;  // 64 lowercase hex chars
   };
   // hashes[0] is the current salt version (used for writes); the rest are
-  // previous versions, newest first (used for reads only).
+  // earlier versions, newest first (used for reads only).
   std::vector<Hash> hashes;
 
   const std::string& current() const { return hashes.front().hash; }

@@ -192,7 +192,10 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
     const bool full_detail = args.value("detail", std::string("summary")) == "full";
 
     const engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
-    auto rep = adr::check_compliance(ws, req, [&ctx](std::size_t done, std::size_t total) {
+    // The dispatcher's TIMEOUT, a cancel and SIGTERM reach the ADR loops through
+    // the call's token; the deadline also bounds an in-process call (scan, call).
+    Budget budget(Budget::limits_for(rt.config.call_timeout_ms, adr::kCheckMemoryBytes), &ctx.cancellation());
+    auto rep = adr::check_compliance(ws, req, budget, [&ctx](std::size_t done, std::size_t total) {
       if (total > 1) ctx.progress(static_cast<double>(done), static_cast<double>(total), "checking files");
       return !ctx.cancelled();
     });

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "util/secrets.hpp"
 #include "util/time.hpp"
 
 namespace pm::log {
@@ -24,6 +25,25 @@ void write_fd2(std::string_view s) {
     ssize_t n = ::write(2, s.data(), s.size());
     if (n <= 0) return;  // stderr gone: logging never throws
     s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Secret values out of a record: fields named like a secret lose their value,
+// and every string loses the secret values the process remembers.
+void scrub(Json& j) {
+  if (j.is_string()) {
+    std::string& s = j.get_ref<std::string&>();
+    s = secrets::redact(s);
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (secrets::is_secret_field(it.key())) {
+        it.value() = secrets::kMark;
+      } else {
+        scrub(it.value());
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) scrub(v);
   }
 }
 
@@ -80,16 +100,15 @@ void write(Level l, std::string_view message, const Json& fields) {
     if (fields.is_object()) {
       for (auto it = fields.begin(); it != fields.end(); ++it) record[it.key()] = it.value();
     }
+    scrub(record);
     std::string line;
     if (g_format.load() == Format::kJson) {
       line = dump_line(record);
     } else {
-      line = record["time"].get<std::string>() + " " + level_name(l) + " " + std::string(message);
-      if (fields.is_object()) {
-        for (auto it = fields.begin(); it != fields.end(); ++it) {
-          line +=
-              " " + it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : dump_line(it.value()));
-        }
+      line = record["time"].get<std::string>() + " " + level_name(l) + " " + record["msg"].get<std::string>();
+      for (auto it = record.begin(); it != record.end(); ++it) {
+        if (it.key() == "time" || it.key() == "level" || it.key() == "msg") continue;
+        line += " " + it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : dump_line(it.value()));
       }
       // One record, one line.
       std::replace(line.begin(), line.end(), '\n', ' ');

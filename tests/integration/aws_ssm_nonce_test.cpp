@@ -83,8 +83,8 @@ TEST(SsmNonce, RotateWritesANewSecureStringVersionAndInvalidatesTheCache) {
   ASSERT_EQ(ssm.versions(kSalt).size(), 2u);
   EXPECT_EQ(ssm.versions(kSalt)[1], rotated->value);
   auto put = ssm.requests();
-  auto put_body = Json::parse(put[1].body);
-  EXPECT_EQ(put[1].header("x-amz-target"), "AmazonSSM.PutParameter");
+  auto put_body = Json::parse(put.back().body);
+  EXPECT_EQ(put.back().header("x-amz-target"), "AmazonSSM.PutParameter");
   EXPECT_EQ(put_body["Type"], "SecureString");
   EXPECT_EQ(put_body["Overwrite"], true);
 
@@ -94,6 +94,38 @@ TEST(SsmNonce, RotateWritesANewSecureStringVersionAndInvalidatesTheCache) {
   EXPECT_EQ((*after)[0].value, rotated->value);
   EXPECT_EQ((*after)[1].value, kV1);
   EXPECT_TRUE(ssm.versions(kNonce).empty()) << "the nonce and the org salt are separate parameters";
+}
+
+TEST(SsmNonce, EveryOrgSaltVersionStaysButOnlyThePreviousNonce) {
+  test::FakeSsm ssm;
+  ssm.put(kSalt, kV1);
+  ssm.put(kNonce, kV1);
+  auto source = make_ssm_nonce_source(ssm_at(ssm.url()), kNonce, kSalt);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(source->rotate(SecretKind::kOrgSalt).ok());
+    ASSERT_TRUE(source->rotate(SecretKind::kNonce).ok());
+  }
+  auto salts = source->versions(SecretKind::kOrgSalt);
+  ASSERT_TRUE(salts.ok()) << salts.error().message;
+  ASSERT_EQ(salts->size(), 6u);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ((*salts)[i].version, static_cast<int>(6 - i));
+  EXPECT_EQ(salts->back().value, kV1);
+  auto nonces = source->versions(SecretKind::kNonce);
+  ASSERT_TRUE(nonces.ok());
+  ASSERT_EQ(nonces->size(), 2u);
+  EXPECT_EQ((*nonces)[1].version, 5);
+}
+
+TEST(SsmNonce, OrgSaltRotationThatWouldDropAVersionIsRefused) {
+  test::FakeSsm ssm;
+  for (int i = 0; i < 100; ++i) ssm.put(kSalt, kV1);
+  auto source = make_ssm_nonce_source(ssm_at(ssm.url()), kNonce, kSalt);
+  auto rotated = source->rotate(SecretKind::kOrgSalt);
+  ASSERT_FALSE(rotated.ok());
+  EXPECT_EQ(rotated.error().code, "STORE_UNAVAILABLE");
+  EXPECT_NE(rotated.error().message.find("already has 100 versions"), std::string::npos) << rotated.error().message;
+  EXPECT_EQ(ssm.versions(kSalt).size(), 100u) << "nothing was written";
+  EXPECT_EQ(ssm.put_calls(), 0u);
 }
 
 TEST(SsmNonce, MissingParameterFailsClosedWithTheFix) {

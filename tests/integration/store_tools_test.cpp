@@ -253,6 +253,44 @@ TEST(StoreTools, AdminCommandsUsageErrorsExitTwo) {
   EXPECT_EQ(Json::parse(rotate.out)["version"], 2);
 }
 
+TEST(StoreTools, FiveOrgSaltRotationsKeepEveryEventAndGrantReachable) {
+  // One FP event and one consent grant under each of six org-salt versions,
+  // written and rotated by the CLI, then read by the server.
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const char* resources[] = {"fp_metrics",       "fp_patterns", "cross_org_benchmarks",
+                             "rule_calibration", "audit_logs",  "drift_baselines"};
+  for (int v = 0; v < 6; ++v) {
+    if (v > 0) {
+      auto rotate = cli(data, {"nonce", "rotate", "--kind", "org_salt", "--json"});
+      ASSERT_EQ(rotate.exit_code, 0) << rotate.out;
+      EXPECT_EQ(Json::parse(rotate.out)["version"], v + 1);
+    }
+    const std::string finding = "f-" + std::to_string(v);
+    auto rec = cli(data, {"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", finding, "--outcome",
+                          "false_positive", "--reviewed-by", "alice"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.out;
+    ASSERT_EQ(cli(data, {"consent", "grant", "--org", "acme", "--resources", resources[v]}).exit_code, 0);
+  }
+  auto shown = cli(data, {"nonce", "show", "--kind", "org_salt", "--json"});
+  ASSERT_EQ(shown.exit_code, 0);
+  EXPECT_EQ(Json::parse(shown.out)["versions"].size(), 6u);
+
+  ServerProcess p({}, store_env(dir));
+  p.initialize();
+  Json rate = envelope(p.call("query_fp_store", {{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", "acme"}}));
+  ASSERT_EQ(rate["success"], true) << rate.dump(2);
+  EXPECT_EQ(rate["data"]["result"]["totalEvents"], 6);
+  EXPECT_EQ(rate["data"]["result"]["falsePositives"], 6);
+  Json patterns = envelope(p.call(
+      "query_fp_store", {{"queryType", "recent_patterns"}, {"ruleId", "MD-101"}, {"orgId", "acme"}}))["data"]["result"];
+  EXPECT_EQ(patterns["patternsFound"], 6) << patterns.dump(2);
+  Json summary = envelope(p.call("check_consent_requirements", {{"orgId", "acme"}, {"checkType", "summary"}}));
+  EXPECT_EQ(summary["data"]["consentSummary"]["statistics"]["grantedCount"], 6) << summary.dump(2);
+  p.close_stdin();
+  EXPECT_EQ(p.wait_exit(), 0);
+}
+
 TEST(StoreTools, CrossRuleComparisonNeedsTenOrgsForCrossOrgResults) {
   TempDir dir;
   const std::string data = dir.path() + "/data";

@@ -70,6 +70,24 @@ TEST_F(ValidateL0, FailureIsWarnAndDegradedInLocalMode) {
   EXPECT_EQ(env["data"]["validation"]["results"][0]["message"], "Drift 100.0% exceeds threshold 50.0%");
 }
 
+TEST_F(ValidateL0, InfiniteDriftHasAClearMessage) {
+  // 1e308 against 1e-308 overflows the double range: no "Drift null%".
+  const Json env = call(Json::parse(R"({"driftCheck":{"currentValue":1e308,"baselineValue":1e-308,"threshold":0.5}})"));
+  ASSERT_EQ(env["success"], true) << env.dump(2);
+  const Json& result = env["data"]["validation"]["results"][0];
+  EXPECT_EQ(result["passed"], false);
+  const std::string message = result["message"];
+  EXPECT_EQ(message.find("null"), std::string::npos) << message;
+  EXPECT_EQ(message,
+            "Drift unbounded: |current - baseline| / |baseline| is too large to represent (current 1e+308, baseline "
+            "1e-308); it exceeds threshold 50.0%");
+  EXPECT_EQ(env["decision"], "warn");
+  const Json negative =
+      call(Json::parse(R"({"driftCheck":{"currentValue":-1.7e308,"baselineValue":1.7e308,"threshold":1}})"));
+  EXPECT_NE(negative["data"]["validation"]["results"][0]["message"].get<std::string>().find("too large to represent"),
+            std::string::npos);
+}
+
 TEST_F(ValidateL0, FailureIsBlockInCloudMode) {
   ws.write(".github/workflows/ci.yml", kWorkflow);
   const Json env = call(Json{{"workflowFiles", {".github/workflows/ci.yml"}}}, true);

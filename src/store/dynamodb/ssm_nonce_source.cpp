@@ -1,13 +1,18 @@
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 
 #include "store/dynamodb/backends.hpp"
 #include "store/dynamodb/common.hpp"
 #include "store/ids.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::store::dynamodb {
 
 namespace {
+
+// Versions SSM Parameter Store keeps of one parameter.
+constexpr std::int64_t kSsmMaxVersions = 100;
 
 bool is_hex64(const std::string& s) {
   if (s.size() != 64) return false;
@@ -43,15 +48,25 @@ class SsmNonceSource final : public NonceSource {
     }
     std::vector<SecretVersion> out;
     out.push_back(SecretVersion{static_cast<int>(current->version), current->value, current->last_modified_ms});
-    // The previous version keeps records hashed before the last rotation reachable.
-    if (current->version > 1) {
-      auto previous = ssm_->get_parameter(name + ":" + std::to_string(current->version - 1), true);
-      if (previous && is_hex64(previous->value)) {
-        out.push_back(SecretVersion{static_cast<int>(previous->version), previous->value, previous->last_modified_ms});
-      } else if (!previous && aws::failure_reason(previous.error()) != aws::reason::kNotFound) {
-        return fail_closed(previous.take_error(), name);
+    // Earlier versions keep records hashed before a rotation reachable: the
+    // previous one for the nonce, all of them for the org salt (SSM keeps the
+    // last 100; rotate() refuses to push one out).
+    const std::int64_t oldest = kind == SecretKind::kNonce ? current->version - 1 : 1;
+    for (std::int64_t v = current->version - 1; v >= std::max<std::int64_t>(oldest, 1); --v) {
+      auto earlier = ssm_->get_parameter(name + ":" + std::to_string(v), true);
+      if (!earlier) {
+        if (aws::failure_reason(earlier.error()) == aws::reason::kNotFound) break;  // deleted: none older either
+        return fail_closed(earlier.take_error(), name);
       }
+      if (!is_hex64(earlier->value)) {
+        Error e = Error::store_unavailable(
+            "SSM parameter " + name + " version " + std::to_string(v) + " does not hold 64 hex characters", false);
+        e.details = Json{{"service", "SSM"}, {"reason", "malformed_secret"}};
+        return e;
+      }
+      out.push_back(SecretVersion{static_cast<int>(earlier->version), earlier->value, earlier->last_modified_ms});
     }
+    for (const auto& v : out) secrets::remember(v.value);
     c.versions = out;
     c.loaded = now;
     return out;
@@ -59,8 +74,23 @@ class SsmNonceSource final : public NonceSource {
 
   Result<SecretVersion> rotate(SecretKind kind) override {
     const std::string& name = names_[index(kind)];
+    if (kind == SecretKind::kOrgSalt) {
+      // SSM keeps the 100 newest versions of a parameter and deletes the
+      // oldest when a new one is written: that would orphan its records.
+      auto current = ssm_->get_parameter(name, false);
+      if (!current && aws::failure_reason(current.error()) != aws::reason::kNotFound) return current.take_error();
+      if (current && current->version >= kSsmMaxVersions) {
+        Error e = Error::store_unavailable("SSM parameter " + name + " already has " + std::to_string(kSsmMaxVersions) +
+                                               " versions, the most SSM keeps: another rotation would delete the "
+                                               "oldest org salt and orphan the records hashed under it",
+                                           false);
+        e.details = Json{{"service", "SSM"}, {"reason", "version_limit"}};
+        return e;
+      }
+    }
     SecretVersion v;
     v.value = new_secret();
+    secrets::remember(v.value);
     auto version = ssm_->put_parameter(name, v.value, true);
     if (!version) return version.take_error();
     v.version = static_cast<int>(*version);

@@ -2,6 +2,7 @@
 
 #include "store/ids.hpp"
 #include "store/sqlite/backends.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::store::sqlite {
 
@@ -156,17 +157,20 @@ class SqliteNonceSource final : public NonceSource {
       Stmt ins(db, "INSERT INTO secrets (kind, version, value, created_at) VALUES (?,?,?,?)");
       ins.bind(1, to_string(kind)).bind(2, v.version).bind(3, v.value).bind(4, v.created_at_ms);
       ins.step();
+      secrets::remember(v.value);
       return v;
     });
   }
 
  private:
-  // Current and previous version (the previous one keeps older records reachable).
+  // Newest first: the nonce's current and previous version, every org-salt version.
   static Result<std::vector<SecretVersion>> read(sqlite3* db, SecretKind kind) {
-    Stmt st(db, "SELECT version, value, created_at FROM secrets WHERE kind = ? ORDER BY version DESC LIMIT 2");
+    Stmt st(db, std::string("SELECT version, value, created_at FROM secrets WHERE kind = ? ORDER BY version DESC") +
+                    (kind == SecretKind::kNonce ? " LIMIT 2" : ""));
     st.bind(1, to_string(kind));
     std::vector<SecretVersion> out;
     while (st.step()) out.push_back(SecretVersion{static_cast<int>(st.col_int(0)), st.col_text(1), st.col_int(2)});
+    for (const auto& v : out) secrets::remember(v.value);
     return out;
   }
 

@@ -5,6 +5,7 @@
 
 #include "adr/imports.hpp"
 #include "adr/parser.hpp"
+#include "unit/adr/unlimited_budget.hpp"
 
 namespace pm::adr {
 namespace {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "adr/parser.hpp"
+#include "unit/adr/unlimited_budget.hpp"
 
 namespace pm::adr {
 namespace {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "unit/adr/unlimited_budget.hpp"
+
 namespace pm::adr {
 namespace {
 

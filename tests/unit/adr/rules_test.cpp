@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "adr/parser.hpp"
+#include "unit/adr/unlimited_budget.hpp"
 
 namespace pm::adr {
 namespace {

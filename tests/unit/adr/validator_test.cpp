@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "support/server_process.hpp"
+#include "unit/adr/unlimited_budget.hpp"
 
 namespace pm::adr {
 namespace {

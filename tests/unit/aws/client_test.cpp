@@ -144,6 +144,41 @@ TEST(JsonClient, AccessDeniedIsNotRetriedAndHidesAccountAndArns) {
   EXPECT_EQ(h.server.request_count(), 1u);
 }
 
+TEST(JsonClient, CredentialValuesReflectedByTheEndpointAreRedacted) {
+  // A misbehaving endpoint echoes the secret key and session token of the
+  // request (raw, URL-encoded, and as the error type) in its error body.
+  constexpr const char* kSecret = "Reflected/Secret+Key9f8e7d6c5b4a3210zyx";
+  constexpr const char* kToken = "ReflectedSessionTokenQm9ndXNUb2tlbg";
+  FakeHttpServer server([&](const FakeRequest&) {
+    return test::aws_json_error(400, kToken,
+                                std::string("bad signature for ") + kSecret +
+                                    " / Reflected%2FSecret%2BKey9f8e7d6c5b4a3210zyx"
+                                    " with token " +
+                                    kToken);
+  });
+  ChainOptions o;
+  o.env =
+      env_of({{"AWS_ACCESS_KEY_ID", "AKIDREFLECT"}, {"AWS_SECRET_ACCESS_KEY", kSecret}, {"AWS_SESSION_TOKEN", kToken}});
+  std::vector<std::unique_ptr<CredentialsProvider>> providers;
+  providers.push_back(environment_provider(o));
+  ClientOptions co;
+  co.endpoint = server.url();
+  co.sleep = [](std::chrono::milliseconds) {};
+  JsonClient client(dynamodb_service(), co, std::make_shared<CredentialsChain>(std::move(providers), o));
+  auto r = client.call("GetItem", Json::object());
+  ASSERT_FALSE(r.ok());
+  const std::string text = r.error().message + dump_line(r.error().details);
+  EXPECT_EQ(text.find("Reflected"), std::string::npos) << text;
+  EXPECT_NE(text.find("<redacted>"), std::string::npos) << text;
+  // A document in the error-type field is not repeated as a type.
+  FakeHttpServer odd([](const FakeRequest&) { return test::aws_json_error(400, "not a {type}", "x"); });
+  co.endpoint = odd.url();
+  JsonClient plain(dynamodb_service(), co, static_chain());
+  auto e = plain.call("GetItem", Json::object());
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().details["awsErrorType"], "UnreadableErrorType");
+}
+
 TEST(JsonClient, GarbageOnSuccessIsABadResponse) {
   Harness h([](const FakeRequest&) { return ok_json("{not json"); });
   auto r = h.client->call("GetItem", Json::object());

@@ -14,6 +14,12 @@ namespace {
 
 using Paths = std::vector<std::string>;
 
+// Collection without a time or step limit: what the tests below are about.
+Result<Collection> collect(const Workspace& ws, const CollectRequest& request) {
+  Budget unlimited;
+  return engine::collect(ws, request, unlimited);
+}
+
 std::string skipped_list(const Collection& c) {
   std::string s;
   for (const auto& k : c.skipped) s += k.path + ": " + k.reason + "\n";
@@ -148,6 +154,35 @@ TEST_F(Collect, LimitsStopTheWalk) {
       skipped_list(*deep),
       "a/b/c/d: deeper than 3 directory levels\nservices/api/.github/workflows: deeper than 3 directory levels\n");
   EXPECT_EQ(deep->actions, (Paths{"actions/setup/action.yml"}));
+}
+
+TEST_F(Collect, ALinkGivenByNameIsWalkedAsItsRealDirectory) {
+  ASSERT_EQ(::symlink("src", (dir_.path() + "/src-link").c_str()), 0);
+  CollectRequest req;
+  req.paths = {"src-link"};
+  req.source_tree = true;
+  auto c = collect(ws(), req);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->source_files, (Paths{"src/main.cpp"}));
+}
+
+TEST_F(Collect, TheWalkStopsWithTheBudget) {
+  for (int i = 0; i < 200; ++i) dir_.write("many/f" + std::to_string(i) + ".txt", "x\n");
+  Budget small(Budget::Limits{std::nullopt, 100, Budget::kUnlimited});
+  auto c = engine::collect(ws(), CollectRequest{}, small);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, code::kTimeout);
+  EXPECT_EQ(c.error().details["budget"], "steps");
+  EXPECT_NE(c.error().message.find("the repository walk stopped"), std::string::npos) << c.error().message;
+
+  // A stop is seen at the next look, every Budget::kLookEvery entries.
+  for (int i = 200; i < 1200; ++i) dir_.write("many/f" + std::to_string(i) + ".txt", "x\n");
+  CancellationToken token;
+  token.cancel(StopReason::kCancelled);
+  Budget cancelled(Budget::Limits{}, &token);
+  auto stopped = engine::collect(ws(), CollectRequest{}, cancelled);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.error().details["budget"], "cancelled");
 }
 
 TEST_F(Collect, LargeFilesAreSkippedWithTheReason) {

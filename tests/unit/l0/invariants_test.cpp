@@ -114,6 +114,18 @@ TEST(Drift, ZeroBaselineNonZeroCurrentFailsUnbounded) {
   EXPECT_TRUE(out.unbounded);
 }
 
+TEST(Drift, OverflowingDriftFailsUnbounded) {
+  auto out = check_drift({1e308, 1e-308, 1.0});
+  EXPECT_FALSE(out.passed);
+  EXPECT_TRUE(out.unbounded);
+  auto huge = check_drift({1e307, 1, 1.0});  // finite, but not as a percentage
+  EXPECT_FALSE(huge.passed);
+  EXPECT_TRUE(huge.unbounded);
+  auto big = check_drift({1e300, 1, 1.0});
+  EXPECT_FALSE(big.unbounded);
+  EXPECT_DOUBLE_EQ(big.drift, 1e300 - 1);
+}
+
 constexpr std::int64_t kInvariantsNow = 1795594633344;
 
 NonceInput nonce_at(std::int64_t age_ms, std::int64_t max_age_ms = kDefaultNonceMaxAgeMs) {

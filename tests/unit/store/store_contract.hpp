@@ -274,6 +274,81 @@ TEST_P(StoreContract, OrgSaltRotationOrphansNothing) {
   EXPECT_EQ(list->size(), 2u);
 }
 
+TEST_P(StoreContract, FiveOrgSaltRotationsOrphanNothing) {
+  // Under each of six salt versions: one false-positive event, one consent
+  // grant and one block; then every one of them must be found through the
+  // key of the last version.
+  const char* resources[] = {"fp_patterns",      "fp_metrics", "cross_org_benchmarks",
+                             "rule_calibration", "audit_logs", "drift_baselines"};
+  const auto t = now_ms() - 10'000;
+  std::vector<std::string> hashes;
+  for (int v = 0; v < 6; ++v) {
+    if (v > 0) {
+      auto rotated = nonce().rotate(SecretKind::kOrgSalt);
+      ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+    }
+    const OrgKey key = org("acme");
+    ASSERT_EQ(key.hashes.size(), static_cast<std::size_t>(v + 1));
+    hashes.push_back(key.current());
+    const std::string n = std::to_string(v);
+    const FpEvent e = record(key, "MD-101", "f-" + n, FpOutcome::kFalsePositive, t + v, "note " + n);
+    EXPECT_EQ(e.salt_version, key.current_version());
+    ConsentRecord grant;
+    grant.resource = resources[v];
+    grant.action = ConsentAction::kGranted;
+    grant.actor = "alice";
+    grant.policy_version = "1.2";
+    grant.recorded_at_ms = t + v;
+    ASSERT_TRUE(consent().append(key, {grant}).ok());
+    ASSERT_TRUE(blocks().increment(key, "acme/api", now_ms()).ok());
+  }
+  const OrgKey last = org("acme");
+  ASSERT_EQ(last.hashes.size(), 6u);
+  for (int v = 0; v < 6; ++v) {
+    EXPECT_EQ(last.hashes[static_cast<std::size_t>(5 - v)].hash, hashes[static_cast<std::size_t>(v)]) << v;
+  }
+  for (int v = 0; v < 6; ++v) {
+    auto verdict = fp().is_false_positive(last, "f-" + std::to_string(v));
+    ASSERT_TRUE(verdict.ok()) << verdict.error().message;
+    ASSERT_TRUE(verdict->has_value()) << "event under salt version " << v + 1 << " is orphaned";
+    EXPECT_EQ((*verdict)->note, "note " + std::to_string(v));
+  }
+  const TimeWindow all{t - kDay, now_ms() + 1000};
+  auto listed = fp().list(last, FpListQuery{std::nullopt, all, 100});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 6u);
+  auto counts = fp().counts(last, "MD-101", all);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->total, 6);
+  EXPECT_EQ(counts->false_positives, 6);
+  auto patterns = fp().patterns(last, "", all, 10);
+  ASSERT_TRUE(patterns.ok());
+  EXPECT_EQ(patterns->size(), 6u);
+  auto per_rule = fp().per_rule(&last, {"MD-101"}, all);
+  ASSERT_TRUE(per_rule.ok());
+  ASSERT_EQ(per_rule->size(), 1u);
+  EXPECT_EQ((*per_rule)[0].counts.false_positives, 6);
+  // A review by finding reaches the event written under the first version.
+  FpReview review;
+  review.finding_id = "f-0";
+  review.outcome = FpOutcome::kTruePositive;
+  review.reviewed_by = "bob";
+  auto reviewed = fp().review(last, review);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.error().message;
+  ASSERT_EQ(reviewed->size(), 1u);
+  EXPECT_EQ((*reviewed)[0].salt_version, last.hashes.back().salt_version);
+  auto latest = consent().latest(last);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->size(), 6u);
+  for (const auto& r : *latest) EXPECT_EQ(r.action, ConsentAction::kGranted) << r.resource;
+  auto history = consent().history(last, std::nullopt);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 6u);
+  auto blocked = blocks().count(last, "acme/api", TimeWindow{now_ms() - 3'600'000, now_ms() + 3'600'000});
+  ASSERT_TRUE(blocked.ok());
+  EXPECT_EQ(*blocked, 6);
+}
+
 TEST_P(StoreContract, ConsentLatestRecordPerResourceAndHistoryKept) {
   auto acme = org("acme");
   auto t = now_ms();
