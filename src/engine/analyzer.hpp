@@ -1,9 +1,10 @@
 #pragma once
 // analyze_dissonance's engine: reads the files through the workspace, builds
-// the rule input (policy, protection snapshot, baseline, parsed workflows),
-// runs the catalogue fail-closed, filters reviewed false positives, decides
-// and reports. The tool (src/tools/analyze_dissonance.cpp) only maps the
-// arguments and the payload.
+// the rule input (policy, protection snapshot, baseline, parsed workflows,
+// the repository config), runs the catalogue fail-closed, keeps what the
+// persona and minConfidence report, moves suppressed findings (inline
+// ignores, the config, reviewed false positives) aside, decides and reports. The tool
+// (src/tools/analyze_dissonance.cpp) only maps the arguments and the payload.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "engine/decision.hpp"
 #include "engine/report.hpp"
 #include "engine/rule.hpp"
+#include "engine/suppressions.hpp"
 #include "engine/workspace.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -20,9 +22,11 @@
 namespace pm::engine {
 
 struct AnalyzerOptions {
-  // Review note when the finding is a reviewed false positive for the
-  // analysis' org (see org_of): the finding moves to `suppressed`.
-  std::function<std::optional<std::string>(const Finding&)> is_false_positive;
+  // The FP store's review (fp_store_suppression) when the finding is a
+  // reviewed false positive for the analysis' org (see org_of): the finding
+  // moves to `suppressed`. Asked only for what no inline ignore or config
+  // entry suppressed.
+  std::function<std::optional<Suppression>(const Finding&)> is_false_positive;
   // "owner/name" -> true when too many blocks were issued for it this hour.
   std::function<bool(const std::string& org_repo)> circuit_breaker_tripped;
   // Called once per analysis that ends in block.
@@ -41,12 +45,16 @@ struct AnalyzerOptions {
 
 struct SuppressedFinding {
   Finding finding;
-  std::string note;
+  Suppression suppression;
 };
 
 struct AnalysisResult {
   std::vector<Finding> findings;  // sorted by (file, line, ruleId)
   std::vector<SuppressedFinding> suppressed;
+  // Findings the persona or minConfidence does not report: neither listed nor counted.
+  std::size_t not_reported = 0;
+  // Lines the summary text ends with: what was suppressed and not reported.
+  std::vector<std::string> summary_notes;
   std::vector<std::string> rules_run;
   Decision decision;
   Report report;
@@ -57,8 +65,12 @@ struct AnalysisResult {
   bool cancelled = false;
 };
 
-// Runs the rules over a prepared input. `file_errors` (files that could not be
-// read) keeps the outcome from being allow.
+// Runs the rules over a prepared input: the rules the config disables do not
+// run, severity overrides apply, findings outside input.persona or below
+// input.min_confidence are dropped, and input.suppressions then the FP store
+// suppress. A parse failure (MD-000) and a rule that failed are never
+// suppressed by an ignore or the config. `file_errors` (files that could not
+// be read) keeps the outcome from being allow.
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& options, std::size_t file_errors = 0);
 
 // Fail-closed finding (ruleId MD-000, rules::kParseFailure) for a workflow the parser rejected.
@@ -77,7 +89,14 @@ struct AnalysisRequest {
   std::string context;
   bool strict = false;
   bool dry_run = false;
-  Persona persona = Persona::kRegular;
+  // Unset: the repository config's, else the default (regular; minConfidence
+  // medium, low for auditor).
+  std::optional<Persona> persona;
+  std::optional<Confidence> min_confidence;
+  // The repository config: configFile (default .github/phase-mirror.yml,
+  // absent = none) unless useConfig is false.
+  std::optional<std::string> config_file;
+  bool use_config = true;
   std::optional<std::string> baseline_file;
   std::optional<std::string> policy_file;
   std::optional<std::string> branch_protection_file;
@@ -98,16 +117,19 @@ struct AnalysisRun {
   std::vector<FileData> files;            // every file read, in request order (binary included)
   std::vector<std::string> binary_files;  // given paths listed but not rule-checked
   std::vector<FileError> file_errors;
+  AnalysisLevels levels;                 // persona and minConfidence used, and where from
+  Json config = nullptr;                 // RepoConfig::summary_json() of the config read, null for none
+  Json ignore_problems = Json::array();  // Suppressions::problems_json()
   AnalysisResult result;
 };
 
 // Whole analysis of a request. Fails only when no file can be read
 // (FILE_NOT_FOUND, or the common code when all failed alike) or when the
-// policy, protection snapshot or baseline file is unusable.
+// repository config, policy, protection snapshot or baseline file is unusable.
 Result<AnalysisRun> run_analysis(const AnalysisRequest& request, const Workspace& ws, const AnalyzerOptions& options);
 
 // `analysis` object of the tool payload (engine.md §6.2 keys, then fileErrors,
-// suppressed, binaryFiles, findingsTotal, findingsTruncated and
+// suppressed, binaryFiles, findingsTotal, findingsTruncated, suppression and
 // degradedReason). At most `max_findings` findings are listed (0: all): the
 // most severe ones, in file and line order; the summary text lists the same
 // ones. The decision and the report count every finding.

@@ -628,8 +628,19 @@ Result<std::optional<RepoConfig>> load_repo_config(const Workspace& ws, const st
   const std::string given = config_file ? *config_file : kDefaultRepoConfigPath;
   auto file = ws.read(given);
   if (!file) {
-    if (!config_file && file.error().code == code::kFileNotFound) return std::optional<RepoConfig>{};
-    return file.take_error();
+    if (file.error().code != code::kFileNotFound) return file.take_error();
+    if (!config_file) return std::optional<RepoConfig>{};
+    // The argument is wrong, not the analysed files: FILE_NOT_FOUND would read
+    // as "the files to analyse are missing".
+    const std::string message = "no such file in the workspace: " + given;
+    Error e = Error::invalid_input(
+        "Invalid configFile: " + message,
+        Json{{"file", given},
+             {"validationErrors",
+              Json::array({Json{{"path", "/configFile"}, {"message", message}, {"keyword", "exists"}}})}});
+    e.suggestions.push_back("Name a file relative to the workspace root, or leave configFile out to use " +
+                            std::string(kDefaultRepoConfigPath) + " when it exists");
+    return e;
   }
   auto parsed = parse_repo_config(file->bytes, file->path.relative, known_rule_ids);
   if (!parsed) return parsed.take_error();

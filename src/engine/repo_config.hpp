@@ -173,8 +173,9 @@ Result<RepoConfig> parse_repo_config(std::string_view text, const std::string& p
 
 // The config of an analysis. `use_config` false: none, whatever `config_file`
 // says. `config_file` empty: kDefaultRepoConfigPath, where a missing file means
-// no config; a named file must exist (FILE_NOT_FOUND). Paths obey the
-// workspace rules (PATH_OUTSIDE_WORKSPACE, FILE_TOO_LARGE).
+// no config; a named file must exist (INVALID_INPUT with a validation error at
+// /configFile). Paths obey the workspace rules (PATH_OUTSIDE_WORKSPACE,
+// FILE_TOO_LARGE).
 Result<std::optional<RepoConfig>> load_repo_config(
     const Workspace& ws, const std::optional<std::string>& config_file, bool use_config,
     const std::vector<std::string>& known_rule_ids = catalogue_rule_ids());

@@ -41,7 +41,8 @@ Json to_json(const Report& r) {
               {"criticalIssues", r.critical_issues}};
 }
 
-std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted) {
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted,
+                         const std::vector<std::string>& notes) {
   // Appended in place: one line per finding, so no temporary per line.
   const std::string rule(60, '=');
   std::string out = str_cat({rule, "\nMIRROR DISSONANCE PROTOCOL - ORACLE ANALYSIS\n", rule, "\n\nDecision: "});
@@ -65,6 +66,8 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
           .append(" not listed (maxFindings; the most severe are listed)");
     }
   }
+  if (!notes.empty()) out.append("\n");
+  for (const auto& n : notes) out.append("\n").append(n);
   out.append("\n\n").append(rule);
   return out;
 }

@@ -18,6 +18,9 @@
 
 namespace pm::engine {
 
+struct RepoConfig;
+class Suppressions;
+
 struct Repository {
   std::string owner = "unknown";
   std::string name = "unknown";
@@ -44,7 +47,13 @@ struct Policy {
 struct AnalysisInput {
   std::string mode = "pull_request";  // pull_request | issue | merge_group | drift (issue analysed as pull_request)
   bool strict = false;
-  Persona persona = Persona::kRegular;  // findings of later personas are not reported
+  Persona persona = Persona::kRegular;           // findings of later personas are not reported
+  Confidence min_confidence = Confidence::kLow;  // findings of less confidence are not reported
+  // The repository config (.github/phase-mirror.yml) and the analysis'
+  // suppressions built on it, owned by the caller; nullptr: none. Rules read
+  // their settings from `config` (RepoConfig::settings<T>(id)).
+  const RepoConfig* config = nullptr;
+  const Suppressions* suppressions = nullptr;
   bool dry_run = false;
   std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
   std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)

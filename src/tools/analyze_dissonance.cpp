@@ -75,8 +75,22 @@ Json input_schema() {
       "persona": {
         "type": "string",
         "enum": ["regular", "pedantic", "auditor"],
-        "default": "regular",
-        "description": "Which findings to report and count: regular (what established workflow linters report by default), pedantic (adds hardening findings such as tag-pinned first-party actions and workflow-level grants in single-job workflows) or auditor (everything)."
+        "description": "Which findings to report and count: regular (what established workflow linters report by default), pedantic (adds hardening findings such as tag-pinned first-party actions and workflow-level grants in single-job workflows) or auditor (everything). Default: the repository config's `persona`, else regular."
+      },
+      "minConfidence": {
+        "type": "string",
+        "enum": ["low", "medium", "high"],
+        "description": "Report and count only findings at least this certain. Default: the repository config's `min-confidence`, else medium (low for the auditor persona)."
+      },
+      "configFile": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Repository config: rules to disable, paths and lines to ignore, severity overrides, per-rule settings, persona and min-confidence (docs/suppressions.md). Default .github/phase-mirror.yml, when it exists; a file named here must exist. An invalid config is INVALID_INPUT listing each problem with its line."
+      },
+      "useConfig": {
+        "type": "boolean",
+        "default": true,
+        "description": "false: ignore the repository config file (inline ignore comments and reviewed false positives still apply)."
       },
       "maxFindings": {
         "type": "integer",
@@ -102,8 +116,10 @@ engine::AnalysisRequest to_request(const Json& args) {
   req.context = opt_string(args, "context").value_or("");
   req.strict = args.value("strict", false);
   req.dry_run = args.value("dryRun", false);
-  req.persona =
-      engine::parse_persona(opt_string(args, "persona").value_or("regular")).value_or(engine::Persona::kRegular);
+  if (const auto p = opt_string(args, "persona")) req.persona = engine::parse_persona(*p);
+  if (const auto c = opt_string(args, "minConfidence")) req.min_confidence = engine::parse_confidence(*c);
+  req.config_file = opt_string(args, "configFile");
+  req.use_config = args.value("useConfig", true);
   req.baseline_file = opt_string(args, "baselineFile");
   req.policy_file = opt_string(args, "policyFile");
   req.branch_protection_file = opt_string(args, "branchProtectionFile");
@@ -132,7 +148,8 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
       "Analyze files for dissonance between the organisation's governance (ADRs, policy file, branch protection) "
       "and what the files do: GitHub Actions workflow risks, merge queue protection, audit trail and drift from a "
       "baseline. Returns findings with file:line, evidence and remediation, a decision (pass/warn/block) and a "
-      "report.";
+      "report. Findings a team suppressed (inline `# phase-mirror: ignore[RULE] reason` comments, the repository "
+      "config, reviewed false positives) are listed under `suppressed` with who and why, and do not count.";
   t.input_schema = input_schema();
   t.annotations =
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};

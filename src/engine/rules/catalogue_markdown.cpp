@@ -22,7 +22,7 @@ certain from the text, **medium** = likely, **low** = it depends on what the fil
 repository setting, what a caller passes). Each finding belongs to a persona: **regular** (the
 default: what established workflow linters report by default), **pedantic** (adds hardening and
 style findings) and **auditor** (everything). A call reports the findings of its `persona` and the
-ones before it, and the decision counts only those.
+ones before it whose confidence reaches its `minConfidence`, and the decision counts only those.
 
 )";
 
@@ -112,8 +112,12 @@ allow with findings gives the reason `Minor violations within thresholds: Low: <
 the medium and high counts when there are any. Files that could not be read
 (`fileErrors`) make the result at least warn, and so do workflows that could not be parsed
 (MD-000): the reason `Not checked, could not be parsed: <files>` names them (`Nothing could be
-checked: ...` when no file could be). Only the findings of the requested `persona` (default
-`regular`) count. A rule that throws becomes a critical finding for that rule. Reviewed false positives of the org move to `suppressed` and do not count.
+checked: ...` when no file could be). Only the findings of the `persona` and `minConfidence` of the
+call (else of the repository config, else regular and medium) count. A rule that throws becomes a
+critical finding for that rule. Suppressed findings — inline ignore comments, the repository
+config, the org's reviewed false positives ([suppressions.md](suppressions.md)) — move to
+`suppressed` with who suppressed them and why, and do not count; rules the config disables do not
+run, and its severity overrides apply before the counting.
 `decision.metadata.rulesEvaluated` lists the rules that ran. An empty `files` array is
 `INVALID_INPUT`: a call that checks nothing must not read as a pass.
 

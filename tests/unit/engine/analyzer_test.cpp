@@ -529,14 +529,16 @@ TEST(Analyzer, FalsePositivesAreSuppressedAndBreakerAndBlockHooksCalled) {
   EXPECT_TRUE(r.degraded);
   EXPECT_TRUE(recorded.empty());
 
-  opt.is_false_positive = [](const Finding& f) -> std::optional<std::string> {
-    if (f.rule_id == "MD-004") return "reviewed: bot commits";
+  opt.is_false_positive = [](const Finding& f) -> std::optional<Suppression> {
+    if (f.rule_id == "MD-004") return fp_store_suppression(f.finding_id, "reviewed: bot commits", "carol");
     return std::nullopt;
   };
   r = analyze(in, opt);
   EXPECT_TRUE(r.findings.empty());
   ASSERT_EQ(r.suppressed.size(), 1u);
-  EXPECT_EQ(r.suppressed[0].note, "reviewed: bot commits");
+  EXPECT_EQ(r.suppressed[0].suppression.kind, SuppressionKind::kFpStore);
+  EXPECT_EQ(r.suppressed[0].suppression.reason, "reviewed: bot commits");
+  EXPECT_EQ(r.suppressed[0].suppression.by, "carol");
   EXPECT_EQ(r.decision.outcome, "allow");
   EXPECT_EQ(r.report.violations_found, 0);
 }

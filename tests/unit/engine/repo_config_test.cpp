@@ -394,7 +394,11 @@ TEST(RepoConfigLoad, DefaultNamedAndDisabled) {
 
   auto missing = load_repo_config(ws, std::string("conf/team.yml"), true);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code, code::kFileNotFound);
+  EXPECT_EQ(missing.error().code, code::kInvalidInput);
+  EXPECT_EQ(missing.error().message, "Invalid configFile: no such file in the workspace: conf/team.yml");
+  EXPECT_EQ(missing.error().details["validationErrors"],
+            Json::parse(R"([{"path": "/configFile", "message": "no such file in the workspace: conf/team.yml",
+                            "keyword": "exists"}])"));
 
   dir.write(".github/phase-mirror.yml", "persona: auditor\n");
   dir.write("conf/team.yml", "persona: pedantic\n");
