@@ -101,6 +101,14 @@ check with the same literal prefix.
 `{"schemaVersion": "1.0.0", "createdAt": "<ISO-8601>", "files": {"<workspace-relative path>": "<sha256>"}}`.
 The reference CLI's format (`files: [{path, hash, exists}]`) is accepted too.
 
+### Repository config
+
+`configFile` (default `.github/phase-mirror.yml`; when the default file does not exist there is no
+config, a file named explicitly must exist; `useConfig: false` ignores it): rules to disable,
+paths and lines to ignore, severity overrides, `persona` and `min-confidence` (the call's
+`persona` and `minConfidence` come first) and MD-105's pin policies. Format, inline ignore
+comments and precedence: [suppressions.md](suppressions.md).
+
 ## Decision
 
 Default thresholds: any critical, more than 3 high or more than 10 medium blocks; `strict`: any
