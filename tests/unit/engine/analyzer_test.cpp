@@ -777,5 +777,20 @@ TEST(RunAnalysis, OnlyTheRequestedPersonasFindingsAreReportedAndCounted) {
   EXPECT_EQ(j["persona"], "pedantic");
 }
 
+TEST(RunAnalysis, NoIgnoreOrConfigEntrySuppressesAFileThatCouldNotBeParsed) {
+  test::TempDir dir;
+  dir.write(".github/workflows/bad.yml", "on: push\njobs: [\n");
+  dir.write(".github/phase-mirror.yml", "ignore-paths:\n  - .github/workflows/\n");
+  Workspace ws({dir.path()}, 1 << 20);
+  AnalysisRequest req;
+  req.files = {".github/workflows/bad.yml"};
+  auto run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  ASSERT_EQ(run->result.findings.size(), 1u);
+  EXPECT_EQ(run->result.findings[0].rule_id, "MD-000");
+  EXPECT_TRUE(run->result.suppressed.empty());
+  EXPECT_EQ(run->result.decision.outcome, "warn");
+}
+
 }  // namespace
 }  // namespace pm::engine
