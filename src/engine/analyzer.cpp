@@ -72,10 +72,11 @@ std::string lexical_relative(const Workspace& ws, const std::string& given) {
   return p.generic_string();
 }
 
-// Either a rule's findings from the walk, or what it threw instead.
-std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out) {
+// Either a rule's findings, or what it threw instead.
+std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out,
+                                  Budget& budget) {
   try {
-    rule.evaluate(input, out);
+    rule.evaluate(input, out, budget);
   } catch (...) {
     return std::current_exception();
   }
@@ -111,7 +112,13 @@ Finding parse_failure_finding(const WorkflowFile& wf) {
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, std::size_t file_errors) {
   AnalysisResult res;
   const auto& rules = opt.rules != nullptr ? *opt.rules : all_rules();
-  const StopCheck stop = [&] { return opt.cancelled && opt.cancelled(); };
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stop = [&res] {
+    res = AnalysisResult{};
+    res.stopped = true;
+    return res;
+  };
 
   std::vector<Finding> raw;
   std::vector<std::string> unchecked;
@@ -131,18 +138,14 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
       targets.push_back(WalkTarget{wr, &found[i], nullptr});
       target_rule.push_back(i);
     } else {
-      if (stop()) {
-        res.cancelled = true;
-        return res;
-      }
-      errors[i] = run_plain_rule(*rules[i], input, found[i]);
+      // A look at the budget before each rule over the whole input.
+      if (!budget.step(Budget::kLookEvery)) return stop();
+      errors[i] = run_plain_rule(*rules[i], input, found[i], budget);
+      if (budget.stopped()) return stop();
     }
     res.rules_run.emplace_back(rules[i]->info().id);
   }
-  if (!walk(input, targets, stop)) {
-    res.cancelled = true;
-    return res;
-  }
+  if (!walk(input, targets, budget)) return stop();
   for (std::size_t t = 0; t < targets.size(); ++t) errors[target_rule[t]] = targets[t].error;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (errors[i]) {
@@ -157,6 +160,8 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   }
 
   for (auto& f : raw) {
+    // A look-up in the false-positive store per finding.
+    if (!budget.step(16)) return stop();
     std::optional<std::string> note;
     if (opt.is_false_positive && !is_evaluation_error(f)) note = opt.is_false_positive(f);
     if (note) {
@@ -273,13 +278,19 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
     input.baseline_path = file->path.relative;
   }
 
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stopped = [&run] {
+    run.result = AnalysisResult{};
+    run.result.stopped = true;
+    return run;
+  };
   const std::size_t n = req.files.size();
   std::set<std::string> seen_given, seen_relative;
   for (std::size_t i = 0; i < n; ++i) {
-    if (opt.cancelled && opt.cancelled()) {
-      run.result.cancelled = true;
-      return run;
-    }
+    // Opening and reading a file costs about as much as a look at the clock
+    // and the token, so each file is one, plus its bytes.
+    if (!budget.step(Budget::kLookEvery)) return stopped();
     const std::string& given = req.files[i];
     if (seen_given.insert(given).second) {
       auto file = ws.read(given);
@@ -292,6 +303,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         // bytes: a workflow keeps them as its source, the rest are dropped
         // here rather than held twice until the answer is sent.
         std::string bytes = std::exchange(file->bytes, {});
+        if (!budget.step(bytes.size())) return stopped();
         // A workflow or action is always parsed: one with a NUL byte is a parse
         // finding (MD-000), not a binary file that passes unchecked.
         const bool actions_file = gha::is_actions_path(file->path.relative);
@@ -300,7 +312,8 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         } else {
           if (actions_file) {
             input.workflows.push_back(
-                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes))));
+                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
+            if (budget.stopped()) return stopped();
           }
           input.files.push_back(*file);
         }
@@ -332,6 +345,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   // Drift: baseline entries that are gone are "removed" even when not named.
   if (input.mode == "drift" && input.baseline) {
     for (const auto& [p, h] : (*input.baseline)["files"].items()) {
+      if (!budget.step(1 + input.absent_paths.size())) return stopped();
       if (h.get<std::string>().empty() || seen_relative.count(p) != 0) continue;
       if (std::find(input.absent_paths.begin(), input.absent_paths.end(), p) != input.absent_paths.end()) continue;
       auto r = ws.resolve(p);
