@@ -161,7 +161,9 @@ mcp::ToolDef make_validate_l0_invariants(Runtime& rt) {
       policy = std::move(*loaded);
     }
 
-    const l0::LoadEnv env{ws, policy, fp_store_witness(rt), to_epoch_ms(std::chrono::system_clock::now())};
+    // The call's TIMEOUT, a cancel and SIGTERM stop the file reading and YAML parsing.
+    Budget budget(Budget::limits_for(rt.config.call_timeout_ms), &ctx.cancellation());
+    const l0::LoadEnv env{ws, policy, fp_store_witness(rt), to_epoch_ms(std::chrono::system_clock::now()), &budget};
     auto inputs = l0::load(*req, env);
     if (!inputs) return inputs.take_error();
 
