@@ -1,11 +1,13 @@
 #include "engine/analyzer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "engine/baseline.hpp"
@@ -13,6 +15,7 @@
 #include "engine/policy.hpp"
 #include "engine/rules/rules.hpp"
 #include "engine/walk.hpp"
+#include "util/answer.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -21,6 +24,8 @@ namespace pm::engine {
 namespace {
 
 constexpr std::size_t kBinaryProbeBytes = 8192;
+// Reviewed false positives listed in an answer: each is a whole finding.
+constexpr std::size_t kMaxSuppressedListed = 20;
 
 bool is_binary(const std::string& bytes) {
   return bytes.find('\0', 0) < std::min(bytes.size(), kBinaryProbeBytes);
@@ -375,9 +380,18 @@ std::vector<std::size_t> most_severe(const std::vector<Finding>& findings, std::
 
 Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   const AnalysisResult& r = run.result;
+  // Everything when every finding is asked for (CI); otherwise each list keeps
+  // its first entries and says how many it had, and echoed paths are clipped.
+  const bool complete = max_findings == 0;
+  const std::size_t max_listed = complete ? SIZE_MAX : answer::kMaxListed;
+  const std::size_t max_suppressed = complete ? SIZE_MAX : kMaxSuppressedListed;
+  const auto echo = [complete](const std::string& path) {
+    return complete ? path : answer::clip(path, answer::kMaxEchoBytes).text;
+  };
   Json files = Json::array();
-  for (const auto& f : run.files) {
-    files.push_back(Json{{"path", f.path.given}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
+  for (std::size_t i = 0; i < run.files.size() && i < max_listed; ++i) {
+    const auto& f = run.files[i];
+    files.push_back(Json{{"path", echo(f.path.given)}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
   }
   const bool truncated = max_findings > 0 && r.findings.size() > max_findings;
   Json findings = Json::array();
@@ -394,20 +408,23 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
     summary = r.summary;
   }
   Json file_errors = Json::array();
-  for (const auto& e : run.file_errors) {
-    file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
+  for (std::size_t i = 0; i < run.file_errors.size() && i < max_listed; ++i) {
+    const auto& e = run.file_errors[i];
+    file_errors.push_back(Json{{"path", echo(e.path)}, {"code", e.code}, {"message", echo(e.message)}});
   }
   Json suppressed = Json::array();
-  for (const auto& s : r.suppressed) {
-    Json j = to_json(s.finding);
-    j["reviewNote"] = s.note;
+  for (std::size_t i = 0; i < r.suppressed.size() && i < max_suppressed; ++i) {
+    Json j = to_json(r.suppressed[i].finding);
+    j["reviewNote"] = echo(r.suppressed[i].note);
     suppressed.push_back(std::move(j));
   }
+  Json binary = Json::array();
+  for (std::size_t i = 0; i < run.binary_files.size() && i < max_listed; ++i) binary.push_back(echo(run.binary_files[i]));
   // Assigned key by key: a braced initializer list would deep-copy the
   // (possibly large) findings array. Room for every key first: an ordered_json
   // object that grows copies its values (its keys are const), findings included.
   Json a = Json::object();
-  a.get_ref<Json::object_t&>().reserve(15);
+  a.get_ref<Json::object_t&>().reserve(22);
   a["mode"] = run.mode;
   a["filesAnalyzed"] = run.files.size();
   a["files"] = std::move(files);
@@ -419,10 +436,19 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   a["adrReferences"] = r.adr_references;
   a["fileErrors"] = std::move(file_errors);
   a["suppressed"] = std::move(suppressed);
-  a["binaryFiles"] = run.binary_files;
+  a["binaryFiles"] = std::move(binary);
   a["findingsTotal"] = r.findings.size();
   a["findingsTruncated"] = truncated;
   if (r.degraded) a["degradedReason"] = r.degraded_reason;
+  // A list that was cut says so, with its full count (files: filesAnalyzed).
+  if (run.files.size() > max_listed) a["filesTruncated"] = true;
+  for (const auto& [name, total, max] : {std::tuple{"fileErrors", run.file_errors.size(), max_listed},
+                                         std::tuple{"suppressed", r.suppressed.size(), max_suppressed},
+                                         std::tuple{"binaryFiles", run.binary_files.size(), max_listed}}) {
+    if (total <= max) continue;
+    a[std::string(name) + "Total"] = total;
+    a[std::string(name) + "Truncated"] = true;
+  }
   return a;
 }
 

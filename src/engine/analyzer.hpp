@@ -122,7 +122,10 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& request, const Workspace
 // suppressed, binaryFiles, findingsTotal, findingsTruncated and
 // degradedReason). At most `max_findings` findings are listed (0: all): the
 // most severe ones, in file and line order; the summary text lists the same
-// ones. The decision and the report count every finding.
+// ones. The decision and the report count every finding. Unless every finding
+// is asked for, the other lists keep their first answer::kMaxListed entries
+// (suppressed: 20) with `<list>Total`/`<list>Truncated` (files: filesTruncated,
+// the count is filesAnalyzed) and echoed paths are clipped.
 Json analysis_json(const AnalysisRun& run, std::size_t max_findings = 0);
 
 }  // namespace pm::engine

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "util/answer.hpp"
+
 namespace pm::engine {
 
 namespace {
@@ -107,17 +109,19 @@ void WorkflowRule::evaluate(const AnalysisInput& input, std::vector<Finding>& ou
 
 namespace {
 
-constexpr std::size_t kMaxEvidence = 200;
-
-// The trimmed source line, cut to kMaxEvidence bytes at a character boundary.
-std::string evidence_of(std::string_view line) {
+// The trimmed source line, cut to answer::kMaxEvidenceBytes at a character
+// boundary (the findingId hashes this cut, without a mark); `clipped` says
+// whether it was cut.
+std::string evidence_of(std::string_view line, bool& clipped) {
+  clipped = false;
   const auto b = line.find_first_not_of(" \t");
   if (b == std::string_view::npos) return {};
   line = line.substr(b, line.find_last_not_of(" \t") - b + 1);
-  if (line.size() > kMaxEvidence) {
-    std::size_t cut = kMaxEvidence;
+  if (line.size() > answer::kMaxEvidenceBytes) {
+    std::size_t cut = answer::kMaxEvidenceBytes;
     while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
     line = line.substr(0, cut);
+    clipped = true;
   }
   return std::string(line);
 }
@@ -155,7 +159,7 @@ FindingBuilder& FindingBuilder::at(const WorkflowFile& wf, Position p) {
   f_.file = wf.path;
   f_.line = p.line;
   f_.column = p.column;
-  f_.evidence = evidence_of(wf.source_line(p.line));
+  f_.evidence = evidence_of(wf.source_line(p.line), f_.evidence_clipped);
   return *this;
 }
 
@@ -168,6 +172,7 @@ FindingBuilder& FindingBuilder::until(Position p) {
 FindingBuilder& FindingBuilder::in_file(std::string file, std::string evidence) {
   f_.file = std::move(file);
   f_.evidence = std::move(evidence);
+  f_.evidence_clipped = false;
   return *this;
 }
 

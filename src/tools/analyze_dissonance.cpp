@@ -82,7 +82,7 @@ Json input_schema() {
         "type": "integer",
         "minimum": 0,
         "default": 50,
-        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all. The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result."
+        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all, and every other list in full too (the answer then has no size bound). The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result (about 25 000 tokens)."
       }
     },
     "required": ["files"]
@@ -163,6 +163,7 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     out.payload["analysis"] = engine::analysis_json(*run, max_findings);
     out.decision = engine::envelope_decision(run->result.decision.outcome);
     out.degraded = run->result.degraded;
+    out.complete = max_findings == 0;
     return out;
   };
   return t;

@@ -102,11 +102,11 @@ const char* kL0Schema = R"json({
       "description": "FPR contraction witness validation (L0-005): a decrease of more than 0.01 needs at least minRequiredEvents reviewed FP events."
     },
     "orgId": {
-      "type": "string", "minLength": 1,
+      "type": "string", "minLength": 1, "maxLength": 256,
       "description": "Organisation whose reviewed FP events in the FP store witness an FPR decrease (L0-005). Needs ruleId."
     },
     "ruleId": {
-      "type": "string", "minLength": 1,
+      "type": "string", "minLength": 1, "maxLength": 256,
       "description": "Rule whose reviewed FP events witness an FPR decrease (L0-005), e.g. MD-101. Needs orgId."
     }
   }
