@@ -1,11 +1,13 @@
 #include "engine/analyzer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "engine/baseline.hpp"
@@ -13,6 +15,7 @@
 #include "engine/policy.hpp"
 #include "engine/rules/rules.hpp"
 #include "engine/walk.hpp"
+#include "util/answer.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -21,6 +24,8 @@ namespace pm::engine {
 namespace {
 
 constexpr std::size_t kBinaryProbeBytes = 8192;
+// Reviewed false positives listed in an answer: each is a whole finding.
+constexpr std::size_t kMaxSuppressedListed = 20;
 
 bool is_binary(const std::string& bytes) {
   return bytes.find('\0', 0) < std::min(bytes.size(), kBinaryProbeBytes);
@@ -114,10 +119,11 @@ std::string lexical_relative(const Workspace& ws, const std::string& given) {
   return p.generic_string();
 }
 
-// Either a rule's findings from the walk, or what it threw instead.
-std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out) {
+// Either a rule's findings, or what it threw instead.
+std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out,
+                                  Budget& budget) {
   try {
-    rule.evaluate(input, out);
+    rule.evaluate(input, out, budget);
   } catch (...) {
     return std::current_exception();
   }
@@ -157,7 +163,13 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   for (const auto& r : opt.rules != nullptr ? *opt.rules : all_rules()) {
     if (input.config == nullptr || !input.config->disabled(r->info().id)) rules.push_back(r.get());
   }
-  const StopCheck stop = [&] { return opt.cancelled && opt.cancelled(); };
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stop = [&res] {
+    res = AnalysisResult{};
+    res.stopped = true;
+    return res;
+  };
 
   std::vector<Finding> raw;
   std::vector<std::string> unchecked;
@@ -177,18 +189,14 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
       targets.push_back(WalkTarget{wr, &found[i], nullptr});
       target_rule.push_back(i);
     } else {
-      if (stop()) {
-        res.cancelled = true;
-        return res;
-      }
-      errors[i] = run_plain_rule(*rules[i], input, found[i]);
+      // A look at the budget before each rule over the whole input.
+      if (!budget.step(Budget::kLookEvery)) return stop();
+      errors[i] = run_plain_rule(*rules[i], input, found[i], budget);
+      if (budget.stopped()) return stop();
     }
     res.rules_run.emplace_back(rules[i]->info().id);
   }
-  if (!walk(input, targets, stop)) {
-    res.cancelled = true;
-    return res;
-  }
+  if (!walk(input, targets, budget)) return stop();
   for (std::size_t t = 0; t < targets.size(); ++t) errors[target_rule[t]] = targets[t].error;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (errors[i]) {
@@ -211,6 +219,8 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   // One suppression per finding: an inline ignore or the config first, the
   // FP store for what is left (suppressions.hpp gives the precedence).
   for (auto& f : raw) {
+    // A look-up in the false-positive store per finding.
+    if (!budget.step(16)) return stop();
     std::optional<Suppression> s;
     if (input.suppressions != nullptr && !fail_closed(f)) {
       s = input.suppressions->match(FindingRef{f.rule_id, f.file, f.line, f.column});
@@ -339,13 +349,19 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
     input.baseline_path = file->path.relative;
   }
 
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stopped = [&run] {
+    run.result = AnalysisResult{};
+    run.result.stopped = true;
+    return run;
+  };
   const std::size_t n = req.files.size();
   std::set<std::string> seen_given, seen_relative;
   for (std::size_t i = 0; i < n; ++i) {
-    if (opt.cancelled && opt.cancelled()) {
-      run.result.cancelled = true;
-      return run;
-    }
+    // Opening and reading a file costs about as much as a look at the clock
+    // and the token, so each file is one, plus its bytes.
+    if (!budget.step(Budget::kLookEvery)) return stopped();
     const std::string& given = req.files[i];
     if (seen_given.insert(given).second) {
       auto file = ws.read(given);
@@ -358,6 +374,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         // bytes: a workflow keeps them as its source, the rest are dropped
         // here rather than held twice until the answer is sent.
         std::string bytes = std::exchange(file->bytes, {});
+        if (!budget.step(bytes.size())) return stopped();
         // A workflow or action is always parsed: one with a NUL byte is a parse
         // finding (MD-000), not a binary file that passes unchecked.
         const bool actions_file = gha::is_actions_path(file->path.relative);
@@ -367,7 +384,8 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
           suppressions.add_file(file->path.relative, bytes);  // its inline ignores, before the bytes move
           if (actions_file) {
             input.workflows.push_back(
-                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes))));
+                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
+            if (budget.stopped()) return stopped();
           }
           input.files.push_back(*file);
         }
@@ -399,6 +417,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   // Drift: baseline entries that are gone are "removed" even when not named.
   if (input.mode == "drift" && input.baseline) {
     for (const auto& [p, h] : (*input.baseline)["files"].items()) {
+      if (!budget.step(1 + input.absent_paths.size())) return stopped();
       if (h.get<std::string>().empty() || seen_relative.count(p) != 0) continue;
       if (std::find(input.absent_paths.begin(), input.absent_paths.end(), p) != input.absent_paths.end()) continue;
       auto r = ws.resolve(p);
@@ -429,9 +448,18 @@ std::vector<std::size_t> most_severe(const std::vector<Finding>& findings, std::
 
 Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   const AnalysisResult& r = run.result;
+  // Everything when every finding is asked for (CI); otherwise each list keeps
+  // its first entries and says how many it had, and echoed paths are clipped.
+  const bool complete = max_findings == 0;
+  const std::size_t max_listed = complete ? SIZE_MAX : answer::kMaxListed;
+  const std::size_t max_suppressed = complete ? SIZE_MAX : kMaxSuppressedListed;
+  const auto echo = [complete](const std::string& path) {
+    return complete ? path : answer::clip(path, answer::kMaxEchoBytes).text;
+  };
   Json files = Json::array();
-  for (const auto& f : run.files) {
-    files.push_back(Json{{"path", f.path.given}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
+  for (std::size_t i = 0; i < run.files.size() && i < max_listed; ++i) {
+    const auto& f = run.files[i];
+    files.push_back(Json{{"path", echo(f.path.given)}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
   }
   const bool truncated = max_findings > 0 && r.findings.size() > max_findings;
   Json findings = Json::array();
@@ -448,8 +476,9 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
     summary = r.summary;
   }
   Json file_errors = Json::array();
-  for (const auto& e : run.file_errors) {
-    file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
+  for (std::size_t i = 0; i < run.file_errors.size() && i < max_listed; ++i) {
+    const auto& e = run.file_errors[i];
+    file_errors.push_back(Json{{"path", echo(e.path)}, {"code", e.code}, {"message", echo(e.message)}});
   }
   Json suppressed = Json::array();
   Json suppressed_counts = Json::object();
@@ -457,19 +486,24 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
     suppressed_counts[to_string(kind)] = 0;
   }
   for (const auto& s : r.suppressed) {
-    Json j = to_json(s.finding);
-    attach_suppression(j, s.suppression);
-    suppressed.push_back(std::move(j));
     auto& n = suppressed_counts[to_string(s.suppression.kind)];
     n = n.get<std::size_t>() + 1;
   }
+  for (std::size_t i = 0; i < r.suppressed.size() && i < max_suppressed; ++i) {
+    Json j = to_json(r.suppressed[i].finding);
+    attach_suppression(j, r.suppressed[i].suppression);
+    suppressed.push_back(std::move(j));
+  }
   Json levels = run.levels.to_json();
   levels["notReported"] = r.not_reported;
+  Json binary = Json::array();
+  for (std::size_t i = 0; i < run.binary_files.size() && i < max_listed; ++i)
+    binary.push_back(echo(run.binary_files[i]));
   // Assigned key by key: a braced initializer list would deep-copy the
   // (possibly large) findings array. Room for every key first: an ordered_json
   // object that grows copies its values (its keys are const), findings included.
   Json a = Json::object();
-  a.get_ref<Json::object_t&>().reserve(19);
+  a.get_ref<Json::object_t&>().reserve(26);
   a["mode"] = run.mode;
   a["filesAnalyzed"] = run.files.size();
   a["files"] = std::move(files);
@@ -481,7 +515,7 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   a["adrReferences"] = r.adr_references;
   a["fileErrors"] = std::move(file_errors);
   a["suppressed"] = std::move(suppressed);
-  a["binaryFiles"] = run.binary_files;
+  a["binaryFiles"] = std::move(binary);
   a["findingsTotal"] = r.findings.size();
   a["findingsTruncated"] = truncated;
   a["levels"] = std::move(levels);
@@ -489,6 +523,15 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   a["suppressedCounts"] = std::move(suppressed_counts);
   a["ignoreProblems"] = run.ignore_problems;
   if (r.degraded) a["degradedReason"] = r.degraded_reason;
+  // A list that was cut says so, with its full count (files: filesAnalyzed).
+  if (run.files.size() > max_listed) a["filesTruncated"] = true;
+  for (const auto& [name, total, max] : {std::tuple{"fileErrors", run.file_errors.size(), max_listed},
+                                         std::tuple{"suppressed", r.suppressed.size(), max_suppressed},
+                                         std::tuple{"binaryFiles", run.binary_files.size(), max_listed}}) {
+    if (total <= max) continue;
+    a[std::string(name) + "Total"] = total;
+    a[std::string(name) + "Truncated"] = true;
+  }
   return a;
 }
 

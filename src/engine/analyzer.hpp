@@ -6,6 +6,7 @@
 // ignores, the config, reviewed false positives) aside, decides and reports. The tool
 // (src/tools/analyze_dissonance.cpp) only maps the arguments and the payload.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,10 +17,17 @@
 #include "engine/rule.hpp"
 #include "engine/suppressions.hpp"
 #include "engine/workspace.hpp"
+#include "util/budget.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 
 namespace pm::engine {
+
+// The memory allowance of one analysis: what the rules' findings take (their
+// strings and context) before they are reported. Far above any real
+// repository's (a thousand findings take about a megabyte), it stops a file
+// built to produce millions of findings before it exhausts the machine.
+inline constexpr std::uint64_t kAnalysisMemoryBytes = std::uint64_t{512} << 20;
 
 struct AnalyzerOptions {
   // The FP store's review (fp_store_suppression) when the finding is a
@@ -34,7 +42,11 @@ struct AnalyzerOptions {
   // Why the hooks above could not do their work (a store was unavailable), or empty.
   // Asked once, after them: a non-empty answer makes the result degradedMode with it.
   std::function<std::string()> store_degradation;
-  std::function<bool()> cancelled;
+  // The call's work budget (its timeout, the client's cancel, SIGTERM), asked
+  // while files are read and parsed, by every rule and over the findings;
+  // nullptr: no limits. Once it stops, the result is `stopped` and holds
+  // nothing to report: the caller answers budget->error().
+  Budget* budget = nullptr;
   // After each file, when more than one file is analysed.
   std::function<void(std::size_t done, std::size_t total, const std::string& path)> progress;
   // Rules to run; nullptr = all_rules().
@@ -62,7 +74,7 @@ struct AnalysisResult {
   std::vector<std::string> adr_references;
   bool degraded = false;
   std::string degraded_reason;
-  bool cancelled = false;
+  bool stopped = false;  // the budget stopped the analysis: nothing above is complete
 };
 
 // Runs the rules over a prepared input: the rules the config disables do not
@@ -132,7 +144,10 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& request, const Workspace
 // suppressed, binaryFiles, findingsTotal, findingsTruncated, suppression and
 // degradedReason). At most `max_findings` findings are listed (0: all): the
 // most severe ones, in file and line order; the summary text lists the same
-// ones. The decision and the report count every finding.
+// ones. The decision and the report count every finding. Unless every finding
+// is asked for, the other lists keep their first answer::kMaxListed entries
+// (suppressed: 20) with `<list>Total`/`<list>Truncated` (files: filesTruncated,
+// the count is filesAnalyzed) and echoed paths are clipped.
 Json analysis_json(const AnalysisRun& run, std::size_t max_findings = 0);
 
 }  // namespace pm::engine

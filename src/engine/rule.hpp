@@ -14,6 +14,7 @@
 #include "engine/finding.hpp"
 #include "engine/workflow.hpp"
 #include "engine/workspace.hpp"
+#include "util/budget.hpp"
 #include "util/json.hpp"
 
 namespace pm::engine {
@@ -91,9 +92,35 @@ class Rule {
  public:
   virtual ~Rule() = default;
   virtual const RuleInfo& info() const = 0;
-  // Appends findings. May throw: the engine turns a throwing rule into a
-  // critical finding (fail-closed).
-  virtual void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const = 0;
+  // Appends findings. Asks `budget` (the call's) in every loop whose length
+  // the input decides, and returns early once it has stopped: the findings
+  // are then incomplete and the analyzer answers the stop, never them. May
+  // throw: the engine turns a throwing rule into a critical finding
+  // (fail-closed); a budget stop is not an exception, so that cannot hide it.
+  virtual void evaluate(const AnalysisInput& input, std::vector<Finding>& out, Budget& budget) const = 0;
+  // The same without limits.
+  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const {
+    Budget unlimited;
+    evaluate(input, out, unlimited);
+  }
+};
+
+// Where a workflow rule's findings go. Each one is charged to the call's
+// budget as it is added (its strings and context), so a visit that would build
+// millions of findings stops at the memory allowance rather than after it;
+// once the budget has stopped, findings are dropped and the rule's loops end
+// at their next step.
+class FindingSink {
+ public:
+  FindingSink(std::vector<Finding>& out, Budget& budget) : out_(out), budget_(budget) {}
+  void push_back(Finding f);
+  std::size_t size() const { return out_.size(); }
+  // The budget the findings are charged to, for helpers that loop.
+  Budget& budget() const { return budget_; }
+
+ private:
+  std::vector<Finding>& out_;
+  Budget& budget_;
 };
 
 // The one way rules (and the analyzer) build a finding: defaults from the
@@ -124,6 +151,7 @@ class FindingBuilder {
 
   Finding build();
   void emit(std::vector<Finding>& out) { out.push_back(build()); }
+  void emit(FindingSink& out) { out.push_back(build()); }
 
  private:
   const RuleInfo& info_;

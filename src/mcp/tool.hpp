@@ -46,6 +46,9 @@ struct ToolOutput {
   // A tool-level failure that still carries a payload (e.g. fileErrors only):
   // success=false with this code/message, isError=true.
   std::optional<Error> error;
+  // The caller asked for everything (maxFindings or maxViolations 0): the
+  // answer is not held to answer::kMaxAnswerBytes.
+  bool complete = false;
 };
 
 using ToolResult = Result<ToolOutput>;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "mcp/schema.hpp"
+#include "util/answer.hpp"
 #include "util/log.hpp"
 
 namespace pm::mcp {
@@ -80,8 +81,10 @@ Json tool_error_result(const ToolDef& tool, const Error& e, const std::string& r
     raw.data = error_payload(e, request_id);
     structured = governance::normalize(std::move(raw), {envelope_tier(tool), environment, request_id, timestamp});
   }
+  std::string text = dump_pretty(structured);
+  answer::fit_answer(structured, text, tool.tier == ToolTier::kNone ? "" : "data");
   Json result = Json::object();
-  result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
+  result["content"] = Json::array({Json{{"type", "text"}, {"text", std::move(text)}}});
   result["structuredContent"] = std::move(structured);
   result["isError"] = true;
   return result;
@@ -112,6 +115,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const bool complete = outcome.ok() && outcome->complete;
 
   Json structured;
   bool is_error = false;
@@ -154,6 +158,10 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
     is_error = structured.value("isError", false);
   }
 
+  // Whatever the tool itself did not clip stays within one client's result.
+  std::string text = dump_pretty(structured);
+  if (!complete) answer::fit_answer(structured, text, tool.tier == ToolTier::kNone ? "" : "data");
+
   record.duration_ms = ms;
   record.outcome = is_error ? "error" : "ok";
   record.error_code = error_code;
@@ -161,7 +169,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
   if (tool.tier != ToolTier::kAuthoritative && record.decision.is_string()) record.verdict = record.decision;
 
   Json result = Json::object();
-  result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
+  result["content"] = Json::array({Json{{"type", "text"}, {"text", std::move(text)}}});
   const bool has_envelope_flag = structured.contains("isError");
   result["structuredContent"] = std::move(structured);
   if (is_error || (tool.tier != ToolTier::kNone && has_envelope_flag)) result["isError"] = is_error;

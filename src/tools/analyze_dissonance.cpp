@@ -96,7 +96,7 @@ Json input_schema() {
         "type": "integer",
         "minimum": 0,
         "default": 50,
-        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all. The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result."
+        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all, and every other list in full too (the answer then has no size bound). The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result (about 25 000 tokens)."
       }
     },
     "required": ["files"]
@@ -160,14 +160,18 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
     engine::AnalyzerOptions opt;
     opt.timestamp = ctx.timestamp();
-    opt.cancelled = [&ctx] { return ctx.cancelled(); };
+    // The dispatcher's TIMEOUT, a cancel and SIGTERM reach every loop of the
+    // analysis through the call's token; the deadline also bounds an
+    // in-process call (scan, call).
+    Budget budget(Budget::limits_for(rt.config.call_timeout_ms, engine::kAnalysisMemoryBytes), &ctx.cancellation());
+    opt.budget = &budget;
     opt.progress = [&ctx](std::size_t done, std::size_t total, const std::string& path) {
       ctx.progress(static_cast<double>(done), static_cast<double>(total), path);
     };
     attach_store_hooks(rt, req, opt);  // FP suppression and circuit breaker from the stores
     auto run = engine::run_analysis(req, ws, opt);
     if (!run) return run.take_error();
-    if (run->result.cancelled) return Error::execution_failed("Analysis cancelled");
+    if (run->result.stopped) return budget.error("analyze_dissonance");
 
     mcp::ToolOutput out;
     out.payload["success"] = true;
@@ -176,6 +180,7 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     out.payload["analysis"] = engine::analysis_json(*run, max_findings);
     out.decision = engine::envelope_decision(run->result.decision.outcome);
     out.degraded = run->result.degraded;
+    out.complete = max_findings == 0;
     return out;
   };
   return t;

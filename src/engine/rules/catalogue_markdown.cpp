@@ -140,6 +140,16 @@ about 120 KB whose text content (the envelope as indented JSON) is about 63 KB â
 tokens, within the 25 000 Claude Code accepts from one tool result by default; with every
 finding listed, a workflow with a thousand findings answered 1.9 MB. CI jobs that want every
 finding pass `"maxFindings": 0`.
+
+Whatever a file holds, an answer's text stays within 100 000 bytes unless every finding is
+asked for: a finding's evidence is cut at 200 bytes, its message at 1 000 and each string of
+its `context` at 200 (each list there at 20 entries), each cut ending in "â€¦" and flagged
+`evidenceTruncated`, `messageTruncated` or `contextTruncated` (the `findingId` hashes the
+evidence as before); `files` lists the first 100 files (`filesTruncated`; `filesAnalyzed` counts
+them all), `fileErrors` and `binaryFiles` the first 100 and `suppressed` the first 20 (each with
+`<list>Total` and `<list>Truncated` when cut), echoed paths are cut at 256 bytes, and what is
+still too large is cut by the server and listed in `answerClipped`. With `"maxFindings": 0`
+every list is complete.
 )";
 
 }  // namespace

@@ -84,25 +84,29 @@ class Md105 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file();
     const Job& job = n.job;
     if (job.uses) check_uses(n.workflow.input, wf, *job.uses, "reusable workflow", out);
     if (job.container_image) check_image(wf, job, *job.container_image, "container image", out);
-    for (const auto& img : job.services_images) check_image(wf, job, img, "service image", out);
+    for (const auto& img : job.services_images) {
+      if (!n.budget().step()) return;
+      check_image(wf, job, img, "service image", out);
+    }
   }
 
-  void visit_action(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_action(const WorkflowNode& n, FindingSink& out) const override {
     for (const auto& job : n.file.jobs) {
+      if (!n.budget.step()) return;
       if (job.container_image) check_image(n.file, job, *job.container_image, "docker action image", out);
     }
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { check_step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { check_step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { check_step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { check_step(n, out); }
 
  private:
-  void check_step(const StepNode& n, std::vector<Finding>& out) const {
+  void check_step(const StepNode& n, FindingSink& out) const {
     if (!n.step.uses) return;
     const gha::Uses u = gha::parse_uses(n.step.uses->value);
     if (u.kind == gha::UsesKind::kDocker) {
@@ -121,7 +125,7 @@ class Md105 final : public WorkflowRule {
   }
 
   static void check_uses(const AnalysisInput& input, const WorkflowFile& wf, const Located& uses, std::string_view what,
-                         std::vector<Finding>& out) {
+                         FindingSink& out) {
     const gha::Uses u = gha::parse_uses(uses.value);
     if (u.kind != gha::UsesKind::kRepository || gha::is_commit_sha(u.ref)) return;
     const bool github = first_party(u.target);
@@ -157,7 +161,7 @@ class Md105 final : public WorkflowRule {
   }
 
   static void check_image(const WorkflowFile& wf, const Job& job, const Located& image, std::string_view what,
-                          std::vector<Finding>& out) {
+                          FindingSink& out) {
     std::string_view v = image.value;
     if (v.starts_with("docker://")) v.remove_prefix(9);
     if (v.empty()) return;
@@ -167,10 +171,13 @@ class Md105 final : public WorkflowRule {
     }
     const MatrixImage m = matrix_image(v);
     if (m.key.empty() || !job.matrix || job.matrix->from_expression) return;
+    Budget& budget = out.budget();
     for (const auto k : job.matrix->expression_keys) {
+      if (!budget.step(1 + k.size())) return;
       if (lower(k) == m.key || k == "include") return;
     }
     for (const auto& mv : job.matrix->values) {
+      if (!budget.step(1 + mv.key.size() + mv.value.value.size())) return;
       if (lower(mv.key) != m.key || mv.value.value.find("${{") != std::string_view::npos) continue;
       const std::string expanded = str_cat({m.before, mv.value.value, m.after});
       report_image(wf, mv.value, expanded, expanded, what, &image, out);
@@ -180,7 +187,7 @@ class Md105 final : public WorkflowRule {
   // `at` is where the image text is written: the image itself, or the matrix
   // value it expands to (then `image` is the expression that expands it).
   static void report_image(const WorkflowFile& wf, const Located& at, std::string_view text, std::string_view reference,
-                           std::string_view what, const Located* image, std::vector<Finding>& out) {
+                           std::string_view what, const Located* image, FindingSink& out) {
     const gha::Image img = gha::parse_image(text);
     if (!img.digest.empty()) return;
     const bool floating = img.tag.empty() || img.tag == "latest";
