@@ -247,9 +247,8 @@ int run_scan(ScanOptions o, const Config& config) {
   std::size_t adrs_checked = 0;
   Json adr_details = Json::array();
   if (!adr_dir.empty() && !collected->source_files.empty()) {
-    Json result =
-        server.call_tool_now("check_adr_compliance",
-                             Json{{"files", collected->source_files}, {"adrPath", adr_dir}, {"maxViolations", 0}});
+    Json result = server.call_tool_now(
+        "check_adr_compliance", Json{{"files", collected->source_files}, {"adrPath", adr_dir}, {"maxViolations", 0}});
     adr_envelope = result["structuredContent"];
     if (result.value("isError", false)) {
       if (adr_envelope.value("code", "") == "NO_ADRS_FOUND" && o.adr_dir.empty()) {

@@ -722,7 +722,7 @@ class FastParser {
   std::size_t max_alias_nodes_;
   std::size_t alias_nodes_ = 0;
   Budget* budget_;
-  const char* spent_to_;  // the text up to here was charged to the budget
+  const char* spent_to_;            // the text up to here was charged to the budget
   const char* col_line_ = nullptr;  // column_of's last answer: the line, the place and its column
   const char* col_at_ = nullptr;
   int col_ = 1;

@@ -162,9 +162,8 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
   }
   c["suggestions"] = std::move(suggestions);
 
-  list_into(c, "adrDetails", rep.checked, b.max_listed, [&](std::size_t i) {
-    return adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id), full_detail);
-  });
+  list_into(c, "adrDetails", rep.checked, b.max_listed,
+            [&](std::size_t i) { return adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id), full_detail); });
   list_into(c, "skippedAdrs", rep.skipped, b.max_listed, [&](const auto& s) {
     return Json{{"id", s.id}, {"status", adr::to_string(s.status)}, {"reason", s.reason}};
   });

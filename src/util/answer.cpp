@@ -174,7 +174,8 @@ bool fit_answer(Json& envelope, std::string& text, const std::string& part, std:
     }
     // A list cut again keeps its first count of entries.
     auto& notes = clipped.get_ref<Json::array_t&>();
-    const auto same = std::find_if(notes.begin(), notes.end(), [&](const Json& n) { return n["path"] == note["path"]; });
+    const auto same =
+        std::find_if(notes.begin(), notes.end(), [&](const Json& n) { return n["path"] == note["path"]; });
     if (same != notes.end()) {
       for (const char* k : {"total", "totalBytes"}) {
         if (same->contains(k)) note[k] = (*same)[k];

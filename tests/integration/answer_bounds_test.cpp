@@ -38,10 +38,11 @@ std::string small_workflow(int i) {
 TEST(AnswerBounds, AFiveMegabyteScalarIsClippedWithAMark) {
   TempDir dir;
   const std::string big(5u << 20, 'x');
-  dir.write(".github/workflows/big.yml", "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n"
-                                         "      - uses: evil/" +
-                                             big + "@v1\n      - run: echo \"${{ github.event.issue.title }}" +
-                                             std::string(1000, ' ') + big.substr(0, 300) + "\"\n");
+  dir.write(".github/workflows/big.yml",
+            "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+            "      - uses: evil/" +
+                big + "@v1\n      - run: echo \"${{ github.event.issue.title }}" + std::string(1000, ' ') +
+                big.substr(0, 300) + "\"\n");
   ServerProcess p({}, bounds_env(dir));
   p.initialize();
   const Json r = call_tool(p, "analyze_dissonance", {{"files", {".github/workflows/big.yml"}}});
@@ -116,7 +117,8 @@ TEST(AnswerBounds, AnOverlongOrgIdIsRefusedWithoutEchoingIt) {
     EXPECT_EQ(env["data"]["details"]["validationErrors"][0]["message"], "Must be at most 256 character(s) long");
   }
   // 256 characters are within the limit.
-  const Json ok = call_tool(p, "check_consent_requirements", {{"checkType", "summary"}, {"orgId", std::string(256, 'o')}});
+  const Json ok =
+      call_tool(p, "check_consent_requirements", {{"checkType", "summary"}, {"orgId", std::string(256, 'o')}});
   EXPECT_NE(envelope(ok)["code"], "INVALID_INPUT") << dump_line(envelope(ok)).substr(0, 500);
 }
 

@@ -65,7 +65,7 @@ Json tools_call(const Json& id, const std::string& tool, const Json& args, const
 void every_worker_is_free(ServerProcess& p, int workers) {
   for (int i = 0; i < workers; ++i) {
     p.send(tools_call("free-" + std::to_string(i), "slow_operation", {{"durationMs", 60000}},
-                        "token-" + std::to_string(i)));
+                      "token-" + std::to_string(i)));
   }
   for (int i = 0; i < workers; ++i) {
     const std::string token = "token-" + std::to_string(i);
@@ -104,7 +104,7 @@ TEST(HostileWorkflow, CancelledYamlParseStopsAndFreesTheWorker) {
   TempDir dir;
   dir.write(".github/workflows/flow.yml", flow_yaml_workflow(50u << 20));
   ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
-                                    "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}));
+                                         "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}));
   p.initialize();
   p.send(tools_call(7, "analyze_dissonance", {{"files", {".github/workflows/flow.yml"}}}));
   std::this_thread::sleep_for(500ms);
@@ -123,7 +123,7 @@ TEST(HostileWorkflow, SigtermDuringAHostileAnalysisExitsPromptly) {
   // A grace far longer than the bound below: the process exits in time only
   // if the work itself stops.
   ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
-                                    "PHASE_MIRROR_CALL_TIMEOUT_MS=0", "PHASE_MIRROR_SHUTDOWN_GRACE_MS=120000"}));
+                                         "PHASE_MIRROR_CALL_TIMEOUT_MS=0", "PHASE_MIRROR_SHUTDOWN_GRACE_MS=120000"}));
   p.initialize();
   p.send(tools_call(1, "analyze_dissonance", args));
   p.send(tools_call(2, "analyze_dissonance", {{"files", {".github/workflows/flow.yml"}}}));

@@ -129,9 +129,7 @@ class Md002 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_input(const AnalysisInput& input, FindingSink& out) const override {
-    check_agent_change(input, out);
-  }
+  void visit_input(const AnalysisInput& input, FindingSink& out) const override { check_agent_change(input, out); }
 
   void visit_step(const StepNode& n, FindingSink& out) const override {
     const Job& job = n.job.job;

@@ -186,8 +186,7 @@ class Md101 final : public WorkflowRule {
     b.message(message).emit(out);
   }
 
-  static void ceiling(const Scope& s, std::string_view scope, const Located& level, const Job* job,
-                      FindingSink& out) {
+  static void ceiling(const Scope& s, std::string_view scope, const Located& level, const Job* job, FindingSink& out) {
     const std::string ceiling = s.policy.permission_ceiling(scope);
     if (gha::level_of(level.value) <= gha::level_of(ceiling)) return;
     const std::string where = job ? str_cat({"job '", job->id, "'"}) : "workflow";

@@ -35,8 +35,7 @@ TEST(AnswerFit, AnAnswerWithinTheLimitIsLeftAlone) {
 TEST(AnswerFit, TheLargestListsAndStringsAreCutUntilItFitsAndEachCutIsSaid) {
   Json items = Json::array();
   for (int i = 0; i < 5000; ++i) items.push_back(Json{{"path", "file" + std::to_string(i)}, {"code", "X"}});
-  Json env = {{"success", true},
-              {"data", {{"small", "kept"}, {"results", items}, {"blob", std::string(40000, 'b')}}}};
+  Json env = {{"success", true}, {"data", {{"small", "kept"}, {"results", items}, {"blob", std::string(40000, 'b')}}}};
   std::string text = dump_pretty(env);
   ASSERT_GT(text.size(), 100000u);
   EXPECT_TRUE(fit_answer(env, text, "data", 20000));
