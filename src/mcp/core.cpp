@@ -114,6 +114,11 @@ void Core::cancel_calls(StopReason why, const Session* only) {
   }
 }
 
+void Core::end_session(const Session& session) {
+  cancel_calls(StopReason::kCancelled, &session);
+  if (!session.id().empty()) rate_limiter_.forget(session.id() + '\n');
+}
+
 void Core::stop() {
   stopping_ = true;
   cancel_calls(StopReason::kShutdown);
@@ -345,7 +350,9 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
     return;
   }
   Json args = params.contains("arguments") ? params["arguments"] : Json::object();
-  if (auto retry_after = rate_limiter_.acquire(name)) {
+  // One bucket per tool, per session when the transport has several (HTTP), so that one
+  // client's burst does not limit the others.
+  if (auto retry_after = rate_limiter_.acquire(s->id().empty() ? name : s->id() + '\n' + name)) {
     Error e{code::kRateLimited, "Rate limit exceeded for " + name, Severity::kMedium, true};
     e.retry_after_ms = *retry_after;
     e.details = Json{{"tool", name}, {"retryAfterMs", *retry_after}};
@@ -380,8 +387,11 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
                                 [this, call] { on_timeout(call); });
   }
   if (!executor_.submit([this, call] { run_call(call); })) {
-    std::lock_guard lock(calls_mu_);
-    calls_.erase(call->key);  // shutting down: the call never runs and is not answered
+    {
+      std::lock_guard lock(calls_mu_);
+      calls_.erase(call->key);  // shutting down: the call never runs and is not answered
+    }
+    out->no_answer(id);
   }
 }
 
@@ -401,6 +411,7 @@ void Core::run_call(const std::shared_ptr<Call>& call) {
     rec.outcome = "cancelled";
     rec.error_code.reset();
     recorder_.record(rec);
+    call->out->no_answer(call->id);
     return;
   }
   recorder_.record(rec);  // before the answer: a client that asks for metrics next sees this call

@@ -42,6 +42,8 @@ class Core {
 
   // Sets the cancellation token of every in-flight call (of `only`, or of all sessions).
   void cancel_calls(StopReason why, const Session* only = nullptr);
+  // A session ended (HTTP: DELETE, idle expiry): cancels its calls and forgets its limits.
+  void end_session(const Session& session);
   // Shutdown: cancels every call and wakes whatever waits on a client.
   void stop();
 
@@ -72,7 +74,7 @@ class Core {
   std::vector<ToolDef> tools_;
   Executor& executor_;
   Recorder& recorder_;
-  RateLimiter rate_limiter_;  // per tool
+  RateLimiter rate_limiter_;  // per session and tool
   std::atomic<bool> stopping_{false};
 
   std::mutex calls_mu_;

@@ -19,6 +19,9 @@ class Outbound {
  public:
   virtual ~Outbound() = default;
   virtual bool send(const Json& message) = 0;
+  // The request `id` ends without an answer (it was cancelled): a transport that holds a
+  // response open for it (an HTTP POST) ends that response.
+  virtual void no_answer(const Json& id) { (void)id; }
 };
 
 class Session {

@@ -217,6 +217,17 @@ std::string ServerProcess::stderr_text() {
   return err_buf_;
 }
 
+std::string ServerProcess::wait_stderr(const std::string& needle, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (err_buf_.find(needle) == std::string::npos) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return {};
+    if (!read_available(std::min(left, std::chrono::milliseconds(100))) && exited_) return {};
+  }
+  return err_buf_;
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "pm-test-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");

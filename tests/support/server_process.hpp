@@ -40,6 +40,8 @@ class ServerProcess {
   // Waits for exit; returns the exit status (or -1 on timeout, after which the process is killed).
   int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::string stderr_text();  // everything read from stderr so far
+  // Waits until stderr contains `needle`; the stderr text then, empty on timeout.
+  std::string wait_stderr(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   const std::vector<std::string>& stdout_lines() const { return raw_lines_; }
   pid_t pid() const { return pid_; }
 

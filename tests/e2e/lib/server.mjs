@@ -106,3 +106,38 @@ export const PRODUCT_TOOLS = [
   'query_fp_store',
   'check_consent_requirements',
 ];
+
+// Starts `serve --http 127.0.0.1:0` and waits for its banner. Returns the endpoint URL, the
+// child process, its stderr so far, and stop(), which sends SIGTERM and resolves with the
+// exit code.
+export async function startHttpServer(sandbox, extraArgs = []) {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(serverBinary(), ['serve', '--http', '127.0.0.1:0', ...extraArgs], {
+    env: { ...process.env, ...sandbox.env },
+    cwd: sandbox.workspace,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr = { text: '' };
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening banner: ${stderr.text}`)), 10000);
+    proc.stderr.on('data', (chunk) => {
+      stderr.text += chunk.toString('utf8');
+      const m = /listening on (http:\/\/\S+\/mcp)/.exec(stderr.text);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(new URL(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr.text}`)));
+  });
+  const exited = new Promise((r) => proc.on('exit', (code) => r(code)));
+  return {
+    url,
+    proc,
+    stderr,
+    stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
