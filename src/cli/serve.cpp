@@ -40,7 +40,7 @@ int run_serve(const Config& config) {
   tools::Runtime runtime{config, metrics, {}};
   runtime.stores = &stores;
   mcp::Server server(
-      config, metrics, tools::build_tools(runtime), [&transport](const Json& m) { return transport.send(m); },
+      config, metrics, tools::build_surface(runtime), [&transport](const Json& m) { return transport.send(m); },
       config.workers);
   log::set_forwarder(
       [&transport](log::Level l, const Json& record) {

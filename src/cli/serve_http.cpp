@@ -83,7 +83,7 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
   runtime.stores = &stores;
   mcp::CallLog recorder(metrics, config.metrics_emf);
   mcp::Executor executor(config.workers);
-  mcp::Core core(config, tools::build_tools(runtime), executor, recorder);
+  mcp::Core core(config, tools::build_surface(runtime), executor, recorder);
 
   http::TransportOptions topts;
   topts.allowed_hosts = http::default_allowed_hosts(address->host);

@@ -172,7 +172,7 @@ class StreamableHttp::Stream final : public mcp::Outbound {
 
   // SSE polling: tells the client when to come back, and closes the connection while the
   // stream goes on; its events are kept for the GET that resumes it.
-  void release(std::chrono::milliseconds retry) {
+  void release(std::chrono::milliseconds retry) override {
     std::lock_guard lock(mu_);
     if (complete_) return;
     open_sse_locked();

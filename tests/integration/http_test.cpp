@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 class HttpServer {
  public:
   explicit HttpServer(std::vector<std::string> extra_args = {}, std::vector<std::string> extra_env = {})
-      : process_(args(std::move(extra_args)), env(dir_, std::move(extra_env))) {
+      : process_(args(std::move(extra_args)), env(dir_, std::move(extra_env)), "", Binary::kFixtures) {
     const std::string err = process_.wait_stderr("/mcp\n");
     std::smatch m;
     if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
@@ -63,7 +63,7 @@ class HttpServer {
     return a;
   }
   static std::vector<std::string> env(const TempDir& dir, std::vector<std::string> extra) {
-    std::vector<std::string> e = {"PHASE_MIRROR_TEST_FIXTURES=1", "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data",
+    std::vector<std::string> e = {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data",
                                   "PHASE_MIRROR_WORKSPACE=" + dir.path()};
     e.insert(e.end(), extra.begin(), extra.end());
     return e;

@@ -14,10 +14,15 @@
 
 namespace pm::test {
 
+// Which executable: the release binary, or the test build with the fixtures
+// (tests/fixtures: slow_operation, dummy_experimental, the conformance surface).
+enum class Binary { kRelease, kFixtures };
+
 class ServerProcess {
  public:
   // env entries "NAME=value" are added to (or override) the inherited environment.
-  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {}, std::string cwd = "");
+  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {}, std::string cwd = "",
+                         Binary binary = Binary::kRelease);
   ~ServerProcess();
 
   void send_raw(const std::string& bytes);
