@@ -77,7 +77,7 @@ Json handler_error(const Json& id, const Error& e, const Json& data = nullptr) {
   if (e.code == kResourceNotFound) return make_error(id, rpc::kResourceNotFound, e.message, data);
   const bool clients = e.code == code::kInvalidInput || e.code == code::kMissingParameter ||
                        e.code == code::kFileNotFound || e.code == code::kPathOutsideWorkspace ||
-                       e.code == code::kNoAdrsFound;
+                       e.code == code::kFileTooLarge || e.code == code::kNoAdrsFound;
   return make_error(id, clients ? rpc::kInvalidParams : rpc::kInternalError, e.message, data);
 }
 

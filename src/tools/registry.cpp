@@ -20,6 +20,8 @@ mcp::Surface build_surface(Runtime& rt) {
   s.tools.push_back(make_check_adr_compliance(rt));
   s.tools.push_back(make_query_fp_store(rt));
   s.tools.push_back(make_check_consent_requirements(rt));
+  s.prompts = make_prompts(rt);
+  s.resources = make_resources(rt);
   if (g_extension != nullptr) g_extension(s);
 
   // Tier table for get_server_info, in tools/list order.

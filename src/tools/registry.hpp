@@ -1,6 +1,6 @@
 #pragma once
-// What the server offers: the six tools, in the fixed tools/list order, and (in a test build)
-// what the test fixtures add.
+// What the server offers: the six tools, in the fixed tools/list order, the prompts and
+// resources, and (in a test build) what the test fixtures add.
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,5 +40,10 @@ mcp::ToolDef make_validate_l0_invariants(Runtime& rt);
 mcp::ToolDef make_check_adr_compliance(Runtime& rt);
 mcp::ToolDef make_query_fp_store(Runtime& rt);
 mcp::ToolDef make_check_consent_requirements(Runtime& rt);
+
+// Prompts (review_workflow_change, explain_finding) and resources (the policy in force,
+// phase-mirror://rules/{id}, phase-mirror://adr/{id}); src/tools/prompts_resources.cpp.
+std::vector<mcp::PromptDef> make_prompts(Runtime& rt);
+std::vector<mcp::ResourceProvider> make_resources(Runtime& rt);
 
 }  // namespace pm::tools

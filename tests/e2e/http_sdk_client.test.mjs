@@ -134,3 +134,19 @@ test('an unsupported protocol version header is a 400 the SDK reports', async ()
     return true;
   });
 });
+
+test('prompts, resources and completions over HTTP, as over stdio', async () => {
+  const { client } = await connect();
+  const caps = client.getServerCapabilities();
+  assert.deepEqual(caps.resources, { subscribe: false, listChanged: false });
+  const explained = await client.getPrompt({ name: 'explain_finding', arguments: { ruleId: 'MD-101' } });
+  assert.equal(explained.messages[1].content.resource.uri, 'phase-mirror://rules/MD-101');
+  const rule = await client.readResource({ uri: 'phase-mirror://rules/MD-101' });
+  assert.match(rule.contents[0].text, /^# MD-101: /);
+  const ids = await client.complete({
+    ref: { type: 'ref/resource', uri: 'phase-mirror://rules/{id}' },
+    argument: { name: 'id', value: 'md-1' },
+  });
+  assert.deepEqual(ids.completion.values, ['MD-101', 'MD-102', 'MD-103', 'MD-104', 'MD-105', 'MD-106']);
+  await client.close();
+});

@@ -249,3 +249,46 @@ test('tools/list lists the six product tools in order, fixtures after them', asy
     assert.equal(t.annotations.readOnlyHint, true, `${t.name}: analysis tools are read-only`);
   }
 });
+
+test('prompts, resources and completions pass the SDK result schemas', async () => {
+  const { prompts } = await conn.client.listPrompts();
+  assert.deepEqual(
+    prompts.filter((p) => !p.name.startsWith('test_')).map((p) => p.name),
+    ['review_workflow_change', 'explain_finding'],
+  );
+  const review = await conn.client.getPrompt({
+    name: 'review_workflow_change',
+    arguments: { path: '.github/workflows/ci.yml' },
+  });
+  assert.equal(review.messages[1].content.type, 'resource');
+  assert.match(review.messages[1].content.resource.text, /^name: ci\n/);
+
+  const { resources } = await conn.client.listResources();
+  const uris = resources.map((r) => r.uri);
+  assert.equal(uris[0], 'phase-mirror://policy');
+  assert.ok(uris.includes('phase-mirror://rules/MD-104'), String(uris));
+  const { resourceTemplates } = await conn.client.listResourceTemplates();
+  assert.deepEqual(
+    resourceTemplates.map((t) => t.uriTemplate).filter((u) => u.startsWith('phase-mirror://')),
+    ['phase-mirror://rules/{id}', 'phase-mirror://adr/{id}'],
+  );
+  const rule = await conn.client.readResource({ uri: 'phase-mirror://rules/MD-104' });
+  assert.match(rule.contents[0].text, /^# MD-104: /);
+  const policy = await conn.client.readResource({ uri: 'phase-mirror://policy' });
+  assert.equal(JSON.parse(policy.contents[0].text).source, null, 'no policy file in the sandbox: the defaults');
+  await assert.rejects(
+    conn.client.readResource({ uri: 'phase-mirror://adr/ADR-001' }),
+    (e) => e instanceof McpError && e.code === -32002,
+  );
+
+  const done = await conn.client.complete({
+    ref: { type: 'ref/prompt', name: 'explain_finding' },
+    argument: { name: 'ruleId', value: 'MD-00' },
+  });
+  assert.deepEqual(done.completion.values, ['MD-001', 'MD-002', 'MD-003', 'MD-004', 'MD-005']);
+  const paths = await conn.client.complete({
+    ref: { type: 'ref/prompt', name: 'review_workflow_change' },
+    argument: { name: 'path', value: '' },
+  });
+  assert.deepEqual(paths.completion.values, ['.github/workflows/ci.yml']);
+});

@@ -27,6 +27,7 @@ class HttpServer {
   }
   int port() const { return port_; }
   ServerProcess& process() { return process_; }
+  const TempDir& dir() const { return dir_; }
 
   static Headers post_headers(const std::string& session = {}) {
     Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
@@ -126,6 +127,26 @@ TEST(Http, SessionLifecycle) {
   r = http_request(s.port(), "DELETE", "/mcp", {{"Mcp-Session-Id", sid}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(s.post(ping(6), sid).status, 404);
+}
+
+TEST(Http, PromptsResourcesAndCompletionsAsOverStdio) {
+  HttpServer s;
+  s.dir().write("docs/adr/ADR-009-http.md", "# ADR-009: One endpoint\n\n**Status:** Accepted\n");
+  const std::string sid = s.open_session();
+  auto answer = [&](const std::string& method, const Json& params) {
+    const HttpResponse r = s.post({{"jsonrpc", "2.0"}, {"id", 7}, {"method", method}, {"params", params}}, sid);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json::parse(r.body);
+  };
+  Json r = answer("resources/read", {{"uri", "phase-mirror://adr/ADR-009"}});
+  EXPECT_EQ(r["result"]["contents"][0]["text"], "# ADR-009: One endpoint\n\n**Status:** Accepted\n");
+  r = answer("resources/read", {{"uri", "phase-mirror://adr/ADR-010"}});
+  EXPECT_EQ(r["error"]["code"], -32002);
+  r = answer("completion/complete", {{"ref", {{"type", "ref/resource"}, {"uri", "phase-mirror://rules/{id}"}}},
+                                     {"argument", {{"name", "id"}, {"value", "MD-10"}}}});
+  EXPECT_EQ(r["result"]["completion"]["total"], 6);
+  r = answer("prompts/get", {{"name", "explain_finding"}, {"arguments", {{"ruleId", "MD-104"}}}});
+  EXPECT_EQ(r["result"]["messages"][1]["content"]["resource"]["uri"], "phase-mirror://rules/MD-104");
 }
 
 TEST(Http, HeaderChecks) {
