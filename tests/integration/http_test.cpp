@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 #include <regex>
 #include <thread>
 
@@ -326,6 +327,23 @@ TEST(Http, SigtermDrainsRunningCallsThenExits) {
   EXPECT_EQ(Json::parse(c.read_body())["result"]["structuredContent"]["data"]["sleptMs"], 500);
   EXPECT_EQ(s.process().wait_exit(10s), 0);
   EXPECT_NE(s.process().stderr_text().find("draining"), std::string::npos);
+}
+
+TEST(Http, SigtermWhileManyClientsLeaveAtOnce) {
+  // Streams whose clients go away while the drain writes their ends: a write that completes
+  // after its connection was closed must find its buffer (this once freed it twice).
+  HttpServer s;
+  std::vector<std::unique_ptr<HttpConnection>> streams;
+  for (int i = 0; i < 300; ++i) {
+    const std::string sid = s.open_session();
+    auto g = std::make_unique<HttpConnection>(s.port());
+    g->send_request("GET", "/mcp", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}});
+    ASSERT_EQ(g->read_head().status, 200);
+    streams.push_back(std::move(g));
+  }
+  for (auto& g : streams) g->close();
+  s.process().signal(SIGTERM);
+  EXPECT_EQ(s.process().wait_exit(10s), 0) << s.process().stderr_text().substr(0, 400);
 }
 
 TEST(Http, OnlyLoopbackWithoutAuthentication) {

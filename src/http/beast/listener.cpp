@@ -433,8 +433,16 @@ void Connection::write_next() {
     return;
   }
   writing_ = true;
+  // out_.front() is the write's buffer until this handler runs, even when the connection was
+  // closed meanwhile (the write may still complete successfully): close() leaves the queue to
+  // this handler then.
   asio::async_write(socket_, asio::buffer(out_.front()),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (self->closed_) {
+                        self->writing_ = false;
+                        self->out_.clear();
+                        return;
+                      }
                       if (ec) {
                         self->gone();
                         return;
@@ -463,7 +471,7 @@ void Connection::close() {
   if (auto ex = exchange_obj_.lock()) ex->mark_gone();
   if (auto cb = std::move(disconnect_cb_)) cb();
   disconnect_cb_ = nullptr;
-  out_.clear();
+  if (!writing_) out_.clear();  // else the pending write's handler clears it
   owner_.forget(shared_from_this());
 }
 
