@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -88,6 +89,7 @@ class HttpServerProcess {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a harness that dies takes its server with it
       const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
       if (fd < 0) ::_exit(127);
       ::dup2(fd, 2);
@@ -128,6 +130,7 @@ class HttpServerProcess {
   pid_t pid() const { return pid_; }
   long rss_kb() const { return proc_status(pid_, "VmRSS:"); }
   long threads() const { return proc_status(pid_, "Threads:"); }
+  long peak_rss_kb() const { return proc_status(pid_, "VmHWM:"); }
 
   // SIGTERM; the server drains and exits. Its exit status (-1 when it had to be killed).
   int stop() {
@@ -396,6 +399,7 @@ Json run_idle(const Options& o, const Inputs& in) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const long rss_held = server.rss_kb();
+  const long rss_peak = server.peak_rss_kb();
   const long threads = server.threads();
   // The server answers while the streams are held.
   Client probe = open_client(server.port());
@@ -415,6 +419,7 @@ Json run_idle(const Options& o, const Inputs& in) {
               {"streamsOpen", streams.size()},
               {"rssStartKb", rss_start},
               {"rssHeldKb", rss_held},
+              {"rssPeakKb", rss_peak},
               {"kbPerSession", static_cast<double>(rss_held - rss_start) / std::max<std::size_t>(1, streams.size())},
               {"threads", threads},
               {"pingP50Ms", percentile(pings, 0.5)},
@@ -479,12 +484,14 @@ Json run_busy(const Options& o, const Inputs& in) {
   stop = true;
   for (auto& t : workers) t.join();
   ::close(probe.fd);
+  const long peak_kb = server.peak_rss_kb();
   const int exit_status = server.stop();
   if (!failure.empty()) throw std::runtime_error(failure);
   if (exit_status != 0) throw std::runtime_error("busy: the server exited " + std::to_string(exit_status));
   return Json{{"scenario", "busy"},
               {"analyses", o.analyses},
               {"analysisP50Ms", percentile(analysis_ms, 0.5)},
+              {"rssPeakKb", peak_kb},
               {"analysesDuringProbes", during},
               {"pings", ping_lat.size()},
               {"pingP50Ms", percentile(ping_lat, 0.5)},
@@ -514,19 +521,19 @@ std::string markdown(const Json& results, const Inputs& in) {
   }
   for (const auto& r : results) {
     if (r["scenario"] == "idle") {
-      md << "\n| idle sessions with a GET stream | RSS at start (KiB) | RSS held (KiB) | KiB per session | threads | "
-            "ping p50 / p99 meanwhile (ms) |\n|---|---|---|---|---|---|\n";
-      md << "| " << r["streamsOpen"] << " | " << r["rssStartKb"] << " | " << r["rssHeldKb"] << " | "
-         << fmt(r["kbPerSession"], 1) << " | " << r["threads"] << " | " << fmt(r["pingP50Ms"], 3) << " / "
+      md << "\n| idle sessions with a GET stream | RSS at start (KiB) | RSS held (KiB) | peak RSS (KiB) | KiB per "
+            "session | threads | ping p50 / p99 meanwhile (ms) |\n|---|---|---|---|---|---|---|\n";
+      md << "| " << r["streamsOpen"] << " | " << r["rssStartKb"] << " | " << r["rssHeldKb"] << " | " << r["rssPeakKb"]
+         << " | " << fmt(r["kbPerSession"], 1) << " | " << r["threads"] << " | " << fmt(r["pingP50Ms"], 3) << " / "
          << fmt(r["pingP99Ms"], 3) << " |\n";
     }
     if (r["scenario"] == "busy") {
       md << "\n| analyses of the " << in.big_workflow_bytes / 1024
-         << " KiB workflow running | analysis p50 (ms) | ping p50 / p99 / max (ms) | small call p50 / p99 (ms) |\n"
-            "|---|---|---|---|\n";
-      md << "| " << r["analyses"] << " | " << fmt(r["analysisP50Ms"], 1) << " | " << fmt(r["pingP50Ms"], 3) << " / "
-         << fmt(r["pingP99Ms"], 3) << " / " << fmt(r["pingMaxMs"], 3) << " | " << fmt(r["smallCallP50Ms"], 3) << " / "
-         << fmt(r["smallCallP99Ms"], 3) << " |\n";
+         << " KiB workflow running | analysis p50 (ms) | peak RSS (KiB) | ping p50 / p99 / max (ms) | small call p50 / "
+            "p99 (ms) |\n|---|---|---|---|---|\n";
+      md << "| " << r["analyses"] << " | " << fmt(r["analysisP50Ms"], 1) << " | " << r["rssPeakKb"] << " | "
+         << fmt(r["pingP50Ms"], 3) << " / " << fmt(r["pingP99Ms"], 3) << " / " << fmt(r["pingMaxMs"], 3) << " | "
+         << fmt(r["smallCallP50Ms"], 3) << " / " << fmt(r["smallCallP99Ms"], 3) << " |\n";
     }
   }
   return md.str();
