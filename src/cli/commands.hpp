@@ -38,6 +38,7 @@ int run_serve(const Config& config);
 struct HttpServeOptions {
   std::string address;  // host:port, [v6]:port or a port alone (loopback)
   bool allow_unauthenticated = false;
+  std::string auth_config;  // file of the OAuth resource server's settings; empty: none
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
   std::size_t max_body_bytes = std::size_t{4} << 20;

@@ -99,6 +99,10 @@ void define_serve(CLI::App& app, Action& action) {
   cmd->add_flag("--allow-unauthenticated", http->allow_unauthenticated,
                 "Listen on a non-loopback address although no authentication is configured")
       ->needs(address);
+  cmd->add_option("--auth-config", http->auth_config,
+                  "Require Bearer tokens as set in FILE (resource URI, tokens, scopes; docs/DEPLOYMENT.md)")
+      ->type_name("FILE")
+      ->needs(address);
   cmd->add_option("--allowed-origin", http->allowed_origins,
                   "A browser Origin allowed besides loopback ones (scheme://host[:port]; repeatable)")
       ->type_name("ORIGIN")

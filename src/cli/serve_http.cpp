@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "auth/resource_server.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "http/module.hpp"
@@ -60,10 +61,20 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
               "' is not an address (expected HOST:PORT, [IPv6]:PORT or PORT)");
     return kExitUsage;
   }
-  if (!http::is_loopback_host(address->host) && !options.allow_unauthenticated) {
+  std::shared_ptr<const auth::ResourceServer> resource_server;
+  if (!options.auth_config.empty()) {
+    auto auth_config = auth::load_auth_config(options.auth_config);
+    if (!auth_config) {
+      print_err("phase-mirror-mcp serve: " + auth_config.error().message);
+      return kExitUsage;
+    }
+    resource_server = std::make_shared<const auth::ResourceServer>(std::move(*auth_config));
+  }
+  if (!http::is_loopback_host(address->host) && !options.allow_unauthenticated && !resource_server) {
     print_err("phase-mirror-mcp serve: refusing to listen on " + options.address +
               " without authentication: anyone who can reach it could use the server. Listen on loopback "
-              "(127.0.0.1), or pass --allow-unauthenticated when a proxy in front of it authenticates clients");
+              "(127.0.0.1), configure tokens with --auth-config, or pass --allow-unauthenticated when a proxy in "
+              "front of it authenticates clients");
     return kExitUsage;
   }
   // An arena per worker and one for the event loop: one shared arena's lock halved the
@@ -101,6 +112,7 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
   topts.session_idle = std::chrono::milliseconds(static_cast<long long>(options.session_idle_seconds * 1000));
   topts.session_rate = options.session_rate;
   topts.session_burst = options.session_rate * 2;
+  topts.auth = resource_server;
   http::StreamableHttp transport(core, topts, [&stores]() -> std::optional<std::string> {
     // Ready once the stores the tools need can be opened.
     if (auto fp = stores.fp_store(); !fp) return "false-positive store: " + fp.error().message;

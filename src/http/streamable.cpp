@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <deque>
+#include <variant>
 
 #include "mcp/protocol.hpp"
 #include "util/crypto.hpp"
@@ -283,6 +284,7 @@ struct StreamableHttp::Session {
   std::map<std::uint64_t, std::shared_ptr<Stream>> streams;  // open, or waiting to be resumed
   std::shared_ptr<Stream> listener;                          // the GET stream, when open
   bool ended = false;
+  std::string owner;  // the principal that started it; empty without authentication
 
   const std::string& id() const { return mcp->id(); }
   void touch() {
@@ -407,6 +409,16 @@ void StreamableHttp::on_request(Request req, std::shared_ptr<Exchange> ex) {
                     : json_response(200, R"({"status":"ready"})"));
     return;
   }
+  // RFC 9728: at the resource's own path under the well-known prefix, and at the prefix
+  // alone for clients that look there first. Public: it tells a client where to get a token.
+  if (options_.auth && (path == options_.auth->metadata_path() || path == "/.well-known/oauth-protected-resource")) {
+    if (req.method != "GET" && req.method != "HEAD") {
+      ex->respond(refuse(405, "Method not allowed: the metadata is read with GET", {{"Allow", "GET, HEAD"}}));
+      return;
+    }
+    ex->respond(json_response(200, dump_pretty(options_.auth->metadata()), {{"Access-Control-Allow-Origin", "*"}}));
+    return;
+  }
   if (path != options_.endpoint) {
     ex->respond(refuse(404, "Not found: the MCP endpoint is " + options_.endpoint));
     return;
@@ -452,6 +464,19 @@ void StreamableHttp::on_request(Request req, std::shared_ptr<Exchange> ex) {
     ex->respond(refuse(405, "Method not allowed: the MCP endpoint takes POST, GET and DELETE", std::move(cors)));
     return;
   }
+  std::optional<auth::Principal> who;
+  if (options_.auth) {
+    auto verdict = options_.auth->authenticate(req.header("authorization"));
+    if (auto* denial = std::get_if<auth::Denial>(&verdict)) {
+      // The reason, never the token.
+      log::info("request refused", {{"status", denial->status}, {"error", denial->error}});
+      cors.push_back({"WWW-Authenticate", options_.auth->challenge(*denial)});
+      ex->respond(refuse(denial->status, "Unauthorized: " + denial->description, std::move(cors)));
+      return;
+    }
+    who = std::get<auth::Principal>(std::move(verdict));
+  }
+  const auth::Principal* principal = who ? &*who : nullptr;
   if (const std::string* v = req.header("mcp-protocol-version");
       v != nullptr && !mcp::is_supported_protocol_version(*v)) {
     std::string supported;
@@ -461,17 +486,18 @@ void StreamableHttp::on_request(Request req, std::shared_ptr<Exchange> ex) {
     return;
   }
   if (req.method == "POST") {
-    handle_post(req, ex, cors);
+    handle_post(req, ex, cors, principal);
   } else if (req.method == "GET") {
-    handle_get(req, ex, cors);
+    handle_get(req, ex, cors, principal);
   } else {
-    handle_delete(req, ex, std::move(cors));
+    handle_delete(req, ex, std::move(cors), principal);
   }
 }
 
 std::shared_ptr<StreamableHttp::Session> StreamableHttp::find_session(const Request& req,
                                                                       const std::shared_ptr<Exchange>& ex,
-                                                                      const std::vector<Header>& cors) {
+                                                                      const std::vector<Header>& cors,
+                                                                      const auth::Principal* who) {
   const std::string* id = req.header("mcp-session-id");
   if (id == nullptr) {
     ex->respond(refuse(400, "Bad request: Mcp-Session-Id header required (send 'initialize' first)", cors));
@@ -482,6 +508,7 @@ std::shared_ptr<StreamableHttp::Session> StreamableHttp::find_session(const Requ
     std::lock_guard lock(mu_);
     if (auto it = sessions_.find(*id); it != sessions_.end()) s = it->second;
   }
+  if (s && who != nullptr && s->owner != who->name) s = nullptr;
   if (!s) {
     ex->respond(refuse(404, "Session not found: it ended or expired; send 'initialize' to start a new one", cors));
     return nullptr;
@@ -491,7 +518,7 @@ std::shared_ptr<StreamableHttp::Session> StreamableHttp::find_session(const Requ
 }
 
 void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Exchange>& ex,
-                                 const std::vector<Header>& cors) {
+                                 const std::vector<Header>& cors, const auth::Principal* who) {
   const std::string* type = req.header("content-type");
   if (type == nullptr || lower(*type).rfind("application/json", 0) != 0) {
     ex->respond(refuse(415, "Unsupported media type: a POST carries one JSON-RPC message as application/json", cors));
@@ -535,6 +562,18 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
     return;
   }
   const Json id = is_request ? msg["id"] : Json();
+  if (is_request && who != nullptr) {
+    const std::string scope =
+        options_.auth->required_scope(msg["method"].get<std::string>(), msg.value("params", Json()));
+    if (!scope.empty() && !who->has_scope(scope)) {
+      const auth::Denial denial{403, "insufficient_scope", "this call needs the scope " + scope, scope};
+      log::info("request refused", {{"status", 403}, {"error", denial.error}, {"scope", scope}});
+      std::vector<Header> headers = cors;
+      headers.push_back({"WWW-Authenticate", options_.auth->challenge(denial)});
+      ex->respond(refuse(403, "Forbidden: " + denial.description, std::move(headers), id));
+      return;
+    }
+  }
 
   std::shared_ptr<Session> s;
   std::vector<Header> headers = cors;
@@ -544,6 +583,7 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
       return;
     }
     s = std::make_shared<Session>(new_session_id());
+    if (who != nullptr) s->owner = who->name;
     {
       std::lock_guard lock(mu_);
       if (sessions_.size() >= options_.max_sessions) {
@@ -554,7 +594,7 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
     }
     headers.push_back({"Mcp-Session-Id", s->id()});
   } else {
-    s = find_session(req, ex, cors);
+    s = find_session(req, ex, cors, who);
     if (!s) return;
     if (is_request && draining_) {
       ex->respond(refuse(503, "Service unavailable: the server is shutting down", {{"Retry-After", "1"}}, id));
@@ -614,12 +654,12 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
 }
 
 void StreamableHttp::handle_get(const Request& req, const std::shared_ptr<Exchange>& ex,
-                                const std::vector<Header>& cors) {
+                                const std::vector<Header>& cors, const auth::Principal* who) {
   if (!accepts(req, "text/event-stream")) {
     ex->respond(refuse(406, "Not acceptable: a GET opens an SSE stream; Accept must list text/event-stream", cors));
     return;
   }
-  auto s = find_session(req, ex, cors);
+  auto s = find_session(req, ex, cors, who);
   if (!s) return;
   std::vector<Header> headers = cors;
   headers.push_back({"Mcp-Session-Id", s->id()});
@@ -683,8 +723,9 @@ void StreamableHttp::handle_get(const Request& req, const std::shared_ptr<Exchan
   stream->open_now();
 }
 
-void StreamableHttp::handle_delete(const Request& req, const std::shared_ptr<Exchange>& ex, std::vector<Header> cors) {
-  auto s = find_session(req, ex, cors);
+void StreamableHttp::handle_delete(const Request& req, const std::shared_ptr<Exchange>& ex, std::vector<Header> cors,
+                                   const auth::Principal* who) {
+  auto s = find_session(req, ex, cors, who);
   if (!s) return;
   end_session(s, "deleted by the client");
   ex->respond(Response{200, std::move(cors), {}});

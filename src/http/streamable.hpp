@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/resource_server.hpp"
 #include "http/net.hpp"
 #include "mcp/core.hpp"
 #include "mcp/rate_limiter.hpp"
@@ -41,6 +42,10 @@ struct TransportOptions {
   std::chrono::milliseconds keepalive{std::chrono::seconds(15)};
   // Bytes of events kept per stream for Last-Event-ID resumption.
   std::size_t replay_bytes = std::size_t{1} << 20;
+  // Set: every request to the endpoint needs a Bearer token this resource server accepts,
+  // a session serves only the principal that started it, and the protected-resource
+  // metadata is served.
+  std::shared_ptr<const auth::ResourceServer> auth;
 };
 
 // The names and origins a server bound to `host` accepts by default: loopback names, and
@@ -72,12 +77,17 @@ class StreamableHttp final : public Handler {
   struct Session;
 
  private:
-  void handle_post(const Request& req, const std::shared_ptr<Exchange>& ex, const std::vector<Header>& cors);
-  void handle_get(const Request& req, const std::shared_ptr<Exchange>& ex, const std::vector<Header>& cors);
-  void handle_delete(const Request& req, const std::shared_ptr<Exchange>& ex, std::vector<Header> cors);
-  // The session a request names: null after answering 400 (no header) or 404 (unknown).
+  // `who`: the request's principal, null without authentication.
+  void handle_post(const Request& req, const std::shared_ptr<Exchange>& ex, const std::vector<Header>& cors,
+                   const auth::Principal* who);
+  void handle_get(const Request& req, const std::shared_ptr<Exchange>& ex, const std::vector<Header>& cors,
+                  const auth::Principal* who);
+  void handle_delete(const Request& req, const std::shared_ptr<Exchange>& ex, std::vector<Header> cors,
+                     const auth::Principal* who);
+  // The session a request names: null after answering 400 (no header) or 404 (unknown, or
+  // started by another principal: a session id is not a credential).
   std::shared_ptr<Session> find_session(const Request& req, const std::shared_ptr<Exchange>& ex,
-                                        const std::vector<Header>& cors);
+                                        const std::vector<Header>& cors, const auth::Principal* who);
   void end_session(const std::shared_ptr<Session>& s, const char* why);
   void maintenance_loop();
 

@@ -1,15 +1,17 @@
 // The real binary as `serve --http`: the Streamable HTTP transport's sessions, streams,
-// resumption, checks and limits, as a client on loopback sees them.
+// resumption, checks and limits, and its OAuth resource server, as a client on loopback sees them.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 #include <memory>
 #include <regex>
+#include <string>
 #include <thread>
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "util/crypto.hpp"
 
 namespace pm::test {
 namespace {
@@ -357,6 +359,184 @@ TEST(Http, OnlyLoopbackWithoutAuthentication) {
   EXPECT_NE(allowed.wait_stderr("/mcp\n").find("listening on http://0.0.0.0:"), std::string::npos);
   allowed.signal(SIGTERM);
   EXPECT_EQ(allowed.wait_exit(10s), 0);
+}
+
+// serve --http --auth-config: the binary as an OAuth resource server with static tokens
+// (RFC 9728 metadata, 401 with WWW-Authenticate, 403 insufficient_scope, sessions bound to
+// their principal), and no token in any log line.
+// Tokens the test makes up; the configuration holds only their hashes.
+const std::string kAnalyst = "pm-analyst-6c1f0e2b9d8a4e7f";
+const std::string kAuditor = "pm-auditor-0b5d7e3a1c9f8e24";
+
+std::string auth_config() {
+  return dump_pretty(
+      Json{{"resource", "https://mcp.example.test/mcp"},
+           {"authorizationServers", {"https://login.example.test"}},
+           {"staticTokens",
+            {{{"name", "analyst"}, {"sha256", sha256_hex(kAnalyst)}, {"scopes", {"phase-mirror:analyze"}}},
+             {{"name", "auditor"},
+              {"sha256", sha256_hex(kAuditor)},
+              {"scopes", {"phase-mirror:analyze", "phase-mirror:fp"}},
+              {"org", "acme"}}}},
+           {"toolScopes", {{"query_fp_store", "phase-mirror:fp"}}}});
+}
+
+class AuthServer {
+ public:
+  AuthServer()
+      : config_(dir_.write("auth.json", auth_config())),
+        process_({"serve", "--http", "127.0.0.1:0", "--auth-config", config_},
+                 {"PHASE_MIRROR_DATA_DIR=" + dir_.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir_.path()}) {
+    const std::string err = process_.wait_stderr("/mcp\n");
+    std::smatch m;
+    if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
+      throw std::runtime_error("no listening banner; stderr: " + err);
+    port_ = std::stoi(m[1]);
+  }
+  int port() const { return port_; }
+  ServerProcess& process() { return process_; }
+
+  HttpResponse post(const Json& msg, const std::string& token, const std::string& session = {}) {
+    Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
+    if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
+    if (!session.empty()) {
+      h.emplace_back("Mcp-Session-Id", session);
+      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
+    }
+    return http_request(port_, "POST", "/mcp", h, dump_line(msg));
+  }
+  std::string open_session(const std::string& token) {
+    const HttpResponse r = post({{"jsonrpc", "2.0"},
+                                 {"id", 1},
+                                 {"method", "initialize"},
+                                 {"params",
+                                  {{"protocolVersion", "2025-11-25"},
+                                   {"capabilities", Json::object()},
+                                   {"clientInfo", {{"name", "auth-test"}, {"version", "1"}}}}}},
+                                token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string sid = r.header("mcp-session-id");
+    EXPECT_EQ(post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, token, sid).status, 202);
+    return sid;
+  }
+
+ private:
+  TempDir dir_;
+  std::string config_;
+  ServerProcess process_;
+  int port_ = 0;
+};
+
+Json call(int id, const std::string& tool, Json args) {
+  return {{"jsonrpc", "2.0"},
+          {"id", id},
+          {"method", "tools/call"},
+          {"params", {{"name", tool}, {"arguments", std::move(args)}}}};
+}
+
+const char* kMetadataUrl = "https://mcp.example.test/.well-known/oauth-protected-resource/mcp";
+
+TEST(HttpAuth, ProtectedResourceMetadataIsPublic) {
+  AuthServer s;
+  for (const char* path : {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"}) {
+    const HttpResponse r = http_request(s.port(), "GET", path, {});
+    ASSERT_EQ(r.status, 200) << path;
+    const Json m = Json::parse(r.body);
+    EXPECT_EQ(m["resource"], "https://mcp.example.test/mcp");
+    EXPECT_EQ(m["authorization_servers"], Json::array({"https://login.example.test"}));
+    EXPECT_EQ(m["scopes_supported"], Json::array({"phase-mirror:analyze", "phase-mirror:fp"}));
+    EXPECT_EQ(m["bearer_methods_supported"], Json::array({"header"}));
+  }
+}
+
+TEST(HttpAuth, NoTokenOrABadOneIs401NamingTheMetadata) {
+  AuthServer s;
+  HttpResponse r = s.post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}, "");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("www-authenticate"), std::string("Bearer resource_metadata=\"") + kMetadataUrl + "\"");
+  EXPECT_EQ(Json::parse(r.body)["error"]["message"], "Unauthorized: Authorization required: send a Bearer token");
+
+  r = s.post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}, "not-a-token-we-issued");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("www-authenticate"),
+            std::string("Bearer resource_metadata=\"") + kMetadataUrl +
+                "\", error=\"invalid_token\", error_description=\"The access token is not valid for this server\"");
+
+  r = http_request(s.port(), "GET", "/mcp", {{"Accept", "text/event-stream"}, {"Authorization", "Basic YTpi"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.header("www-authenticate").find("error=\"invalid_request\""), std::string::npos);
+  // Health stays open to the load balancer.
+  EXPECT_EQ(http_request(s.port(), "GET", "/healthz", {}).status, 200);
+}
+
+TEST(HttpAuth, ScopesPerToolAnd403InsufficientScope) {
+  AuthServer s;
+  const std::string sid = s.open_session(kAnalyst);
+  HttpResponse r = s.post(call(2, "get_server_info", Json::object()), kAnalyst, sid);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["result"]["structuredContent"]["name"], "Phase Mirror MCP Server");
+
+  r = s.post(call(3, "query_fp_store", {{"queryType", "fp_rate"}, {"orgId", "acme"}, {"ruleId", "MD-101"}}), kAnalyst,
+             sid);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.header("www-authenticate"),
+            std::string("Bearer resource_metadata=\"") + kMetadataUrl +
+                "\", error=\"insufficient_scope\", error_description=\"this call needs the scope phase-mirror:fp\", "
+                "scope=\"phase-mirror:fp\"");
+  EXPECT_EQ(Json::parse(r.body)["id"], 3);
+
+  // The auditor's token has the scope: the call reaches the tool (which asks for consent).
+  const std::string audit = s.open_session(kAuditor);
+  r = s.post(call(4, "query_fp_store", {{"queryType", "fp_rate"}, {"orgId", "acme"}, {"ruleId", "MD-101"}}), kAuditor,
+             audit);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["result"]["structuredContent"]["code"], "CONSENT_REQUIRED");
+}
+
+TEST(HttpAuth, ASessionServesOnlyThePrincipalThatStartedIt) {
+  AuthServer s;
+  const std::string sid = s.open_session(kAnalyst);
+  EXPECT_EQ(s.post({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "ping"}}, kAnalyst, sid).status, 200);
+  EXPECT_EQ(s.post({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "ping"}}, kAuditor, sid).status, 404);
+  const HttpResponse del =
+      http_request(s.port(), "DELETE", "/mcp", {{"Mcp-Session-Id", sid}, {"Authorization", "Bearer " + kAuditor}});
+  EXPECT_EQ(del.status, 404);
+  EXPECT_EQ(s.post({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "ping"}}, kAnalyst, sid).status, 200);
+}
+
+TEST(HttpAuth, NoTokenInAnyLogLine) {
+  AuthServer s;
+  const std::string sid = s.open_session(kAuditor);
+  (void)s.post({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "ping"}}, kAnalyst + "x", sid);
+  (void)s.post(call(3, "get_server_info", Json::object()), kAuditor, sid);
+  s.process().signal(SIGTERM);
+  EXPECT_EQ(s.process().wait_exit(10s), 0);
+  const std::string err = s.process().stderr_text();
+  EXPECT_NE(err.find("request refused"), std::string::npos) << err;
+  for (const std::string& secret : {kAnalyst, kAuditor, sha256_hex(kAuditor)}) {
+    EXPECT_EQ(err.find(secret), std::string::npos) << "a token or its hash is in the log";
+  }
+}
+
+TEST(HttpAuth, ANonLoopbackAddressNeedsNoOtherFlagOnceTokensAreConfigured) {
+  TempDir dir;
+  const std::string config = dir.write("auth.json", auth_config());
+  ServerProcess p({"serve", "--http", "0.0.0.0:0", "--auth-config", config}, {"PHASE_MIRROR_DATA_DIR=" + dir.path()});
+  EXPECT_NE(p.wait_stderr("/mcp\n").find("listening on http://0.0.0.0:"), std::string::npos);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(10s), 0);
+}
+
+TEST(HttpAuth, AnInvalidConfigurationStopsTheServerNamingTheField) {
+  TempDir dir;
+  const std::string config = dir.write(
+      "auth.json",
+      R"({"resource":"https://x.test/mcp","staticTokens":[{"name":"a","sha256":"ABC","scopes":["phase-mirror:analyze"]}]})");
+  ServerProcess p({"serve", "--http", "127.0.0.1:0", "--auth-config", config}, {"PHASE_MIRROR_DATA_DIR=" + dir.path()});
+  EXPECT_EQ(p.wait_exit(10s), 2);
+  EXPECT_NE(p.stderr_text().find("staticTokens[0].sha256 must be the token's SHA-256 in lowercase hex"),
+            std::string::npos)
+      << p.stderr_text();
 }
 
 }  // namespace
