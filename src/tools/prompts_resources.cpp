@@ -84,10 +84,15 @@ engine::Workspace workspace_of(Runtime& rt, mcp::ToolContext& ctx) {
   return engine::Workspace(ctx.workspace_roots(), rt.config.max_file_bytes);
 }
 
+// Listing and parsing a hostile workspace stop with the call, as the tools' walks do.
+Budget budget_of(Runtime& rt, mcp::ToolContext& ctx) {
+  return Budget(Budget::limits_for(rt.config.call_timeout_ms, adr::kCheckMemoryBytes), &ctx.cancellation());
+}
+
 // The workflow files of the workspace, as paths a prompt argument takes.
-std::vector<std::string> workflow_files(const engine::Workspace& ws) {
+std::vector<std::string> workflow_files(const engine::Workspace& ws, Budget& budget) {
   std::vector<std::string> out;
-  auto listed = ws.list_dir(kWorkflowDir);
+  auto listed = ws.list_dir(kWorkflowDir, budget);
   if (!listed) return out;
   for (auto& f : *listed) {
     const bool yaml = f.size() > 4 && (f.compare(f.size() - 4, 4, ".yml") == 0 ||
@@ -103,9 +108,9 @@ std::string adr_dir() {
   return adr::CheckRequest{}.adr_path;
 }
 
-std::vector<std::pair<std::string, std::string>> adr_files(const engine::Workspace& ws) {
+std::vector<std::pair<std::string, std::string>> adr_files(const engine::Workspace& ws, Budget& budget) {
   std::vector<std::pair<std::string, std::string>> out;
-  auto listed = ws.list_dir(adr_dir());
+  auto listed = ws.list_dir(adr_dir(), budget);
   if (!listed) return out;
   std::set<std::string> seen;
   for (const auto& f : *listed) {
@@ -196,7 +201,8 @@ mcp::PromptDef review_workflow_change(Runtime& rt) {
   };
   p.complete = [&rt](const std::string& argument, mcp::ToolContext& ctx) {
     if (argument != "path") return std::vector<std::string>{};
-    return workflow_files(workspace_of(rt, ctx));
+    Budget budget = budget_of(rt, ctx);
+    return workflow_files(workspace_of(rt, ctx), budget);
   };
   return p;
 }
@@ -255,8 +261,9 @@ mcp::PromptDef explain_finding(Runtime& rt) {
   };
   p.complete = [&rt](const std::string& argument, mcp::ToolContext& ctx) {
     if (argument == "ruleId") return rule_ids();
-    if (argument == "file") return workflow_files(workspace_of(rt, ctx));
-    return std::vector<std::string>{};
+    if (argument != "file") return std::vector<std::string>{};
+    Budget budget = budget_of(rt, ctx);
+    return workflow_files(workspace_of(rt, ctx), budget);
   };
   return p;
 }
@@ -330,7 +337,8 @@ mcp::ResourceProvider adr_resources(Runtime& rt) {
   t.mime_type = "text/markdown";
   t.complete = [&rt](const std::string&, mcp::ToolContext& ctx) {
     std::vector<std::string> ids;
-    for (auto& [id, file] : adr_files(workspace_of(rt, ctx))) ids.push_back(id);
+    Budget budget = budget_of(rt, ctx);
+    for (auto& [id, file] : adr_files(workspace_of(rt, ctx), budget)) ids.push_back(id);
     return ids;
   };
   p.templates.push_back(std::move(t));
@@ -338,7 +346,8 @@ mcp::ResourceProvider adr_resources(Runtime& rt) {
   // directory is an empty list, not an error.
   p.list = [&rt](mcp::ToolContext& ctx) {
     std::vector<mcp::ResourceDef> out;
-    auto loaded = adr::load_adrs(workspace_of(rt, ctx), adr_dir());
+    Budget budget = budget_of(rt, ctx);
+    auto loaded = adr::load_adrs(workspace_of(rt, ctx), adr_dir(), budget);
     if (!loaded) return out;
     for (const auto& a : loaded->adrs) {
       std::string description = "Status: " + std::string(adr::to_string(a.status));
@@ -354,7 +363,8 @@ mcp::ResourceProvider adr_resources(Runtime& rt) {
     const auto vars = mcp::match_uri_template(kAdrTemplate, uri);
     if (!vars) return Error{mcp::kResourceNotFound, "Resource not found: " + uri};
     const auto ws = workspace_of(rt, ctx);
-    for (const auto& [id, file] : adr_files(ws)) {
+    Budget budget = budget_of(rt, ctx);
+    for (const auto& [id, file] : adr_files(ws, budget)) {
       if (id != vars->at("id")) continue;
       auto data = ws.read(file);
       if (!data) return data.take_error();
