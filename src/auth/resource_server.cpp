@@ -2,17 +2,26 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
+#include "aws/http.hpp"
+#include "util/config.hpp"
 #include "util/crypto.hpp"
+#include "util/log.hpp"
+#include "util/secrets.hpp"
 
 namespace pm::auth {
 
 namespace {
 
 constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxJwksBytes = std::size_t{1} << 20;
+// A token read from a file or the environment must not be guessable.
+constexpr std::size_t kMinTokenChars = 32;
+constexpr long long kMaxLeewaySeconds = 300;
 
 // Equal without an early exit: how much of a hash matched must not show in the time taken.
 bool same_hex(std::string_view a, std::string_view b) {
@@ -60,6 +69,148 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
+// At most `limit` bytes of a file; nullopt when it cannot be read or is larger.
+std::optional<std::string> read_small_file(const std::string& path, std::size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text;
+  text.resize(limit + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > limit) return std::nullopt;
+  return text;
+}
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+bool loopback_url(const aws::Url& u) {
+  return u.host == "127.0.0.1" || u.host == "localhost" || u.host == "[::1]";
+}
+
+Result<long long> seconds_setting(const Json& j, const char* key, const std::string& path, const std::string& field,
+                                  long long fallback, long long min, long long max) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_number_integer() || j[key].get<long long>() < min || j[key].get<long long>() > max) {
+    return field_error(path, field,
+                       "must be a whole number of seconds from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return j[key].get<long long>();
+}
+
+Result<AuthConfig::Jwt> parse_jwt(const Json& j, const std::string& path) {
+  if (!j.is_object()) return field_error(path, "jwt", "must be an object");
+  static const std::set<std::string> known = {
+      "issuer", "jwksUri", "jwksFile", "clockSkewSeconds", "jwksCacheSeconds", "orgClaim", "jwksMinRefreshSeconds"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (known.count(it.key()) == 0) return field_error(path, "jwt." + it.key(), "is not a setting (misspelt?)");
+  }
+  AuthConfig::Jwt c;
+  if (!j.contains("issuer") || !j["issuer"].is_string() || j["issuer"].get<std::string>().empty()) {
+    return field_error(path, "jwt.issuer", "is required: the authorization server's issuer, as its tokens' iss");
+  }
+  c.issuer = j["issuer"].get<std::string>();
+  const bool has_uri = j.contains("jwksUri");
+  const bool has_file = j.contains("jwksFile");
+  if (has_uri == has_file) return field_error(path, "jwt", "needs one of jwksUri and jwksFile");
+  const std::string field = has_uri ? "jwt.jwksUri" : "jwt.jwksFile";
+  const Json& where = has_uri ? j["jwksUri"] : j["jwksFile"];
+  if (!where.is_string() || where.get<std::string>().empty()) return field_error(path, field, "must be a string");
+  if (has_uri) {
+    c.jwks_uri = where.get<std::string>();
+    const auto url = aws::parse_url(c.jwks_uri);
+    // Keys fetched in clear could be swapped on the way: HTTPS, or HTTP on loopback only.
+    if (!url || !(url->scheme == "https" || (url->scheme == "http" && loopback_url(*url)))) {
+      return field_error(path, field, "must be an https:// URL (http:// only on loopback)");
+    }
+  } else {
+    c.jwks_file = where.get<std::string>();
+  }
+  auto leeway = seconds_setting(j, "clockSkewSeconds", path, "jwt.clockSkewSeconds", 60, 0, kMaxLeewaySeconds);
+  if (!leeway) return leeway.take_error();
+  auto cache = seconds_setting(j, "jwksCacheSeconds", path, "jwt.jwksCacheSeconds", 300, 1, 86400);
+  if (!cache) return cache.take_error();
+  auto min_refresh = seconds_setting(j, "jwksMinRefreshSeconds", path, "jwt.jwksMinRefreshSeconds", 30, 1, 3600);
+  if (!min_refresh) return min_refresh.take_error();
+  c.leeway = std::chrono::seconds(*leeway);
+  c.jwks_cache = std::chrono::seconds(*cache);
+  c.jwks_min_refresh = std::chrono::seconds(*min_refresh);
+  if (j.contains("orgClaim")) {
+    if (!j["orgClaim"].is_string() || j["orgClaim"].get<std::string>().empty()) {
+      return field_error(path, "jwt.orgClaim", "must be a claim name");
+    }
+    c.org_claim = j["orgClaim"].get<std::string>();
+  }
+  return c;
+}
+
+// The token's hash, from exactly one of `sha256`, `tokenFile` and `tokenEnv`.
+Result<std::string> static_token_hash(const Json& t, const std::string& path, const std::string& at) {
+  const int given = static_cast<int>(t.contains("sha256")) + static_cast<int>(t.contains("tokenFile")) +
+                    static_cast<int>(t.contains("tokenEnv"));
+  if (given != 1) return field_error(path, at, "needs exactly one of sha256, tokenFile and tokenEnv");
+  if (t.contains("sha256")) {
+    if (!t["sha256"].is_string() || !is_hex64(t["sha256"].get<std::string>())) {
+      return field_error(path, at + ".sha256",
+                         "must be the token's SHA-256 in lowercase hex (printf %s \"$TOKEN\" | sha256sum)");
+    }
+    return t["sha256"].get<std::string>();
+  }
+  std::string token;
+  if (t.contains("tokenFile")) {
+    if (!t["tokenFile"].is_string() || t["tokenFile"].get<std::string>().empty()) {
+      return field_error(path, at + ".tokenFile", "must be a file name");
+    }
+    std::filesystem::path file = t["tokenFile"].get<std::string>();
+    if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
+    auto text = read_small_file(file.string(), 4096);
+    if (!text) return field_error(path, at + ".tokenFile", "cannot be read (or is over 4 KiB): " + file.string());
+    token = trim(std::move(*text));
+  } else {
+    if (!t["tokenEnv"].is_string() || t["tokenEnv"].get<std::string>().empty()) {
+      return field_error(path, at + ".tokenEnv", "must be an environment variable's name");
+    }
+    const std::string name = t["tokenEnv"].get<std::string>();
+    auto value = env_var_exact(name.c_str());
+    if (!value) return field_error(path, at + ".tokenEnv", "names " + name + ", which is not set");
+    token = trim(std::move(*value));
+  }
+  if (token.size() < kMinTokenChars || std::any_of(token.begin(), token.end(), [](unsigned char c) {
+        return std::isspace(c) != 0 || std::iscntrl(c) != 0;
+      })) {
+    return field_error(path, at,
+                       "holds a token shorter than " + std::to_string(kMinTokenChars) +
+                           " characters or with spaces (use e.g. openssl rand -hex 32)");
+  }
+  secrets::remember(token);
+  return sha256_hex(token);
+}
+
+Result<std::string> fetch_jwks_file(const std::string& file) {
+  auto text = read_small_file(file, kMaxJwksBytes);
+  if (!text) return Error{code::kFileNotFound, "cannot read the JWKS file " + file + " (or it is over 1 MiB)"};
+  return std::move(*text);
+}
+
+Result<std::string> fetch_jwks_url(const std::string& uri) {
+  aws::HttpRequest req;
+  req.url = uri;
+  req.headers = {{"Accept", "application/json"}};
+  req.connect_timeout = std::chrono::seconds(2);
+  req.total_timeout = std::chrono::seconds(5);
+  const aws::HttpResult r = aws::curl_http_client()->send(req);
+  if (!r.ok()) return Error{code::kStoreUnavailable, "cannot fetch the JWKS: " + r.error_detail};
+  if (r.response.status != 200) {
+    return Error{code::kStoreUnavailable, "the JWKS URL answered HTTP " + std::to_string(r.response.status)};
+  }
+  if (r.response.body.size() > kMaxJwksBytes) return Error{code::kStoreUnavailable, "the JWKS is over 1 MiB"};
+  return r.response.body;
+}
+
 }  // namespace
 
 bool Principal::has_scope(const std::string& scope) const {
@@ -69,7 +220,7 @@ bool Principal::has_scope(const std::string& scope) const {
 Result<AuthConfig> parse_auth_config(std::string_view text, const std::string& path) {
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error::invalid_input(path + ": not a JSON object");
-  static const std::set<std::string> known = {"resource", "authorizationServers", "staticTokens", "toolScopes"};
+  static const std::set<std::string> known = {"resource", "authorizationServers", "staticTokens", "jwt", "toolScopes"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (known.count(it.key()) == 0) return field_error(path, it.key(), "is not a setting (misspelt?)");
   }
@@ -101,11 +252,14 @@ Result<AuthConfig> parse_auth_config(std::string_view text, const std::string& p
       }
       s.name = t["name"].get<std::string>();
       if (!names.insert(s.name).second) return field_error(path, at + ".name", "repeats another token's name");
-      if (!t.contains("sha256") || !t["sha256"].is_string() || !is_hex64(t["sha256"].get<std::string>())) {
-        return field_error(path, at + ".sha256",
-                           "must be the token's SHA-256 in lowercase hex (printf %s \"$TOKEN\" | sha256sum)");
+      for (auto it = t.begin(); it != t.end(); ++it) {
+        static const std::set<std::string> token_keys = {"name", "sha256", "tokenFile", "tokenEnv", "scopes", "org"};
+        if (token_keys.count(it.key()) == 0)
+          return field_error(path, at + "." + it.key(), "is not a setting of a token");
       }
-      s.sha256 = t["sha256"].get<std::string>();
+      auto hash = static_token_hash(t, path, at);
+      if (!hash) return hash.take_error();
+      s.sha256 = std::move(*hash);
       if (t.contains("scopes")) {
         auto list = string_list(t["scopes"], path, at + ".scopes");
         if (!list) return list.take_error();
@@ -114,11 +268,6 @@ Result<AuthConfig> parse_auth_config(std::string_view text, const std::string& p
       if (t.contains("org")) {
         if (!t["org"].is_string()) return field_error(path, at + ".org", "must be a string");
         s.org = t["org"].get<std::string>();
-      }
-      for (auto it = t.begin(); it != t.end(); ++it) {
-        if (it.key() != "name" && it.key() != "sha256" && it.key() != "scopes" && it.key() != "org") {
-          return field_error(path, at + "." + it.key(), "is not a setting of a token");
-        }
       }
       c.static_tokens.push_back(std::move(s));
     }
@@ -133,24 +282,63 @@ Result<AuthConfig> parse_auth_config(std::string_view text, const std::string& p
       c.tool_scopes[it.key()] = it.value().get<std::string>();
     }
   }
-  if (c.static_tokens.empty()) {
-    return field_error(path, "staticTokens", "is empty: no token could ever be accepted");
+  if (j.contains("jwt")) {
+    auto jwt = parse_jwt(j["jwt"], path);
+    if (!jwt) return jwt.take_error();
+    c.jwt = std::move(*jwt);
+    // The tokens' issuer is where clients get them, unless the file says otherwise.
+    if (!j.contains("authorizationServers")) c.authorization_servers = {c.jwt->issuer};
+  }
+  if (c.static_tokens.empty() && !c.jwt) {
+    return field_error(path, "staticTokens", "is empty and there is no jwt section: no token could ever be accepted");
   }
   return c;
 }
 
 Result<AuthConfig> load_auth_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{code::kFileNotFound, "Cannot read the authentication configuration " + path};
-  std::string text;
-  text.resize(kMaxConfigBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxConfigBytes) return Error::invalid_input(path + ": larger than 1 MiB");
-  return parse_auth_config(text, path);
+  if (std::ifstream probe(path); !probe) {
+    return Error{code::kFileNotFound, "Cannot read the authentication configuration " + path};
+  }
+  auto text = read_small_file(path, kMaxConfigBytes);
+  if (!text) return Error::invalid_input(path + ": larger than 1 MiB");
+  return parse_auth_config(*text, path);
 }
 
-ResourceServer::ResourceServer(AuthConfig config) : config_(std::move(config)) {}
+ResourceServer::ResourceServer(AuthConfig config, const SignatureChecker* checker) : config_(std::move(config)) {
+  if (!config_.jwt) return;
+  const AuthConfig::Jwt& jwt = *config_.jwt;
+  policy_ = TokenPolicy{jwt.issuer, config_.resource, jwt.leeway, jwt.org_claim};
+  KeyCache::Fetch fetch;
+  std::string source;
+  if (!jwt.jwks_uri.empty()) {
+    fetch = [uri = jwt.jwks_uri] { return fetch_jwks_url(uri); };
+    source = jwt.jwks_uri;
+  } else {
+    fetch = [file = jwt.jwks_file] { return fetch_jwks_file(file); };
+    source = jwt.jwks_file;
+  }
+  if (checker != nullptr) {
+    keys_ = std::make_unique<KeyCache>(std::move(fetch), *checker, source, jwt.jwks_cache, jwt.jwks_min_refresh);
+  }
+}
+
+Status ResourceServer::start() {
+  if (!config_.jwt) return ok_status();
+  if (!keys_) return Error::execution_failed("JWT access tokens need the HTTP module's signature checks");
+  auto loaded = keys_->load_now();
+  if (!loaded) {
+    if (!config_.jwt->jwks_file.empty()) return loaded;
+    log::warn("JWKS not loaded yet; JWT access tokens are refused until it is",
+              {{"source", config_.jwt->jwks_uri}, {"error", loaded.error().message}});
+  }
+  keys_->start();
+  return ok_status();
+}
+
+std::optional<std::string> ResourceServer::not_ready() const {
+  if (keys_ && !keys_->keys()) return "the authorization server's keys (JWKS) are not loaded";
+  return std::nullopt;
+}
 
 std::variant<Principal, Denial> ResourceServer::authenticate(const std::string* authorization) const {
   if (authorization == nullptr) return Denial{401, "", "Authorization required: send a Bearer token", ""};
@@ -164,11 +352,38 @@ std::variant<Principal, Denial> ResourceServer::authenticate(const std::string* 
   }
   const std::string_view token = value.substr(kBearer.size());
   if (token.empty()) return Denial{401, "invalid_request", "The Bearer token is empty", ""};
-  const std::string hash = sha256_hex(token);
-  for (const auto& t : config_.static_tokens) {
-    if (same_hex(hash, t.sha256)) return Principal{t.name, t.scopes, t.org};
+  if (keys_ && looks_like_jwt(token)) {
+    const auto keys = keys_->keys();
+    if (!keys) return Denial{401, "invalid_token", "The authorization server's keys are not loaded yet; retry", ""};
+    JwtVerdict v = verify_jwt(token, *keys, policy_, std::chrono::system_clock::now());
+    if (v.unknown_key) keys_->request_refresh();
+    return std::move(v.outcome);
   }
+  // Every configured hash is compared, each in constant time: neither how much of one
+  // matched nor which one did shows in the time taken.
+  const std::string hash = sha256_hex(token);
+  const StaticToken* match = nullptr;
+  for (const auto& t : config_.static_tokens) {
+    if (same_hex(hash, t.sha256)) match = &t;
+  }
+  if (match != nullptr) return Principal{match->name, "token:" + match->name, match->scopes, match->org};
   return Denial{401, "invalid_token", "The access token is not valid for this server", ""};
+}
+
+std::optional<Denial> ResourceServer::authorize(const Principal& who, const std::string& method,
+                                                const Json& params) const {
+  const std::string scope = required_scope(method, params);
+  if (!scope.empty() && !who.has_scope(scope)) {
+    return Denial{403, "insufficient_scope", "this call needs the scope " + scope, scope};
+  }
+  if (!who.org.empty() && method == "tools/call" && params.is_object() && params.contains("arguments") &&
+      params["arguments"].is_object() && params["arguments"].contains("orgId")) {
+    const Json& org = params["arguments"]["orgId"];
+    if (!org.is_string() || org.get<std::string>() != who.org) {
+      return Denial{403, "insufficient_scope", "this token acts for one organisation, and orgId names another", ""};
+    }
+  }
+  return std::nullopt;
 }
 
 std::string ResourceServer::required_scope(const std::string& method, const Json& params) const {

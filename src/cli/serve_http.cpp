@@ -61,14 +61,23 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
               "' is not an address (expected HOST:PORT, [IPv6]:PORT or PORT)");
     return kExitUsage;
   }
-  std::shared_ptr<const auth::ResourceServer> resource_server;
+  std::shared_ptr<auth::ResourceServer> resource_server;
   if (!options.auth_config.empty()) {
     auto auth_config = auth::load_auth_config(options.auth_config);
     if (!auth_config) {
       print_err("phase-mirror-mcp serve: " + auth_config.error().message);
       return kExitUsage;
     }
-    resource_server = std::make_shared<const auth::ResourceServer>(std::move(*auth_config));
+    const auth::SignatureChecker* checker = nullptr;
+    if (auth_config->jwt) {
+      auto loaded = http::signature_checker();
+      if (!loaded) {
+        print_err("phase-mirror-mcp serve: " + loaded.error().message);
+        return kExitFailure;
+      }
+      checker = *loaded;
+    }
+    resource_server = std::make_shared<auth::ResourceServer>(std::move(*auth_config), checker);
   }
   if (!http::is_loopback_host(address->host) && !options.allow_unauthenticated && !resource_server) {
     print_err("phase-mirror-mcp serve: refusing to listen on " + options.address +
@@ -89,6 +98,13 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail: SIG_ERR is only for an invalid signal
+  if (resource_server) {
+    // After the mask: the JWKS refresher thread must not take SIGTERM.
+    if (auto started = resource_server->start(); !started) {
+      print_err("phase-mirror-mcp serve: " + started.error().message);
+      return kExitUsage;
+    }
+  }
 
   mcp::Metrics metrics;
   store::Services stores(config);
@@ -113,8 +129,11 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
   topts.session_rate = options.session_rate;
   topts.session_burst = options.session_rate * 2;
   topts.auth = resource_server;
-  http::StreamableHttp transport(core, topts, [&stores]() -> std::optional<std::string> {
-    // Ready once the stores the tools need can be opened.
+  http::StreamableHttp transport(core, topts, [&stores, &resource_server]() -> std::optional<std::string> {
+    // Ready once the stores the tools need can be opened, and tokens can be checked.
+    if (resource_server) {
+      if (auto why = resource_server->not_ready()) return why;
+    }
     if (auto fp = stores.fp_store(); !fp) return "false-positive store: " + fp.error().message;
     if (auto consent = stores.consent_store(); !consent) return "consent store: " + consent.error().message;
     return std::nullopt;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 #include <vector>
 
 #include "util/config.hpp"
@@ -25,10 +26,13 @@ std::vector<std::string> candidates() {
   return out;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Listener>> open_listener(const ListenOptions& options, Handler& handler) {
-  void* lib = nullptr;
+// The module, opened once and never closed: the listener's and the checker's code live in it
+// until the process ends.
+Result<void*> module_handle() {
+  static std::mutex mu;
+  static void* lib = nullptr;
+  std::lock_guard lock(mu);
+  if (lib != nullptr) return lib;
   std::string tried;
   std::string last_error;
   for (const auto& path : candidates()) {
@@ -36,19 +40,24 @@ Result<std::unique_ptr<Listener>> open_listener(const ListenOptions& options, Ha
       tried += (tried.empty() ? "" : ", ") + path;
       continue;
     }
-    // Never closed: the listener's code lives in it until the process ends.
     lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (lib != nullptr) break;
-    const char* why = ::dlerror();  // NOLINT(concurrency-mt-unsafe): only the start-up thread opens modules
+    if (lib != nullptr) return lib;
+    const char* why = ::dlerror();  // NOLINT(concurrency-mt-unsafe): serialised by mu
     last_error = why != nullptr ? why : "dlopen failed";
     tried += (tried.empty() ? "" : ", ") + path;
   }
-  if (lib == nullptr) {
-    return Error{code::kExecutionFailed,
-                 "cannot load the HTTP module " + std::string(kModuleFileName) + " (looked in: " + tried + ")" +
-                     (last_error.empty() ? "" : ": " + last_error),
-                 Severity::kHigh};
-  }
+  return Error{code::kExecutionFailed,
+               "cannot load the HTTP module " + std::string(kModuleFileName) + " (looked in: " + tried + ")" +
+                   (last_error.empty() ? "" : ": " + last_error),
+               Severity::kHigh};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Listener>> open_listener(const ListenOptions& options, Handler& handler) {
+  auto handle = module_handle();
+  if (!handle) return handle.take_error();
+  void* lib = *handle;
   auto create = reinterpret_cast<CreateListenerFn>(::dlsym(lib, kCreateListenerSymbol));
   if (create == nullptr) {
     return Error{code::kExecutionFailed, "the HTTP module has no " + std::string(kCreateListenerSymbol),
@@ -58,6 +67,17 @@ Result<std::unique_ptr<Listener>> open_listener(const ListenOptions& options, Ha
   Listener* l = create(&options, &handler, &error);
   if (l == nullptr) return Error{code::kExecutionFailed, error, Severity::kHigh};
   return std::unique_ptr<Listener>(l);
+}
+
+Result<const auth::SignatureChecker*> signature_checker() {
+  auto handle = module_handle();
+  if (!handle) return handle.take_error();
+  auto get = reinterpret_cast<auth::GetSignatureCheckerFn>(::dlsym(*handle, auth::kSignatureCheckerSymbol));
+  if (get == nullptr) {
+    return Error{code::kExecutionFailed, "the HTTP module has no " + std::string(auth::kSignatureCheckerSymbol),
+                 Severity::kHigh};
+  }
+  return get();
 }
 
 }  // namespace pm::http

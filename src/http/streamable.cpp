@@ -508,7 +508,7 @@ std::shared_ptr<StreamableHttp::Session> StreamableHttp::find_session(const Requ
     std::lock_guard lock(mu_);
     if (auto it = sessions_.find(*id); it != sessions_.end()) s = it->second;
   }
-  if (s && who != nullptr && s->owner != who->name) s = nullptr;
+  if (s && who != nullptr && s->owner != who->subject) s = nullptr;
   if (!s) {
     ex->respond(refuse(404, "Session not found: it ended or expired; send 'initialize' to start a new one", cors));
     return nullptr;
@@ -563,14 +563,12 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
   }
   const Json id = is_request ? msg["id"] : Json();
   if (is_request && who != nullptr) {
-    const std::string scope =
-        options_.auth->required_scope(msg["method"].get<std::string>(), msg.value("params", Json()));
-    if (!scope.empty() && !who->has_scope(scope)) {
-      const auth::Denial denial{403, "insufficient_scope", "this call needs the scope " + scope, scope};
-      log::info("request refused", {{"status", 403}, {"error", denial.error}, {"scope", scope}});
+    if (auto denial = options_.auth->authorize(*who, msg["method"].get<std::string>(), msg.value("params", Json()))) {
+      // The scope is the server's own name for it; the organisation is a claim: not logged.
+      log::info("request refused", {{"status", denial->status}, {"error", denial->error}, {"scope", denial->scope}});
       std::vector<Header> headers = cors;
-      headers.push_back({"WWW-Authenticate", options_.auth->challenge(denial)});
-      ex->respond(refuse(403, "Forbidden: " + denial.description, std::move(headers), id));
+      headers.push_back({"WWW-Authenticate", options_.auth->challenge(*denial)});
+      ex->respond(refuse(denial->status, "Forbidden: " + denial->description, std::move(headers), id));
       return;
     }
   }
@@ -583,7 +581,7 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
       return;
     }
     s = std::make_shared<Session>(new_session_id());
-    if (who != nullptr) s->owner = who->name;
+    if (who != nullptr) s->owner = who->subject;
     {
       std::lock_guard lock(mu_);
       if (sessions_.size() >= options_.max_sessions) {
