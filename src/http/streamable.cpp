@@ -565,7 +565,9 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
   if (is_request && who != nullptr) {
     if (auto denial = options_.auth->authorize(*who, msg["method"].get<std::string>(), msg.value("params", Json()))) {
       // The scope is the server's own name for it; the organisation is a claim: not logged.
-      log::info("request refused", {{"status", denial->status}, {"error", denial->error}, {"scope", denial->scope}});
+      Json fields = {{"status", denial->status}, {"error", denial->error}};
+      if (!denial->scope.empty()) fields["scope"] = denial->scope;
+      log::info("request refused", fields);
       std::vector<Header> headers = cors;
       headers.push_back({"WWW-Authenticate", options_.auth->challenge(*denial)});
       ex->respond(refuse(denial->status, "Forbidden: " + denial->description, std::move(headers), id));
