@@ -4,12 +4,15 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/jwt_issuer.hpp"
 #include "support/server_process.hpp"
 #include "util/crypto.hpp"
 
@@ -537,6 +540,40 @@ TEST(HttpAuth, AnInvalidConfigurationStopsTheServerNamingTheField) {
   EXPECT_NE(p.stderr_text().find("staticTokens[0].sha256 must be the token's SHA-256 in lowercase hex"),
             std::string::npos)
       << p.stderr_text();
+}
+
+// The stdio server maps nothing of HTTP, TLS or JWT: neither the module nor libcrypto (which
+// `serve --http` with JWT settings does map, so the check can tell).
+std::string mapped_files(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Http, TheStdioServerMapsNeitherTheHttpModuleNorLibcrypto) {
+  TempDir dir;
+  ServerProcess stdio({}, {"PHASE_MIRROR_DATA_DIR=" + dir.path(), "PHASE_MIRROR_WORKSPACE=" + dir.path()});
+  ASSERT_TRUE(stdio.initialize().contains("result"));
+  ASSERT_TRUE(stdio.call("get_server_info", Json::object()).contains("result"));
+  const std::string stdio_maps = mapped_files(stdio.pid());
+  ASSERT_FALSE(stdio_maps.empty());
+  EXPECT_EQ(stdio_maps.find("phase-mirror-mcp-http.so"), std::string::npos);
+  EXPECT_EQ(stdio_maps.find("libcrypto"), std::string::npos);
+
+  const JwtIssuer idp(JwtIssuer::Alg::kES256, "k1");
+  const std::string jwks = dir.write("jwks.json", jwks_of({&idp}).dump());
+  const std::string config =
+      dir.write("auth.json", dump_line(Json{{"resource", "https://mcp.example.test/mcp"},
+                                            {"jwt", {{"issuer", "https://idp.example.test"}, {"jwksFile", jwks}}}}));
+  ServerProcess http({"serve", "--http", "127.0.0.1:0", "--auth-config", config},
+                     {"PHASE_MIRROR_DATA_DIR=" + dir.path()});
+  ASSERT_NE(http.wait_stderr("/mcp\n").find("listening on"), std::string::npos) << http.stderr_text();
+  const std::string http_maps = mapped_files(http.pid());
+  EXPECT_NE(http_maps.find("phase-mirror-mcp-http.so"), std::string::npos);
+  EXPECT_NE(http_maps.find("libcrypto"), std::string::npos);
+  http.signal(SIGTERM);
+  EXPECT_EQ(http.wait_exit(10s), 0);
 }
 
 }  // namespace
