@@ -150,9 +150,12 @@ Result<KeySet> parse_jwks(std::string_view text, const SignatureChecker& checker
     const Json& k = doc["keys"][i];
     const std::string at = "keys[" + std::to_string(i) + "]";
     auto skip = [&](const std::string& why) {
-      if (skipped != nullptr)
-        skipped->push_back(at + (k.is_object() && k.contains("kid") ? " (kid " + member(k, "kid") + ")" : "") + ": " +
-                           why);
+      if (skipped == nullptr) return;
+      std::string line = at;
+      if (k.is_object() && k.contains("kid")) line += " (kid " + member(k, "kid") + ")";
+      line += ": ";
+      line += why;
+      skipped->push_back(std::move(line));
     };
     if (!k.is_object()) {
       skip("not an object");

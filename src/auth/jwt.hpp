@@ -49,7 +49,7 @@ struct TokenPolicy {
 };
 
 // Largest token accepted (bytes); larger ones are refused before any decoding.
-inline constexpr std::size_t kMaxTokenBytes = 16 * 1024;
+inline constexpr std::size_t kMaxTokenBytes = std::size_t{16} << 10;
 
 // True for the compact JWS shape (three base64url parts); other bearer tokens are static.
 bool looks_like_jwt(std::string_view token);
