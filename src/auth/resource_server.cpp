@@ -352,6 +352,15 @@ std::variant<Principal, Denial> ResourceServer::authenticate(const std::string* 
   }
   const std::string_view token = value.substr(kBearer.size());
   if (token.empty()) return Denial{401, "invalid_request", "The Bearer token is empty", ""};
+  // Static tokens first: a static token may have the shape of a JWT, and checking one costs
+  // a hash. Every configured hash is compared, each in constant time: neither how much of
+  // one matched nor which one did shows in the time taken.
+  const std::string hash = sha256_hex(token);
+  const StaticToken* match = nullptr;
+  for (const auto& t : config_.static_tokens) {
+    if (same_hex(hash, t.sha256)) match = &t;
+  }
+  if (match != nullptr) return Principal{match->name, "token:" + match->name, match->scopes, match->org};
   if (keys_ && looks_like_jwt(token)) {
     const auto keys = keys_->keys();
     if (!keys) return Denial{401, "invalid_token", "The authorization server's keys are not loaded yet; retry", ""};
@@ -359,14 +368,6 @@ std::variant<Principal, Denial> ResourceServer::authenticate(const std::string* 
     if (v.unknown_key) keys_->request_refresh();
     return std::move(v.outcome);
   }
-  // Every configured hash is compared, each in constant time: neither how much of one
-  // matched nor which one did shows in the time taken.
-  const std::string hash = sha256_hex(token);
-  const StaticToken* match = nullptr;
-  for (const auto& t : config_.static_tokens) {
-    if (same_hex(hash, t.sha256)) match = &t;
-  }
-  if (match != nullptr) return Principal{match->name, "token:" + match->name, match->scopes, match->org};
   return Denial{401, "invalid_token", "The access token is not valid for this server", ""};
 }
 

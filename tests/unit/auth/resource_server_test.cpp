@@ -92,7 +92,8 @@ TEST(AuthConfigFile, EveryMistakeNamesItsField) {
 // JWT and static tokens side by side, as the configuration file sets them up.
 const std::string kJwtIssuer = "https://login.example.test";
 const std::string kCiToken = "ci-token-3b9e51c07a6d42f8b1e0c5d9a7f3e216";
-const std::string kBotToken = "bot-token-8f41d2a6c9e05b37d1f2a8c4e6b90d13";
+// Shaped like a JWT (two dots): static tokens are matched before any JWT check.
+const std::string kBotToken = "bot.token.8f41d2a6c9e05b37d1f2a8c4e6b90d13";
 
 const test::JwtIssuer& team_issuer() {
   static const test::JwtIssuer i(test::JwtIssuer::Alg::kES256, "team-1");
