@@ -45,7 +45,6 @@ std::string flow_yaml_workflow(std::size_t bytes) {
 std::vector<std::string> workflow_env(const TempDir& dir, std::vector<std::string> more = {}) {
   more.push_back("PHASE_MIRROR_WORKSPACE=" + dir.path());
   more.push_back("PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data");
-  more.push_back("PHASE_MIRROR_TEST_FIXTURES=1");
   return more;
 }
 
@@ -65,7 +64,7 @@ Json tools_call(const Json& id, const std::string& tool, const Json& args, const
 void every_worker_is_free(ServerProcess& p, int workers) {
   for (int i = 0; i < workers; ++i) {
     p.send(tools_call("free-" + std::to_string(i), "slow_operation", {{"durationMs", 60000}},
-                        "token-" + std::to_string(i)));
+                      "token-" + std::to_string(i)));
   }
   for (int i = 0; i < workers; ++i) {
     const std::string token = "token-" + std::to_string(i);
@@ -88,7 +87,8 @@ void every_worker_is_free(ServerProcess& p, int workers) {
 TEST(HostileWorkflow, TimedOutAnalysesStopAndFreeEveryWorker) {
   TempDir dir;
   const Json args = huge_workflows_args(dir);
-  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_CALL_TIMEOUT_MS=1000"}));
+  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_CALL_TIMEOUT_MS=1000"}), "",
+                  Binary::kFixtures);
   p.initialize();
   p.send(tools_call(1, "analyze_dissonance", args));
   p.send(tools_call(2, "analyze_dissonance", args));
@@ -103,8 +103,10 @@ TEST(HostileWorkflow, TimedOutAnalysesStopAndFreeEveryWorker) {
 TEST(HostileWorkflow, CancelledYamlParseStopsAndFreesTheWorker) {
   TempDir dir;
   dir.write(".github/workflows/flow.yml", flow_yaml_workflow(50u << 20));
-  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
-                                    "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}));
+  ServerProcess p({},
+                  workflow_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
+                                     "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}),
+                  "", Binary::kFixtures);
   p.initialize();
   p.send(tools_call(7, "analyze_dissonance", {{"files", {".github/workflows/flow.yml"}}}));
   std::this_thread::sleep_for(500ms);
@@ -123,7 +125,7 @@ TEST(HostileWorkflow, SigtermDuringAHostileAnalysisExitsPromptly) {
   // A grace far longer than the bound below: the process exits in time only
   // if the work itself stops.
   ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
-                                    "PHASE_MIRROR_CALL_TIMEOUT_MS=0", "PHASE_MIRROR_SHUTDOWN_GRACE_MS=120000"}));
+                                         "PHASE_MIRROR_CALL_TIMEOUT_MS=0", "PHASE_MIRROR_SHUTDOWN_GRACE_MS=120000"}));
   p.initialize();
   p.send(tools_call(1, "analyze_dissonance", args));
   p.send(tools_call(2, "analyze_dissonance", {{"files", {".github/workflows/flow.yml"}}}));
