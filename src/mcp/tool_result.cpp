@@ -34,8 +34,10 @@ Json describe_tool(const ToolDef& tool) {
   d["title"] = tool.title;
   d["description"] = tool.description;
   d["inputSchema"] = tool.input_schema;
-  d["outputSchema"] =
-      tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema() : tool.output_schema;
+  if (tool.tier != ToolTier::kPlain) {
+    d["outputSchema"] =
+        tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema() : tool.output_schema;
+  }
   Json ann = tool.annotations.is_object() ? tool.annotations : Json::object();
   ann["title"] = tool.title;
   d["annotations"] = std::move(ann);
@@ -115,6 +117,21 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (tool.tier == ToolTier::kPlain) {
+    Json result = Json::object();
+    if (outcome.ok() && !outcome->error) {
+      result["content"] = outcome->payload.value("content", Json::array());
+      if (outcome->payload.value("isError", false)) result["isError"] = true;
+    } else {
+      const Error& e = outcome.ok() ? *outcome->error : outcome.error();
+      result["content"] = Json::array({Json{{"type", "text"}, {"text", e.code + ": " + e.message}}});
+      result["isError"] = true;
+      record.error_code = e.code;
+    }
+    record.duration_ms = ms;
+    record.outcome = result.value("isError", false) ? "error" : "ok";
+    return result;
+  }
   const bool complete = outcome.ok() && outcome->complete;
 
   Json structured;

@@ -45,7 +45,6 @@ std::string flow_yaml_workflow(std::size_t bytes) {
 std::vector<std::string> workflow_env(const TempDir& dir, std::vector<std::string> more = {}) {
   more.push_back("PHASE_MIRROR_WORKSPACE=" + dir.path());
   more.push_back("PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data");
-  more.push_back("PHASE_MIRROR_TEST_FIXTURES=1");
   return more;
 }
 
@@ -88,7 +87,8 @@ void every_worker_is_free(ServerProcess& p, int workers) {
 TEST(HostileWorkflow, TimedOutAnalysesStopAndFreeEveryWorker) {
   TempDir dir;
   const Json args = huge_workflows_args(dir);
-  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_CALL_TIMEOUT_MS=1000"}));
+  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=2", "PHASE_MIRROR_CALL_TIMEOUT_MS=1000"}), "",
+                  Binary::kFixtures);
   p.initialize();
   p.send(tools_call(1, "analyze_dissonance", args));
   p.send(tools_call(2, "analyze_dissonance", args));
@@ -103,8 +103,10 @@ TEST(HostileWorkflow, TimedOutAnalysesStopAndFreeEveryWorker) {
 TEST(HostileWorkflow, CancelledYamlParseStopsAndFreesTheWorker) {
   TempDir dir;
   dir.write(".github/workflows/flow.yml", flow_yaml_workflow(50u << 20));
-  ServerProcess p({}, workflow_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
-                                         "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}));
+  ServerProcess p({},
+                  workflow_env(dir, {"PHASE_MIRROR_WORKERS=1", "PHASE_MIRROR_MAX_FILE_BYTES=67108864",
+                                     "PHASE_MIRROR_CALL_TIMEOUT_MS=0"}),
+                  "", Binary::kFixtures);
   p.initialize();
   p.send(tools_call(7, "analyze_dissonance", {{"files", {".github/workflows/flow.yml"}}}));
   std::this_thread::sleep_for(500ms);
