@@ -359,12 +359,13 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   const std::size_t n = req.files.size();
   std::set<std::string> seen_given, seen_relative;
   for (std::size_t i = 0; i < n; ++i) {
-    // Opening and reading a file costs about as much as a look at the clock
-    // and the token, so each file is one, plus its bytes.
+    // Opening a file costs about as much as a look at the clock and the
+    // token, so each file is one; reading it asks for its bytes.
     if (!budget.step(Budget::kLookEvery)) return stopped();
     const std::string& given = req.files[i];
     if (seen_given.insert(given).second) {
-      auto file = ws.read(given);
+      auto file = ws.read(given, &budget);
+      if (budget.stopped()) return stopped();
       if (!file) {
         const Error& e = file.error();
         run.file_errors.push_back({given, e.code, e.message});
@@ -374,7 +375,6 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         // bytes: a workflow keeps them as its source, the rest are dropped
         // here rather than held twice until the answer is sent.
         std::string bytes = std::exchange(file->bytes, {});
-        if (!budget.step(bytes.size())) return stopped();
         // A workflow or action is always parsed: one with a NUL byte is a parse
         // finding (MD-000), not a binary file that passes unchecked.
         const bool actions_file = gha::is_actions_path(file->path.relative);
