@@ -174,7 +174,7 @@ void define_consent(CLI::App& app, Action& action) {
   for (const std::string sub : {"grant", "revoke"}) {
     const bool grant = sub == "grant";
     auto* c = cmd->add_subcommand(sub, grant ? "Grant consent for resources" : "Revoke consent for resources");
-    add_value(c, "--org", o->org, "Organisation")->type_name("ORG")->required();
+    add_value(c, "--org", o->org, "Organisation")->type_name("ORG")->required()->check(org_id());
     add_value(c, "--resources", o->resources, "Comma-separated resources, or all")->type_name("r1,r2")->required();
     if (grant) {
       add_value(c, "--expires", o->expires, "When the grant expires (in the future)")
@@ -191,7 +191,7 @@ void define_consent(CLI::App& app, Action& action) {
     });
   }
   auto* show_cmd = cmd->add_subcommand("show", "Show the consent state of every resource");
-  add_value(show_cmd, "--org", o->org, "Organisation")->type_name("ORG")->required();
+  add_value(show_cmd, "--org", o->org, "Organisation")->type_name("ORG")->required()->check(org_id());
   show_cmd->add_flag("--history", o->history, "Also list every grant and revocation");
   add_json_flag(show_cmd, o->json, "Print {success, orgId, policyVersion, resources[, history]} as JSON");
   show_cmd->callback([&action, o] {

@@ -138,7 +138,10 @@ void define_fp(CLI::App& app, Action& action) {
     };
   };
   const auto org = [&o](CLI::App* sub) {
-    add_value(sub, "--org", o->org, "Organisation (kept only as an HMAC)")->type_name("ORG")->required();
+    add_value(sub, "--org", o->org, "Organisation (kept only as an HMAC)")
+        ->type_name("ORG")
+        ->required()
+        ->check(org_id());
   };
 
   auto* rec = cmd->add_subcommand("record", "Record a finding (pending unless --outcome says otherwise)");

@@ -1,8 +1,11 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
+#include "engine/rule_names.hpp"
+#include "engine/rules/rules.hpp"
 #include "util/time.hpp"
 
 namespace pm::cli {
@@ -20,12 +23,24 @@ CLI::Validator plain_value() {
 CLI::Validator rule_id() {
   return CLI::Validator(
       [](const std::string& v) -> std::string {
-        const bool ok =
-            v.size() == 6 && v.compare(0, 3, "MD-") == 0 && std::isdigit(static_cast<unsigned char>(v[3])) != 0 &&
-            std::isdigit(static_cast<unsigned char>(v[4])) != 0 && std::isdigit(static_cast<unsigned char>(v[5])) != 0;
-        return ok ? std::string() : "'" + v + "' is not a rule id (MD- and three digits, e.g. MD-101)";
+        // MD-000 is the analyzer's finding for a workflow it could not parse: a finding one may record too.
+        const auto& ids = engine::catalogue_rule_ids();
+        if (v == engine::rules::kParseFailure.id || std::find(ids.begin(), ids.end(), v) != ids.end()) return {};
+        std::string known(engine::rules::kParseFailure.id);
+        for (const auto& id : ids) known += ", " + id;
+        return "'" + v + "' is not a rule of the catalogue (known: " + known + ")";
       },
       "", "rule-id");
+}
+
+CLI::Validator org_id() {
+  return CLI::Validator(
+      [](const std::string& v) -> std::string {
+        if (v.size() <= kMaxOrgBytes) return {};
+        return "is " + std::to_string(v.size()) + " bytes long; at most " + std::to_string(kMaxOrgBytes) +
+               " are accepted";
+      },
+      "", "org");
 }
 
 CLI::Validator uuid() {
@@ -48,6 +63,13 @@ CLI::Validator iso_date(bool past_only) {
       [past_only](const std::string& v) -> std::string {
         const auto t = parse_iso8601(v, true);
         if (!t) return "'" + v + "' is not an ISO-8601 date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)";
+        // A date outside this range is a typo (9999, 0202), not a record anyone meant to keep.
+        static const auto earliest = *parse_iso8601("2000-01-01", true);
+        static const auto latest = *parse_iso8601("2100-01-01", true);
+        if (*t < earliest || *t >= latest) {
+          return "'" + v + "' is outside the accepted range 2000-01-01 to 2099-12-31" +
+                 (past_only ? std::string(" (and not in the future)") : std::string());
+        }
         if (past_only && *t > std::chrono::system_clock::now()) return "'" + v + "' is in the future";
         return {};
       },

@@ -3,6 +3,7 @@
 // every command applies alike, so that `--note --json` is refused instead of
 // recording the note "--json", and an empty `--org ""` never reaches a store.
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,16 @@ inline constexpr int kExitUsage = 2;    // the command line, the configuration o
 // got no value. A value that really starts with "--" is refused too; none of
 // ours needs one.
 CLI::Validator plain_value();
-// MD-### (the ids analyze_dissonance reports and the FP store keeps).
+// A rule analyze_dissonance reports (the catalogue and MD-000); the message
+// lists them.
 CLI::Validator rule_id();
+// An organisation id within kMaxOrgBytes, the limit the tools' orgId has.
+inline constexpr std::size_t kMaxOrgBytes = 256;
+CLI::Validator org_id();
 // An RFC 4122 UUID (8-4-4-4-12 hex digits).
 CLI::Validator uuid();
-// An ISO-8601 date or date-time; `past_only` refuses one after now.
+// An ISO-8601 date or date-time from 2000-01-01 up to the end of 2099;
+// `past_only` refuses one after now.
 CLI::Validator iso_date(bool past_only);
 // OWNER/NAME.
 CLI::Validator repository_name();

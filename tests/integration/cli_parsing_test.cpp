@@ -109,13 +109,25 @@ TEST_F(CliParsing, HostileValuesAreRefusedWithTheReason) {
   };
   const std::vector<Case> cases = {
       {{"fp", "record", "--org", "acme", "--rule", "MD-1", "--finding", "f1"},
-       "--rule: 'MD-1' is not a rule id (MD- and three digits, e.g. MD-101)"},
+       "--rule: 'MD-1' is not a rule of the catalogue (known: MD-000, MD-001, "},
+      {{"fp", "record", "--org", "acme", "--rule", "MD-999", "--finding", "f1"},
+       "--rule: 'MD-999' is not a rule of the catalogue (known: "},
+      {{"fp", "record", "--org", std::string(257, 'o'), "--rule", "MD-101", "--finding", "f1"},
+       "--org: is 257 bytes long; at most 256 are accepted"},
+      {{"consent", "show", "--org", std::string(1000, 'o')}, "--org: is 1000 bytes long; at most 256 are accepted"},
       {{"fp", "record", "--org", "", "--rule", "MD-101", "--finding", "f1"}, "--org: must not be empty"},
       {{"fp", "record", "--org", "  ", "--rule", "MD-101", "--finding", "f1"}, "--org: must not be empty"},
       {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--event-id", "1234"},
        "--event-id: '1234' is not a UUID (8-4-4-4-12 hex digits)"},
       {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--at", "9999-01-01T00:00:00Z"},
-       "--at: '9999-01-01T00:00:00Z' is in the future"},
+       "--at: '9999-01-01T00:00:00Z' is outside the accepted range 2000-01-01 to 2099-12-31 (and not in the "
+       "future)"},
+      {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--at", "1999-12-31T23:59:59Z"},
+       "--at: '1999-12-31T23:59:59Z' is outside the accepted range 2000-01-01 to 2099-12-31"},
+      {{"fp", "list", "--org", "acme", "--since", "0202-01-01"},
+       "--since: '0202-01-01' is outside the accepted range 2000-01-01 to 2099-12-31"},
+      {{"consent", "grant", "--org", "acme", "--resources", "fp_metrics", "--expires", "9999-12-31"},
+       "--expires: '9999-12-31' is outside the accepted range 2000-01-01 to 2099-12-31"},
       {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--at", "yesterday"},
        "--at: 'yesterday' is not an ISO-8601 date or date-time"},
       {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--repo", "acme"},
@@ -123,7 +135,7 @@ TEST_F(CliParsing, HostileValuesAreRefusedWithTheReason) {
       {{"fp", "record", "--org", "acme", "--rule", "MD-101", "--finding", "f1", "--outcome", "maybe"}, "--outcome"},
       {{"fp", "list", "--org", "acme", "--limit", "0"}, "--limit"},
       {{"fp", "list", "--org", "acme", "--limit", "ten"}, "--limit"},
-      {{"fp", "list", "--org", "acme", "--rule", "md-101"}, "--rule: 'md-101' is not a rule id"},
+      {{"fp", "list", "--org", "acme", "--rule", "md-101"}, "--rule: 'md-101' is not a rule of the catalogue"},
       {{"fp", "review", "--org", "acme", "--event", "x", "--outcome", "false_positive", "--reviewed-by", "bob"},
        "--event: 'x' is not a UUID"},
       {{"consent", "grant", "--org", "", "--resources", "fp_metrics"}, "--org: must not be empty"},
@@ -151,6 +163,28 @@ TEST_F(CliParsing, ValidValuesStillWork) {
   EXPECT_EQ(event["eventId"], "0f8fad5b-d9cb-469f-a165-70867728950e");
   EXPECT_EQ(event["createdAt"], "2026-01-02T00:00:00.000Z");
   EXPECT_EQ(event["note"], "flaky test");
+  // The longest org id accepted, MD-000 (the parse finding) and the edges of the date range.
+  r = cli({"fp", "record", "--org", std::string(256, 'o'), "--rule", "MD-000", "--finding", "f2", "--at",
+           "2000-01-01T00:00:00Z", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["event"]["ruleId"], "MD-000");
+  r = cli({"fp", "list", "--org", std::string(256, 'o'), "--until", "2099-12-31T23:59:59Z", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["count"], 1);
+}
+
+// The refusal of an unknown rule lists exactly the rules `rules --json` prints, and MD-000.
+TEST_F(CliParsing, UnknownRuleListsTheKnownOnes) {
+  const auto rules = cli({"rules", "--json"});
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  std::string known = "MD-000";
+  for (const auto& rule : Json::parse(rules.out)) known += ", " + rule["id"].get<std::string>();
+  ASSERT_NE(known.find("MD-101"), std::string::npos);
+  const auto r = cli({"fp", "list", "--org", "acme", "--rule", "MD-100"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rule: 'MD-100' is not a rule of the catalogue (known: " + known + ")"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 TEST_F(CliParsing, CallExitCodeGatesOnTheVerdictNotTheAdvisoryDecision) {
