@@ -384,7 +384,8 @@ std::vector<std::string> Core::roots(Session& s, Outbound& out, const Cancellati
   if (s.roots_state_ == Session::Roots::kNotAsked) {
     s.roots_state_ = Session::Roots::kAsking;
     s.roots_request_id_ = "pm-roots-" + std::to_string(s.next_outgoing_id_++);
-    s.roots_deadline_ = std::chrono::steady_clock::now() + kRootsWait;
+    // Waited once: past the deadline the client is remembered as one that does not answer.
+    s.roots_deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.roots_wait_ms);
     const Json request = {{"jsonrpc", "2.0"}, {"id", s.roots_request_id_}, {"method", "roots/list"}};
     lock.unlock();
     out.send(request);

@@ -26,10 +26,6 @@ namespace pm::mcp {
 
 class Core {
  public:
-  // How long a call waits for the client's first roots/list answer before it falls back
-  // to the configured workspace (and every later call falls back without waiting).
-  static constexpr std::chrono::milliseconds kRootsWait{1000};
-
   Core(const Config& config, Surface surface, Executor& executor, Recorder& recorder);
   Core(const Config& config, std::vector<ToolDef> tools, Executor& executor, Recorder& recorder)
       : Core(config, Surface{std::move(tools), {}, {}}, executor, recorder) {}

@@ -122,6 +122,8 @@ Result<Config> Config::from_env() {
   if (auto e = whole("PHASE_MIRROR_SHUTDOWN_GRACE_MS", 0, 600000, static_cast<double>(c.shutdown_grace_ms), n))
     return *e;
   c.shutdown_grace_ms = static_cast<std::int64_t>(n);
+  if (auto e = whole("PHASE_MIRROR_ROOTS_WAIT_MS", 0, 60000, static_cast<double>(c.roots_wait_ms), n)) return *e;
+  c.roots_wait_ms = static_cast<std::int64_t>(n);
   if (auto e = whole("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR", 1, 1e6, c.max_blocks_per_hour, n)) return *e;
   c.max_blocks_per_hour = static_cast<int>(n);
   return c;

@@ -35,6 +35,9 @@ struct Config {
   // After SIGTERM, how long a call that ignores its cancellation may keep the process
   // alive (PHASE_MIRROR_SHUTDOWN_GRACE_MS); the process exits when it runs out.
   std::int64_t shutdown_grace_ms = 2000;
+  // How long the first call that needs the workspace waits for the client's roots/list
+  // answer (PHASE_MIRROR_ROOTS_WAIT_MS); a client that misses it is not waited for again.
+  std::int64_t roots_wait_ms = 1000;
   // Worker threads for tool calls (PHASE_MIRROR_WORKERS, 1 to 64).
   unsigned workers = 4;
   // Circuit breaker: blocks per repository per hour before a block degrades to warn

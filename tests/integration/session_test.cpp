@@ -64,6 +64,32 @@ TEST(Session, RootsAreAskedOnceWhenTheClientNeverAnswers) {
   EXPECT_NE(p.stderr_text().find("did not answer roots/list"), std::string::npos);
 }
 
+// The wait is configured long (10 s): the first call sits it out once, every later call
+// answers within a deadline far below it instead of waiting again.
+TEST(Session, AClientThatDoesNotAnswerRootsIsWaitedForOnce) {
+  TempDir dir;
+  dir.write(".github/workflows/ci.yml", kSessionWorkflow);
+  ServerProcess p({}, {"PHASE_MIRROR_WORKSPACE=" + dir.path(), "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/d",
+                       "PHASE_MIRROR_ROOTS_WAIT_MS=10000"});
+  p.initialize("2025-11-25", {{"roots", {{"listChanged", true}}}});
+  const Json args = {{"files", {".github/workflows/ci.yml"}}};
+  p.send({{"jsonrpc", "2.0"},
+          {"id", "first"},
+          {"method", "tools/call"},
+          {"params", {{"name", "analyze_dissonance"}, {"arguments", args}}}});
+  // The first call waits for the answer that never comes ...
+  EXPECT_FALSE(p.wait_for([](const Json& m) { return m.value("id", Json()) == "first"; }, 2s));
+  auto first = p.wait_for([](const Json& m) { return m.value("id", Json()) == "first"; }, 30s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["result"]["structuredContent"]["success"], true) << dump_pretty(*first);
+  // ... the later ones do not.
+  for (int i = 0; i < 3; ++i) {
+    const Json r = p.request("tools/call", {{"name", "analyze_dissonance"}, {"arguments", args}}, nullptr, 3s);
+    EXPECT_EQ(r["result"]["structuredContent"]["success"], true) << dump_pretty(r);
+  }
+  EXPECT_EQ(count_roots_requests(p), 1u);
+}
+
 std::vector<std::string> session_fixture_env(const TempDir& dir) {
   return {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(), "LOG_FORMAT=json"};
 }

@@ -25,7 +25,8 @@ class ConfigEnv : public ::testing::Test {
                                           "PHASE_MIRROR_MAX_FILE_BYTES",
                                           "METRICS_FORMAT",
                                           "PHASE_MIRROR_WORKERS",
-                                          "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR"};
+                                          "PHASE_MIRROR_MAX_BLOCKS_PER_HOUR",
+                                          "PHASE_MIRROR_ROOTS_WAIT_MS"};
 };
 
 TEST_F(ConfigEnv, Defaults) {
@@ -59,6 +60,22 @@ TEST_F(ConfigEnv, WorkersAndBlocksPerHourAreValidatedWholeNumbers) {
   c = Config::from_env();
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("PHASE_MIRROR_MAX_BLOCKS_PER_HOUR"), std::string::npos) << c.error().message;
+}
+
+TEST_F(ConfigEnv, RootsWaitIsAWholeNumberOfMillisecondsUpToAMinute) {
+  auto c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->roots_wait_ms, 1000);
+  setenv("PHASE_MIRROR_ROOTS_WAIT_MS", "0", 1);
+  c = Config::from_env();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->roots_wait_ms, 0);
+  for (const char* bad : {"-1", "60001", "1.5", "soon"}) {
+    setenv("PHASE_MIRROR_ROOTS_WAIT_MS", bad, 1);
+    c = Config::from_env();
+    ASSERT_FALSE(c) << bad;
+    EXPECT_NE(c.error().message.find("PHASE_MIRROR_ROOTS_WAIT_MS"), std::string::npos) << c.error().message;
+  }
 }
 
 TEST_F(ConfigEnv, CloudNeedsBothTables) {
