@@ -227,6 +227,13 @@ TEST(Findings, WorkflowsThatAreNotTextOrNotYamlNeverPass) {
   EXPECT_EQ(a["decision"]["reasons"].back(),
             "Nothing could be checked: no file could be parsed: .github/workflows/nul.yml, "
             ".github/workflows/latin1.yml, .github/workflows/broken.yml");
+  // Strict mode blocks on the same input, and still says that nothing was checked.
+  const Json strict =
+      envelope(p.call("analyze_dissonance", {{"files", {".github/workflows/nul.yml"}}, {"strict", true}}));
+  ASSERT_EQ(strict["success"], true) << dump_line(strict);
+  const Json& decision = strict["data"]["analysis"]["decision"];
+  EXPECT_EQ(decision["outcome"], "block");
+  EXPECT_EQ(decision["reasons"].back(), "Nothing could be checked: no file could be parsed: .github/workflows/nul.yml");
 }
 
 // Each rule's metadata is declared once; `rules --json` prints it and the
