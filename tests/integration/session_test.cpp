@@ -122,6 +122,31 @@ TEST(Session, TimeoutLogLineCarriesTheSanitisedArguments) {
   EXPECT_EQ(timeouts, 1);
 }
 
+// The text log format prints the same summary: never `args=null`, never the values themselves.
+TEST(Session, TimeoutLogLineInTextFormatSummarisesTheArguments) {
+  TempDir dir;
+  ServerProcess p({},
+                  {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(),
+                   "LOG_FORMAT=text", "PHASE_MIRROR_CALL_TIMEOUT_MS=100"},
+                  "", Binary::kFixtures);
+  p.initialize();
+  const Json r = p.call("slow_operation", {{"durationMs", 5000}, {"context", std::string(300, 'x')}});
+  EXPECT_EQ(r["result"]["structuredContent"]["code"], "TIMEOUT");
+  p.close_stdin();
+  ASSERT_EQ(p.wait_exit(), 0);
+  std::istringstream in(p.stderr_text());
+  std::string line;
+  int timeouts = 0;
+  while (std::getline(in, line)) {
+    if (line.find(" tool call ") == std::string::npos || line.find("outcome=timeout") == std::string::npos) continue;
+    ++timeouts;
+    EXPECT_NE(line.find("tool=slow_operation"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"(args={"durationMs":5000,"context":"<300 chars>"})"), std::string::npos) << line;
+    EXPECT_EQ(line.find("xxxx"), std::string::npos) << line;
+  }
+  EXPECT_EQ(timeouts, 1) << p.stderr_text();
+}
+
 TEST(Session, NestingPastTheLimitIsNamedInTheParseError) {
   TempDir dir;
   ServerProcess p({}, session_fixture_env(dir), "", Binary::kFixtures);
