@@ -21,7 +21,8 @@ struct CallOptions {
 int run_call(const CallOptions& o, const Config& config) {
   Json arguments = parse_or_discard(o.args);
   if (arguments.is_discarded() || !arguments.is_object()) {
-    print_err("phase-mirror-mcp call: --args is not a JSON object (see phase-mirror-mcp call --help)");
+    const std::string why = arguments.is_discarded() ? json_refusal(o.args) : "is not a JSON object";
+    print_err("phase-mirror-mcp call: --args " + why + " (see phase-mirror-mcp call --help)");
     return kExitUsage;
   }
   mcp::Metrics metrics;

@@ -48,7 +48,7 @@ Severity drift_severity(const std::string& path) {
 
 Result<Json> parse_baseline(std::string_view text, const std::string& path) {
   const Json j = parse_or_discard(text);
-  if (j.is_discarded()) return baseline_error(path, "", "is not valid JSON");
+  if (j.is_discarded()) return baseline_error(path, "", json_refusal(text));
   if (!j.is_object()) return baseline_error(path, "", "must be a JSON object");
   Json out{{"schemaVersion", kBaselineSchemaVersion}, {"createdAt", ""}, {"files", Json::object()}};
   if (const auto sv = j.find("schemaVersion"); sv != j.end()) {

@@ -38,7 +38,7 @@ std::string Policy::permission_ceiling(std::string_view scope) const {
 
 Result<Policy> parse_policy(std::string_view text, const std::string& path) {
   const Json j = parse_or_discard(text);
-  if (j.is_discarded()) return policy_error(path, "", "is not valid JSON");
+  if (j.is_discarded()) return policy_error(path, "", json_refusal(text));
   if (!j.is_object()) return policy_error(path, "", "must be a JSON object");
   Policy p;
   p.loaded = true;
@@ -90,7 +90,7 @@ Result<Policy> load_policy(const Workspace& ws, const std::optional<std::string>
 
 Result<std::optional<Json>> parse_branch_protection(std::string_view text, const std::string& path) {
   Json j = parse_or_discard(text);
-  if (j.is_discarded()) return protection_error(path, "", "is not valid JSON");
+  if (j.is_discarded()) return protection_error(path, "", json_refusal(text));
   if (!j.is_object()) return protection_error(path, "", "must be a JSON object");
   // GitHub answers 404 {"message": "Branch not protected", "documentation_url": ...}.
   const bool looks_like_protection = j.contains("url") || j.contains("required_status_checks") ||

@@ -40,6 +40,14 @@ Json parse_or_discard(std::string_view text) {
   return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
+std::string json_refusal(std::string_view text) {
+  if (!is_valid_utf8(text)) return "is not UTF-8 text";
+  if (json_nests_deeper_than(text, kMaxJsonDepth)) {
+    return "nests arrays/objects deeper than the limit of " + std::to_string(kMaxJsonDepth) + " levels";
+  }
+  return "is not valid JSON";
+}
+
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {

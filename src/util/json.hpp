@@ -26,6 +26,9 @@ inline constexpr std::size_t kMaxJsonDepth = 512;
 Json parse_or_discard(std::string_view text);
 // True when the brackets outside strings nest deeper than `limit` (why a text was refused).
 bool json_nests_deeper_than(std::string_view text, std::size_t limit);
+// Why parse_or_discard refused `text`, to follow "<the file> ": "is not UTF-8 text",
+// "nests arrays/objects deeper than the limit of 512 levels" or "is not valid JSON".
+std::string json_refusal(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (JSON text must be; file names and
 // contents need not be, and are shown with U+FFFD where they are not).

@@ -309,5 +309,42 @@ TEST(AnalyzeDissonance, BaselineCommandAndDriftMode) {
   EXPECT_EQ((*f)["context"]["change"], "modified");
 }
 
+// A JSON file nested past the parser's limit is refused as such, not as "not valid JSON";
+// one within the limit gets to the checks of its content.
+TEST(AnalyzeDissonance, JsonFilesNestedPastTheLimitSaySo) {
+  TempDir dir;
+  dir.write(".github/workflows/ci.yml", kCleanWorkflow);
+  const auto nested = [](std::size_t depth) {
+    return "{\"x\": " + std::string(depth, '[') + std::string(depth, ']') + "}";
+  };
+  dir.write("deep.json", nested(600));
+  dir.write("within.json", nested(500));
+  dir.write("latin1.json", "{\"x\": \"caf\xe9\"}");
+  ServerProcess p({}, env_for(dir));
+  p.initialize();
+  const std::string limit = ": nests arrays/objects deeper than the limit of 512 levels";
+  const std::vector<std::pair<Json, std::string>> cases = {
+      {{{"policyFile", "deep.json"}}, "Invalid policy file deep.json" + limit},
+      {{{"mode", "merge_group"}, {"branchProtectionFile", "deep.json"}},
+       "Invalid branch protection snapshot deep.json" + limit},
+      {{{"mode", "drift"}, {"baselineFile", "deep.json"}}, "Invalid baseline file deep.json" + limit},
+      {{{"policyFile", "latin1.json"}}, "Invalid policy file latin1.json: is not UTF-8 text"},
+  };
+  for (const auto& [extra, message] : cases) {
+    Json args = extra;
+    args["files"] = {".github/workflows/ci.yml"};
+    const Json e = envelope(p.call("analyze_dissonance", args));
+    EXPECT_EQ(e["code"], "INVALID_INPUT") << dump_line(e);
+    EXPECT_EQ(e["message"], message) << dump_line(e);
+  }
+  const Json within =
+      envelope(p.call("analyze_dissonance", {{"files", {".github/workflows/ci.yml"}}, {"policyFile", "within.json"}}));
+  EXPECT_EQ(within["code"], "INVALID_INPUT");
+  EXPECT_EQ(within["message"].get<std::string>().find("nests"), std::string::npos) << dump_line(within);
+  EXPECT_EQ(within["message"].get<std::string>().find("not valid JSON"), std::string::npos) << dump_line(within);
+  // The server goes on answering.
+  EXPECT_EQ(p.request("ping", nullptr, "after")["result"], Json::object());
+}
+
 }  // namespace
 }  // namespace pm::test

@@ -142,6 +142,9 @@ TEST_F(CliParsing, HostileValuesAreRefusedWithTheReason) {
       {{"consent", "grant", "--org", "acme", "--resources", "fp_metrics", "--expires", "2001-01-01"},
        "--expires must be in the future"},
       {{"nonce", "rotate", "--kind", "pepper"}, "--kind"},
+      {{"call", "analyze_dissonance", "--args", "{\"x\": " + std::string(600, '[') + std::string(600, ']') + "}"},
+       "--args nests arrays/objects deeper than the limit of 512 levels"},
+      {{"call", "analyze_dissonance", "--args", "[1]"}, "--args is not a JSON object"},
   };
   for (const auto& c : cases) {
     auto r = cli(c.args);
