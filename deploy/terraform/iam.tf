@@ -1,6 +1,7 @@
 # Least-privilege policies. The server itself reads and writes items with
 # GetItem, PutItem, UpdateItem and Query only (no Scan: no documented command
-# needs one) and reads its two parameters. Writing parameters and creating
+# needs one) and reads its parameters (the nonce, the org salt, the session key
+# of stateless replicas). Writing parameters and creating
 # tables belong to the separate admin policy (`nonce rotate`, `store init`).
 
 locals {
@@ -10,6 +11,8 @@ locals {
     aws_dynamodb_table.block_counter.arn,
   ]
   parameter_arns = [aws_ssm_parameter.nonce.arn, aws_ssm_parameter.org_salt.arn]
+  # Read by every replica at start (the session key), written only by operators.
+  runtime_parameter_arns = concat(local.parameter_arns, [aws_ssm_parameter.session_key.arn])
 }
 
 data "aws_iam_policy_document" "runtime" {
@@ -21,7 +24,7 @@ data "aws_iam_policy_document" "runtime" {
   statement {
     sid       = "ReadSecrets"
     actions   = ["ssm:GetParameter"]
-    resources = local.parameter_arns
+    resources = local.runtime_parameter_arns
   }
   statement {
     sid       = "DecryptThroughServices"
@@ -39,7 +42,7 @@ data "aws_iam_policy_document" "admin" {
   statement {
     sid       = "RotateSecrets"
     actions   = ["ssm:PutParameter"]
-    resources = local.parameter_arns
+    resources = local.runtime_parameter_arns
   }
   statement {
     sid       = "EncryptThroughSsm"

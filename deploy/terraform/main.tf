@@ -1,6 +1,6 @@
 # Phase Mirror MCP server: the three DynamoDB tables with the layouts the
-# server uses (docs/stores.md), the SSM parameters of the nonce and the org
-# salt, and a KMS key for both. Nothing here is read at server start-up; the
+# server uses (docs/stores.md), the SSM parameters of the nonce, the org salt
+# and the replicas' shared session key, and a KMS key for them. Nothing here is read at server start-up; the
 # server reaches these resources on first use.
 
 locals {
@@ -12,6 +12,7 @@ locals {
   }
   nonce_parameter    = "/${var.name_prefix}/${var.environment}/nonce"
   org_salt_parameter = "/${var.name_prefix}/${var.environment}/nonce-org-salt"
+  session_key_param  = "/${var.name_prefix}/${var.environment}/session-key"
 }
 
 resource "aws_kms_key" "main" {
@@ -161,6 +162,25 @@ resource "aws_ssm_parameter" "org_salt" {
   type   = "SecureString"
   key_id = aws_kms_key.main.arn
   value  = random_id.org_salt.hex
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+# The key that signs the session ids of `serve --http --stateless`, shared by
+# every replica (docs/DEPLOYMENT.md, "Team deployment"). The server reads it
+# from a file or PHASE_MIRROR_SESSION_KEY: the replicas' start-up fetches it
+# from here. A rotation writes "new old" (white-space separated) by hand;
+# Terraform leaves later values alone.
+resource "random_id" "session_key" {
+  byte_length = 32
+}
+
+resource "aws_ssm_parameter" "session_key" {
+  name   = local.session_key_param
+  type   = "SecureString"
+  key_id = aws_kms_key.main.arn
+  value  = random_id.session_key.hex
   lifecycle {
     ignore_changes = [value]
   }

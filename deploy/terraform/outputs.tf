@@ -10,6 +10,11 @@ output "server_environment" {
   }
 }
 
+output "session_key_parameter" {
+  description = "SSM parameter with the replicas' shared session key (serve --http --stateless); fetched at start into --session-key-file or PHASE_MIRROR_SESSION_KEY."
+  value       = aws_ssm_parameter.session_key.name
+}
+
 output "runtime_policy_arn" {
   value = aws_iam_policy.runtime.arn
 }

@@ -45,7 +45,11 @@ struct HttpServeOptions {
   std::size_t max_sessions = 10000;
   double session_idle_seconds = 1800;
   double session_rate = 50;
+  double token_rate = 100;
   double drain_seconds = 30;
+  bool stateless = false;
+  std::string session_key_file;  // empty: PHASE_MIRROR_SESSION_KEY
+  double session_lifetime_seconds = 86400;
 };
 int run_serve_http(const Config& config, const HttpServeOptions& options);
 

@@ -125,10 +125,29 @@ void define_serve(CLI::App& app, Action& action) {
                   "Requests per second per session, bursts of twice that (default 50; 0 turns it off)")
       ->check(CLI::Range(0.0, 1e6))
       ->needs(address);
+  cmd->add_option("--token-rate-limit", http->token_rate,
+                  "Requests per second per token of --auth-config across its sessions, bursts of twice that "
+                  "(default 100; 0 turns it off)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->needs(address);
   cmd->add_option("--drain-timeout", http->drain_seconds,
                   "On SIGTERM, seconds to let running calls finish before they are cancelled (default 30)")
       ->check(CLI::Range(0.0, 3600.0))
       ->needs(address);
+  auto* stateless =
+      cmd->add_flag("--stateless", http->stateless,
+                    "Keep no session table: the session id is signed with the replicas' shared key, so that any "
+                    "replica answers any request (no GET streams; docs/DEPLOYMENT.md)")
+          ->needs(address);
+  cmd->add_option("--session-key-file", http->session_key_file,
+                  "The shared key(s) that sign stateless session ids, the first signing (default: "
+                  "PHASE_MIRROR_SESSION_KEY)")
+      ->type_name("FILE")
+      ->needs(stateless);
+  cmd->add_option("--session-lifetime", http->session_lifetime_seconds,
+                  "Seconds a stateless session id is accepted after initialize (default 86400)")
+      ->check(CLI::Range(1.0, 31536000.0))
+      ->needs(stateless);
   cmd->callback([&action, json, http] {
     action = [json, http](const Config& config) {
       Config c = config;

@@ -79,6 +79,15 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
     }
     resource_server = std::make_shared<auth::ResourceServer>(std::move(*auth_config), checker);
   }
+  std::shared_ptr<const http::SessionSigner> signer;
+  if (options.stateless) {
+    auto loaded = http::SessionSigner::load(options.session_key_file, "PHASE_MIRROR_SESSION_KEY");
+    if (!loaded) {
+      print_err("phase-mirror-mcp serve: " + loaded.error().message);
+      return kExitUsage;
+    }
+    signer = std::make_shared<const http::SessionSigner>(std::move(*loaded));
+  }
   if (!http::is_loopback_host(address->host) && !options.allow_unauthenticated && !resource_server) {
     print_err("phase-mirror-mcp serve: refusing to listen on " + options.address +
               " without authentication: anyone who can reach it could use the server. Listen on loopback "
@@ -128,7 +137,11 @@ int run_serve_http(const Config& config, const HttpServeOptions& options) {
   topts.session_idle = std::chrono::milliseconds(static_cast<long long>(options.session_idle_seconds * 1000));
   topts.session_rate = options.session_rate;
   topts.session_burst = options.session_rate * 2;
+  topts.token_rate = options.token_rate;
+  topts.token_burst = options.token_rate * 2;
   topts.auth = resource_server;
+  topts.stateless = signer;
+  topts.session_lifetime = std::chrono::seconds(static_cast<long long>(options.session_lifetime_seconds));
   http::StreamableHttp transport(core, topts, [&stores, &resource_server]() -> std::optional<std::string> {
     // Ready once the stores the tools need can be opened, and tokens can be checked.
     if (resource_server) {

@@ -8,6 +8,7 @@
 
 #include "mcp/protocol.hpp"
 #include "util/crypto.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace pm::http {
@@ -59,8 +60,29 @@ Response refuse(int status, const std::string& message, std::vector<Header> head
   return json_response(status, rpc_error_body(mcp::rpc::kInvalidRequest, message, id), std::move(headers));
 }
 
+// 429 with Retry-After (whole seconds, rounded up) and, in the body, the JSON-RPC error a
+// client can act on: the same RATE_LIMITED code and retryAfterMs as a rate-limited tool call.
+Response rate_limited(const Json& id, const std::string& message, long long retry_after_ms,
+                      std::vector<Header> headers) {
+  headers.push_back({"Retry-After", std::to_string((retry_after_ms + 999) / 1000)});
+  return json_response(429,
+                       dump_line(mcp::make_error(
+                           id, -32000, message,
+                           Json{{"code", code::kRateLimited}, {"retryable", true}, {"retryAfterMs", retry_after_ms}})),
+                       std::move(headers));
+}
+
 std::string new_session_id() {
   return to_hex(random_bytes(16));  // 128 random bits, visible ASCII
+}
+
+// What binds a session to its principal: a hash of the subject, empty without authentication.
+std::string owner_of(const auth::Principal* who) {
+  return who == nullptr ? std::string() : sha256_hex(who->subject);
+}
+
+long long unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::vector<Header> sse_headers(const std::vector<Header>& extra) {
@@ -93,7 +115,9 @@ std::vector<std::string> default_allowed_origins() {
 
 // One SSE stream of a session: the answer stream of one POST request, or the session's own
 // GET stream. Its events carry ids "<stream>-<n>" and are kept (up to replay_bytes) so that a
-// client whose connection broke resumes with Last-Event-ID on a new connection. It is also
+// client whose connection broke resumes with Last-Event-ID on a new connection; with
+// replay_bytes 0 (stateless mode) nothing is kept and the stream never lets go of its
+// connection. It is also
 // the Outbound the protocol core answers the request through.
 class StreamableHttp::Stream final : public mcp::Outbound {
  public:
@@ -175,7 +199,7 @@ class StreamableHttp::Stream final : public mcp::Outbound {
   // stream goes on; its events are kept for the GET that resumes it.
   void release(std::chrono::milliseconds retry) override {
     std::lock_guard lock(mu_);
-    if (complete_) return;
+    if (complete_ || replay_bytes_ == 0) return;
     open_sse_locked();
     if (ex_) {
       ex_->write("retry: " + std::to_string(retry.count()) + "\n\n");
@@ -251,6 +275,7 @@ class StreamableHttp::Stream final : public mcp::Outbound {
   }
 
   void keep_locked(std::uint64_t seq, std::string event) {
+    if (replay_bytes_ == 0) return;
     kept_bytes_ += event.size();
     events_.emplace_back(seq, std::move(event));
     while (kept_bytes_ > replay_bytes_ && events_.size() > 1) {
@@ -276,6 +301,7 @@ class StreamableHttp::Stream final : public mcp::Outbound {
 
 struct StreamableHttp::Session {
   explicit Session(const std::string& id) : mcp(std::make_shared<mcp::Session>(id)) {}
+  explicit Session(std::shared_ptr<mcp::Session> m) : mcp(std::move(m)) {}
 
   std::shared_ptr<mcp::Session> mcp;
   std::mutex mu;
@@ -298,6 +324,7 @@ StreamableHttp::StreamableHttp(mcp::Core& core, TransportOptions options, ReadyC
       options_(std::move(options)),
       ready_(std::move(ready)),
       limiter_(options_.session_rate, options_.session_burst),
+      token_limiter_(options_.token_rate, options_.token_burst),
       maintenance_([this] { maintenance_loop(); }) {}
 
 StreamableHttp::~StreamableHttp() {
@@ -452,7 +479,7 @@ void StreamableHttp::on_request(Request req, std::shared_ptr<Exchange> ex) {
             {"Vary", "Origin"}};
   }
   if (req.method == "OPTIONS") {  // a browser's preflight
-    cors.push_back({"Access-Control-Allow-Methods", "GET, POST, DELETE"});
+    cors.push_back({"Access-Control-Allow-Methods", options_.stateless ? "POST" : "GET, POST, DELETE"});
     cors.push_back({"Access-Control-Allow-Headers",
                     "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID"});
     cors.push_back({"Access-Control-Max-Age", "600"});
@@ -462,6 +489,15 @@ void StreamableHttp::on_request(Request req, std::shared_ptr<Exchange> ex) {
   if (req.method != "POST" && req.method != "GET" && req.method != "DELETE") {
     cors.push_back({"Allow", "GET, POST, DELETE"});
     ex->respond(refuse(405, "Method not allowed: the MCP endpoint takes POST, GET and DELETE", std::move(cors)));
+    return;
+  }
+  if (options_.stateless && req.method != "POST") {
+    // What the transport allows a server without server-side streams or session ends.
+    cors.push_back({"Allow", "POST"});
+    ex->respond(refuse(405,
+                       "Method not allowed: this server is stateless; it opens no GET stream, and a session ends "
+                       "when its id expires",
+                       std::move(cors)));
     return;
   }
   std::optional<auth::Principal> who;
@@ -504,11 +540,18 @@ std::shared_ptr<StreamableHttp::Session> StreamableHttp::find_session(const Requ
     return nullptr;
   }
   std::shared_ptr<Session> s;
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = sessions_.find(*id); it != sessions_.end()) s = it->second;
+  if (options_.stateless) {
+    const auto claims = options_.stateless->verify(*id, unix_seconds());
+    if (claims && claims->owner == owner_of(who) && claims->org == (who == nullptr ? "" : who->org)) {
+      s = std::make_shared<Session>(mcp::Session::resumed(*id, claims->protocol_version));
+    }
+  } else {
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = sessions_.find(*id); it != sessions_.end()) s = it->second;
+    }
+    if (s && who != nullptr && s->owner != who->subject) s = nullptr;
   }
-  if (s && who != nullptr && s->owner != who->subject) s = nullptr;
   if (!s) {
     ex->respond(refuse(404, "Session not found: it ended or expired; send 'initialize' to start a new one", cors));
     return nullptr;
@@ -575,6 +618,16 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
     }
   }
 
+  if (who != nullptr) {
+    // Keyed by a hash of the identity: the limiter's keys are never a token or a claim.
+    const std::string identity = sha256_hex(who->subject);
+    if (auto retry_after = token_limiter_.acquire(identity)) {
+      log::info("request refused", {{"status", 429}, {"error", "rate_limited"}, {"identity", identity.substr(0, 16)}});
+      ex->respond(rate_limited(id, "Rate limit exceeded for this token", *retry_after, cors));
+      return;
+    }
+  }
+
   std::shared_ptr<Session> s;
   std::vector<Header> headers = cors;
   if (is_request && msg["method"] == "initialize" && req.header("mcp-session-id") == nullptr) {
@@ -582,9 +635,11 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
       ex->respond(refuse(503, "Service unavailable: the server is shutting down", cors, id));
       return;
     }
-    s = std::make_shared<Session>(new_session_id());
-    if (who != nullptr) s->owner = who->subject;
-    {
+    if (options_.stateless) {
+      s = std::make_shared<Session>(issue_session_id(msg.value("params", Json()), who));
+    } else {
+      s = std::make_shared<Session>(new_session_id());
+      if (who != nullptr) s->owner = who->subject;
       std::lock_guard lock(mu_);
       if (sessions_.size() >= options_.max_sessions) {
         ex->respond(refuse(503, "Service unavailable: too many open sessions", cors, id));
@@ -603,11 +658,7 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
     headers.push_back({"Mcp-Session-Id", s->id()});
   }
   if (auto retry_after = limiter_.acquire(s->id())) {
-    headers.push_back({"Retry-After", std::to_string((*retry_after + 999) / 1000)});
-    ex->respond(json_response(429,
-                              dump_line(mcp::make_error(id, -32000, "Rate limit exceeded for this session",
-                                                        Json{{"retryAfterMs", *retry_after}})),
-                              std::move(headers)));
+    ex->respond(rate_limited(id, "Rate limit exceeded for this session", *retry_after, std::move(headers)));
     return;
   }
 
@@ -631,7 +682,8 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
     std::lock_guard lock(s->mu);
     const std::uint64_t n = s->next_stream++;
     std::weak_ptr<Session> weak = s;
-    stream = std::make_shared<Stream>(n, id, headers, options_.replay_bytes, [weak, n](Stream&) {
+    const std::size_t replay = options_.stateless ? 0 : options_.replay_bytes;
+    stream = std::make_shared<Stream>(n, id, headers, replay, [weak, n](Stream&) {
       if (auto sp = weak.lock()) {
         std::lock_guard g(sp->mu);
         sp->streams.erase(n);
@@ -651,6 +703,16 @@ void StreamableHttp::handle_post(const Request& req, const std::shared_ptr<Excha
   const bool was_initialized = s->mcp->initialized();
   core_.handle_message(s->mcp, msg, stream);
   if (msg["method"] == "initialize" && !was_initialized && !s->mcp->initialized()) end_session(s, "initialize failed");
+}
+
+std::string StreamableHttp::issue_session_id(const Json& initialize_params, const auth::Principal* who) const {
+  SessionClaims c;
+  const Json requested = initialize_params.is_object() ? initialize_params.value("protocolVersion", Json()) : Json();
+  c.protocol_version = mcp::negotiate_protocol_version(requested.is_string() ? requested.get<std::string>() : "");
+  c.owner = owner_of(who);
+  if (who != nullptr) c.org = who->org;
+  c.expires = unix_seconds() + options_.session_lifetime.count();
+  return options_.stateless->issue(c);
 }
 
 void StreamableHttp::handle_get(const Request& req, const std::shared_ptr<Exchange>& ex,

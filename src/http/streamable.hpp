@@ -20,6 +20,7 @@
 
 #include "auth/resource_server.hpp"
 #include "http/net.hpp"
+#include "http/session_token.hpp"
 #include "mcp/core.hpp"
 #include "mcp/rate_limiter.hpp"
 
@@ -38,6 +39,10 @@ struct TransportOptions {
   // Requests per second per session, and the burst allowed; 0 turns the limit off.
   double session_rate = 50;
   double session_burst = 100;
+  // Requests per second per token identity (static-token name, JWT subject) across all its
+  // sessions, and the burst allowed; 0 turns the limit off. Needs `auth`.
+  double token_rate = 100;
+  double token_burst = 200;
   // How often an open SSE stream gets a comment line, so that proxies keep it open.
   std::chrono::milliseconds keepalive{std::chrono::seconds(15)};
   // Bytes of events kept per stream for Last-Event-ID resumption.
@@ -46,6 +51,12 @@ struct TransportOptions {
   // a session serves only the principal that started it, and the protected-resource
   // metadata is served.
   std::shared_ptr<const auth::ResourceServer> auth;
+  // Set: stateless mode. The session id is signed with these keys and carries the session's
+  // state, no session table is kept, any replica with the keys serves any request; GET
+  // streams, resumption and DELETE are answered 405.
+  std::shared_ptr<const SessionSigner> stateless;
+  // How long a stateless session id is accepted after its initialize.
+  std::chrono::seconds session_lifetime{std::chrono::hours(24)};
 };
 
 // The names and origins a server bound to `host` accepts by default: loopback names, and
@@ -84,18 +95,21 @@ class StreamableHttp final : public Handler {
                   const auth::Principal* who);
   void handle_delete(const Request& req, const std::shared_ptr<Exchange>& ex, std::vector<Header> cors,
                      const auth::Principal* who);
-  // The session a request names: null after answering 400 (no header) or 404 (unknown, or
-  // started by another principal: a session id is not a credential).
+  // The session a request names: null after answering 400 (no header) or 404 (unknown,
+  // expired, forged, or started by another principal: a session id is not a credential). In
+  // stateless mode it is made from the signed id, for this request alone.
   std::shared_ptr<Session> find_session(const Request& req, const std::shared_ptr<Exchange>& ex,
                                         const std::vector<Header>& cors, const auth::Principal* who);
   void end_session(const std::shared_ptr<Session>& s, const char* why);
+  std::string issue_session_id(const Json& initialize_params, const auth::Principal* who) const;
   void maintenance_loop();
 
   mcp::Core& core_;
   const TransportOptions options_;
   const ReadyCheck ready_;
   std::atomic<bool> draining_{false};
-  mcp::RateLimiter limiter_;
+  mcp::RateLimiter limiter_;        // per session
+  mcp::RateLimiter token_limiter_;  // per token identity, keyed by its hash
 
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_;

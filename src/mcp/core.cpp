@@ -410,7 +410,7 @@ std::vector<std::string> Core::roots(Session& s, Outbound& out, const Cancellati
 
 Json Core::on_initialize(Session& s, const Json& params) {
   std::string requested = params.is_object() ? params.value("protocolVersion", std::string()) : std::string();
-  const std::string version = is_supported_protocol_version(requested) ? requested : kLatestProtocolVersion;
+  const std::string version = negotiate_protocol_version(requested);
   {
     std::lock_guard lock(s.mu_);
     if (params.is_object() && params.contains("capabilities") && params["capabilities"].is_object()) {

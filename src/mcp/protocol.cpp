@@ -14,6 +14,10 @@ bool is_supported_protocol_version(std::string_view version) {
   return std::find(v.begin(), v.end(), version) != v.end();
 }
 
+std::string negotiate_protocol_version(std::string_view requested) {
+  return is_supported_protocol_version(requested) ? std::string(requested) : kLatestProtocolVersion;
+}
+
 Json make_result(const Json& id, Json result) {
   return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }

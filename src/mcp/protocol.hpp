@@ -14,6 +14,8 @@ inline constexpr const char* kLatestProtocolVersion = "2025-11-25";
 // Newest first.
 const std::vector<std::string>& supported_protocol_versions();
 bool is_supported_protocol_version(std::string_view version);
+// The version an initialize answers: the client's when supported, else the latest.
+std::string negotiate_protocol_version(std::string_view requested);
 
 // JSON-RPC error codes.
 namespace rpc {

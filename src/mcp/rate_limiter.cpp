@@ -2,12 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace pm::mcp {
 
 std::optional<long long> RateLimiter::acquire(const std::string& key, Clock::time_point now) {
   if (rate_ <= 0) return std::nullopt;  // limiting disabled
   std::lock_guard lock(mu_);
+  if (++since_sweep_ >= kSweepEvery) {
+    since_sweep_ = 0;
+    // A bucket that has refilled is the same as none: dropping those bounds the map when keys
+    // are never forgotten (stateless HTTP sessions end without a word).
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      const double elapsed = std::chrono::duration<double>(now - it->second.last).count();
+      it = it->second.tokens + elapsed * rate_ >= burst_ ? buckets_.erase(it) : std::next(it);
+    }
+  }
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& b = it->second;
   if (!inserted) {

@@ -1,6 +1,7 @@
 #pragma once
 // Token bucket per tool: `rate` tokens per second, at most `burst` stored.
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -23,9 +24,11 @@ class RateLimiter {
     double tokens;
     Clock::time_point last;
   };
+  static constexpr std::size_t kSweepEvery = 1024;  // acquisitions between sweeps of full buckets
   double rate_;
   double burst_;
   std::mutex mu_;
+  std::size_t since_sweep_ = 0;
   std::map<std::string, Bucket> buckets_;
 };
 

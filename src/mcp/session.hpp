@@ -5,6 +5,7 @@
 // Mcp-Session-Id) and hands every message it reads to the protocol core with it.
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,6 +33,16 @@ class Session {
   explicit Session(std::string id = {}) : id_(std::move(id)) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
+  // A session the client carries (a stateless HTTP server's signed session id), initialized
+  // with `protocol_version`. Its client is not asked for roots: the answer could reach another
+  // replica.
+  static std::shared_ptr<Session> resumed(std::string id, std::string protocol_version) {
+    auto s = std::make_shared<Session>(std::move(id));
+    s->initialized_ = true;
+    s->protocol_version_ = std::move(protocol_version);
+    return s;
+  }
 
   const std::string& id() const { return id_; }
   bool initialized() const {

@@ -320,6 +320,52 @@ TEST(Http, PerSessionRateLimit) {
   EXPECT_EQ(s.post(ping(30), b).status, 200);
 }
 
+TEST(Http, PerTokenRateLimitAcrossSessions) {
+  const std::string alice = "alice-token-3b9f0c7e5d1a42f8b6e0c9d7a5f3e1b2";
+  const std::string bob = "bob-token-8e2d4f6a0c1b3e5d7f9a2c4e6b8d0f1a";
+  TempDir cfg;
+  const std::string config = cfg.write(
+      "auth.json",
+      dump_pretty(Json{{"resource", "http://127.0.0.1/mcp"},
+                       {"staticTokens",
+                        {{{"name", "alice"}, {"tokenEnv", "PM_ALICE"}}, {{"name", "bob"}, {"tokenEnv", "PM_BOB"}}}}}));
+  HttpServer s({"--auth-config", config, "--token-rate-limit", "1"},  // bursts of 2 per token
+               {"PM_ALICE=" + alice, "PM_BOB=" + bob});
+  const Json init = {{"jsonrpc", "2.0"},
+                     {"id", 1},
+                     {"method", "initialize"},
+                     {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", Json::object()}}}};
+  const Headers as_alice = {{"Authorization", "Bearer " + alice}};
+  HttpResponse r = s.post(init, "", as_alice);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string first = r.header("mcp-session-id");
+  r = s.post(init, "", as_alice);
+  ASSERT_EQ(r.status, 200) << r.body;
+  // The first session has used one request of its own 100: the token's budget is what ran out.
+  r = s.post(ping(3), first, as_alice);
+  ASSERT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");
+  const Json body = Json::parse(r.body);
+  EXPECT_EQ(body["id"], 3);
+  EXPECT_EQ(body["error"]["code"], -32000);
+  EXPECT_EQ(body["error"]["message"], "Rate limit exceeded for this token");
+  EXPECT_EQ(body["error"]["data"]["code"], "RATE_LIMITED");
+  EXPECT_GT(body["error"]["data"]["retryAfterMs"].get<long long>(), 0);
+  EXPECT_EQ(s.post(init, "", as_alice).status, 429) << "a new session does not reset the token's budget";
+
+  // Another token is not held back; after the refill the first one is served again.
+  EXPECT_EQ(s.post(init, "", {{"Authorization", "Bearer " + bob}}).status, 200);
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(s.post(ping(4), first, as_alice).status, 200);
+
+  s.process().signal(SIGTERM);
+  EXPECT_EQ(s.process().wait_exit(10s), 0);
+  const std::string err = s.process().stderr_text();
+  EXPECT_NE(err.find("rate_limited"), std::string::npos) << err;
+  EXPECT_NE(err.find(sha256_hex("token:alice").substr(0, 16)), std::string::npos) << err;
+  EXPECT_EQ(err.find(alice), std::string::npos) << "the token is in the log";
+}
+
 TEST(Http, SigtermDrainsRunningCallsThenExits) {
   HttpServer s;
   const std::string sid = s.open_session();

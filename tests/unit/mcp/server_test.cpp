@@ -311,6 +311,22 @@ TEST(RateLimiterTest, BurstThenRefill) {
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(off.acquire("x", t0));
 }
 
+TEST(RateLimiterTest, SweepOfRefilledBucketsKeepsTheEmptyOnes) {
+  RateLimiter rl(1.0, 2.0);
+  const auto t0 = RateLimiter::Clock::now();
+  EXPECT_FALSE(rl.acquire("spent", t0));
+  EXPECT_FALSE(rl.acquire("spent", t0));
+  // Enough other keys for several sweeps, at a time when "spent" has not refilled.
+  for (int i = 0; i < 3000; ++i) EXPECT_FALSE(rl.acquire("k" + std::to_string(i), t0 + std::chrono::milliseconds(1)));
+  EXPECT_TRUE(rl.acquire("spent", t0 + std::chrono::milliseconds(2)));
+  // A key whose refilled bucket was swept starts again with a full burst, as if kept.
+  const auto later = t0 + std::chrono::seconds(10);
+  for (int i = 0; i < 1100; ++i) (void)rl.acquire("z" + std::to_string(i), later);
+  EXPECT_FALSE(rl.acquire("k1", later));
+  EXPECT_FALSE(rl.acquire("k1", later));
+  EXPECT_TRUE(rl.acquire("k1", later));
+}
+
 TEST(ServerLimits, OverTheLimitAnswersRateLimitedWithRetryAfter) {
   Config c;
   c.rate_limit_per_sec = 0.5;
