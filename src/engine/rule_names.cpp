@@ -13,7 +13,7 @@ namespace {
 constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"anonymous-definition", {}, ""},
     {"archived-uses", {}, ""},
-    {"artipacked", {}, ""},
+    {"artipacked", {"MD-107", ""}, ""},
     {"bot-conditions", {}, ""},
     {"cache-poisoning", {}, ""},
     {"concurrency-limits", {}, ""},

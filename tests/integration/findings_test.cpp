@@ -56,6 +56,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-104", "pull_request_title_in_scripts"},
     {"MD-104", "reusable_workflow_inputs"},
     {"MD-104", "safe_patterns"},
+    {"MD-107", "workspace_uploaded_with_token"},
+    {"MD-107", "credentials_not_persisted"},
 };
 
 std::string describe(const Json& f) {
@@ -246,14 +248,14 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     for (const auto& [k, v] : r.items()) keys.push_back(k);
     EXPECT_EQ(keys,
               (std::vector<std::string>{"id", "title", "severity", "defaultSeverity", "defaultConfidence", "persona",
-                                        "description", "notReported", "remediation", "adrRefs", "tags"}))
+                                        "description", "notReported", "remediation", "example", "adrRefs", "tags"}))
         << r["id"];
     EXPECT_EQ(r["severity"], r["defaultSeverity"]) << "the name earlier versions used";
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106"}));
+                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

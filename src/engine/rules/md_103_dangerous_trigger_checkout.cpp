@@ -12,20 +12,6 @@ namespace pm::engine::rules {
 namespace md_103 {
 namespace {
 
-// Context paths that name the pull request's head (what its author controls).
-constexpr std::array<std::string_view, 10> kPrRefs = {
-    "github.event.pull_request.head.sha",
-    "github.event.pull_request.head.ref",
-    "github.head_ref",
-    "github.event.workflow_run.head_sha",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.id",
-    "github.event.pull_request.merge_commit_sha",
-    "github.event.number",
-    "github.event.pull_request.number",
-    "github.event.pull_request.head.repo.full_name",
-};
-
 // Commands that execute code from the checked-out tree.
 constexpr std::array<std::string_view, 19> kBuildCommands = {
     "npm install", "npm ci",  "npm run",         "npm test",         "yarn",       "pnpm ",    "make",
@@ -39,17 +25,11 @@ std::string pr_ref_in(std::string_view text) {
     const expr::Parsed p = expr::parse(t.inner);
     if (!p.ok()) continue;
     for (const auto& r : expr::contexts(*p.expression)) {
-      for (const auto ref : kPrRefs) {
-        if (r.path == ref) return r.path;
-      }
+      if (gha::pull_request_head(r.path)) return r.path;
     }
   }
   if (text.find("refs/pull/") != std::string_view::npos) return "refs/pull/";
   return {};
-}
-
-bool is_checkout_action(const Step& s) {
-  return s.uses && s.uses->value.starts_with("actions/checkout");
 }
 
 constexpr std::string_view kTags[] = {"security", "dangerous-triggers"};
@@ -86,12 +66,12 @@ class Md103 final : public WorkflowRule {
 
   void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
     const WorkflowFile& wf = n.file();
-    const Located* trigger = privileged_trigger(wf);
+    const Located* trigger = gha::privileged_trigger(wf);
     if (!trigger) return;
     const Step& step = n.step;
     std::optional<Position> at;
     std::string ref;
-    if (is_checkout_action(step)) {
+    if (gha::uses_action(step, "actions/checkout")) {
       for (const auto& [key, value] : step.with) {
         if (key != "ref" && key != "repository") continue;
         ref = pr_ref_in(value.value);
@@ -122,16 +102,6 @@ class Md103 final : public WorkflowRule {
   }
 
  private:
-  static const Located* privileged_trigger(const WorkflowFile& wf) {
-    for (const auto& t : wf.triggers) {
-      if (t.value == "pull_request_target") return &t;
-    }
-    for (const auto& t : wf.triggers) {
-      if (gha::privileged_with_pull_request_code(t.value)) return &t;
-    }
-    return nullptr;
-  }
-
   // `gh pr checkout`, or git fetch/checkout/switch of a PR ref inside a script.
   static std::optional<Position> run_checkout(const WorkflowFile& wf, const Located& run, std::string& ref) {
     const std::string_view v = run.value;

@@ -44,6 +44,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_104());
     r.push_back(rules::make_md_105());
     r.push_back(rules::make_md_106());
+    r.push_back(rules::make_md_107());
     return r;
   }();
   return catalogue;

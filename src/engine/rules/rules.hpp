@@ -45,6 +45,7 @@ std::unique_ptr<Rule> make_md_103();  // dangerous trigger + untrusted checkout
 std::unique_ptr<Rule> make_md_104();  // expression injection
 std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
 std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
+std::unique_ptr<Rule> make_md_107();  // persisted checkout credentials
 
 }  // namespace pm::engine::rules
 
