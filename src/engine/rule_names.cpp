@@ -24,7 +24,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"dependabot-execution", {}, ""},
     {"excessive-permissions", {"MD-101", ""}, ""},
     {"forbidden-uses", {}, ""},
-    {"github-env", {}, ""},
+    {"github-env", {"MD-108", ""}, ""},
     {"hardcoded-container-credentials", {}, ""},
     {"impostor-commit", {}, ""},
     {"insecure-commands", {}, ""},

@@ -46,6 +46,7 @@ std::unique_ptr<Rule> make_md_104();  // expression injection
 std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
 std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
 std::unique_ptr<Rule> make_md_107();  // persisted checkout credentials
+std::unique_ptr<Rule> make_md_108();  // environment file written with untrusted data
 
 }  // namespace pm::engine::rules
 
