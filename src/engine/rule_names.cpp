@@ -42,7 +42,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"undocumented-permissions", {}, ""},
     {"unpinned-images", {"MD-105", ""}, "MD-105 also wants a digest where zizmor accepts a tag other than `latest`"},
     {"unpinned-uses", {"MD-105", ""}, ""},
-    {"unredacted-secrets", {}, ""},
+    {"unredacted-secrets", {"MD-109", ""}, ""},
     {"unsound-condition", {}, ""},
     {"unsound-contains", {}, ""},
     {"use-trusted-publishing", {}, ""},

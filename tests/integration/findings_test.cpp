@@ -60,6 +60,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-107", "credentials_not_persisted"},
     {"MD-108", "pull_request_target_env_writes"},
     {"MD-108", "trusted_triggers"},
+    {"MD-109", "json_secret_fields"},
+    {"MD-109", "secrets_by_name"},
 };
 
 std::string describe(const Json& f) {
@@ -257,7 +259,7 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108"}));
+                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

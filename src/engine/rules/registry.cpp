@@ -46,6 +46,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_106());
     r.push_back(rules::make_md_107());
     r.push_back(rules::make_md_108());
+    r.push_back(rules::make_md_109());
     return r;
   }();
   return catalogue;

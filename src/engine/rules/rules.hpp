@@ -47,6 +47,7 @@ std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
 std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
 std::unique_ptr<Rule> make_md_107();  // persisted checkout credentials
 std::unique_ptr<Rule> make_md_108();  // environment file written with untrusted data
+std::unique_ptr<Rule> make_md_109();  // secret values that escape log redaction
 
 }  // namespace pm::engine::rules
 
