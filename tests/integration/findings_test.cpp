@@ -62,6 +62,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-108", "trusted_triggers"},
     {"MD-109", "json_secret_fields"},
     {"MD-109", "secrets_by_name"},
+    {"MD-110", "pull_request_target_and_workflow_run"},
+    {"MD-110", "labeler_and_pull_request"},
 };
 
 std::string describe(const Json& f) {
@@ -258,8 +260,9 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
+                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");
