@@ -14,7 +14,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"anonymous-definition", {}, ""},
     {"archived-uses", {}, ""},
     {"artipacked", {"MD-107", ""}, ""},
-    {"bot-conditions", {}, ""},
+    {"bot-conditions", {"MD-111", ""}, ""},
     {"cache-poisoning", {}, ""},
     {"concurrency-limits", {}, ""},
     {"dangerous-triggers", {"MD-110", "MD-103"}, ""},

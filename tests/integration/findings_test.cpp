@@ -64,6 +64,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-109", "secrets_by_name"},
     {"MD-110", "pull_request_target_and_workflow_run"},
     {"MD-110", "labeler_and_pull_request"},
+    {"MD-111", "dependabot_auto_merge_by_actor"},
+    {"MD-111", "dependabot_auto_merge_done_right"},
 };
 
 std::string describe(const Json& f) {
@@ -262,7 +264,7 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
   }
   EXPECT_EQ(ids,
             (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
-                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110"}));
+                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");
