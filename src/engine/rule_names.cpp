@@ -41,8 +41,8 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"unpinned-images", {"MD-105", ""}, "MD-105 also wants a digest where zizmor accepts a tag other than `latest`"},
     {"unpinned-uses", {"MD-105", ""}, ""},
     {"unredacted-secrets", {"MD-109", ""}, ""},
-    {"unsound-condition", {}, ""},
-    {"unsound-contains", {}, ""},
+    {"unsound-condition", {"MD-112", ""}, ""},
+    {"unsound-contains", {"MD-112", ""}, ""},
     {"use-trusted-publishing", {}, ""},
 }};
 

@@ -66,6 +66,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-110", "labeler_and_pull_request"},
     {"MD-111", "dependabot_auto_merge_by_actor"},
     {"MD-111", "dependabot_auto_merge_done_right"},
+    {"MD-112", "always_true_conditions"},
+    {"MD-112", "sound_conditions"},
 };
 
 std::string describe(const Json& f) {
@@ -262,9 +264,9 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids,
-            (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
-                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
+                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109",
+                                           "MD-110", "MD-111", "MD-112"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

@@ -50,6 +50,7 @@ std::unique_ptr<Rule> make_md_108();  // environment file written with untrusted
 std::unique_ptr<Rule> make_md_109();  // secret values that escape log redaction
 std::unique_ptr<Rule> make_md_110();  // dangerous trigger in use
 std::unique_ptr<Rule> make_md_111();  // spoofable bot condition
+std::unique_ptr<Rule> make_md_112();  // unsound condition
 
 }  // namespace pm::engine::rules
 
