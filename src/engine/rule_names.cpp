@@ -25,7 +25,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"github-env", {"MD-108", ""}, ""},
     {"hardcoded-container-credentials", {}, ""},
     {"impostor-commit", {}, ""},
-    {"insecure-commands", {}, ""},
+    {"insecure-commands", {"MD-113", ""}, ""},
     {"known-vulnerable-actions", {}, ""},
     {"misfeature", {}, ""},
     {"obfuscation", {}, ""},

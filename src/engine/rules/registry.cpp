@@ -50,6 +50,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_110());
     r.push_back(rules::make_md_111());
     r.push_back(rules::make_md_112());
+    r.push_back(rules::make_md_113());
     return r;
   }();
   return catalogue;

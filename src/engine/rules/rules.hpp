@@ -51,6 +51,7 @@ std::unique_ptr<Rule> make_md_109();  // secret values that escape log redaction
 std::unique_ptr<Rule> make_md_110();  // dangerous trigger in use
 std::unique_ptr<Rule> make_md_111();  // spoofable bot condition
 std::unique_ptr<Rule> make_md_112();  // unsound condition
+std::unique_ptr<Rule> make_md_113();  // insecure workflow commands enabled
 
 }  // namespace pm::engine::rules
 
