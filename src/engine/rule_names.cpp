@@ -23,7 +23,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"excessive-permissions", {"MD-101", ""}, ""},
     {"forbidden-uses", {}, ""},
     {"github-env", {"MD-108", ""}, ""},
-    {"hardcoded-container-credentials", {}, ""},
+    {"hardcoded-container-credentials", {"MD-114", ""}, ""},
     {"impostor-commit", {}, ""},
     {"insecure-commands", {"MD-113", ""}, ""},
     {"known-vulnerable-actions", {}, ""},

@@ -436,9 +436,17 @@ constexpr std::array<std::string_view, 13> kJobKeys = {"name",      "uses",     
 // The `credentials:` of a container or service mapping, when it has any.
 void add_credentials(std::string_view service, const Node& n, Values& values, std::vector<RegistryCredentials>& out) {
   if (!n.is_mapping()) return;
-  const Node* credentials = n.get("credentials");
-  if (!credentials || !credentials->is_mapping()) return;
+  const Node* credentials = nullptr;
   RegistryCredentials c;
+  for (const auto& [k, v] : n.entries()) {
+    if (k.is_scalar() && k.value() == "credentials") {
+      credentials = &v;
+      c.line = k.line;
+      c.column = k.column;
+      break;
+    }
+  }
+  if (!credentials || !credentials->is_mapping()) return;
   c.service = service;
   c.image = values.scalar_field(n, "image");
   c.username = values.scalar_field(*credentials, "username");

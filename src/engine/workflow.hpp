@@ -113,6 +113,8 @@ struct Matrix {
 // `credentials:` of a job's container or of one of its services.
 struct RegistryCredentials {
   std::string_view service;  // the service's name; "" for the job's container
+  int line = 0;              // of the credentials: key
+  int column = 0;
   OptionalLocated image;
   OptionalLocated username;
   OptionalLocated password;

@@ -69,6 +69,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-112", "always_true_conditions"},
     {"MD-112", "sound_conditions"},
     {"MD-113", "legacy_set_env"},
+    {"MD-114", "passwords_in_clear"},
+    {"MD-114", "passwords_from_secrets"},
 };
 
 std::string describe(const Json& f) {
@@ -267,7 +269,7 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
                                            "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109",
-                                           "MD-110", "MD-111", "MD-112", "MD-113"}));
+                                           "MD-110", "MD-111", "MD-112", "MD-113", "MD-114"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

@@ -51,6 +51,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_111());
     r.push_back(rules::make_md_112());
     r.push_back(rules::make_md_113());
+    r.push_back(rules::make_md_114());
     return r;
   }();
   return catalogue;

@@ -564,6 +564,8 @@ TEST(WorkflowModel, RunsOnLabelsGroupsAndRegistryCredentials) {
   EXPECT_EQ(c.runner_group->value, "large-runners");
   ASSERT_EQ(c.registry_credentials.size(), 2u);
   EXPECT_EQ(c.registry_credentials[0].service, "");
+  EXPECT_EQ(c.registry_credentials[0].line, 13);
+  EXPECT_EQ(c.registry_credentials[0].column, 7);
   EXPECT_EQ(c.registry_credentials[0].image->value, "ghcr.io/octo/build:1");
   EXPECT_EQ(c.registry_credentials[0].username->value, "octo");
   EXPECT_EQ(c.registry_credentials[0].password->line, 15);
