@@ -34,7 +34,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"ref-version-mismatch", {}, ""},
     {"secrets-inherit", {"MD-106", ""}, ""},
     {"secrets-outside-env", {}, ""},
-    {"self-hosted-runner", {}, ""},
+    {"self-hosted-runner", {"MD-115", ""}, ""},
     {"stale-action-refs", {}, ""},
     {"template-injection", {"MD-104", ""}, ""},
     {"undocumented-permissions", {}, ""},

@@ -52,6 +52,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_112());
     r.push_back(rules::make_md_113());
     r.push_back(rules::make_md_114());
+    r.push_back(rules::make_md_115());
     return r;
   }();
   return catalogue;

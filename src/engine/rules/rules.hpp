@@ -53,6 +53,7 @@ std::unique_ptr<Rule> make_md_111();  // spoofable bot condition
 std::unique_ptr<Rule> make_md_112();  // unsound condition
 std::unique_ptr<Rule> make_md_113();  // insecure workflow commands enabled
 std::unique_ptr<Rule> make_md_114();  // hard-coded container registry credentials
+std::unique_ptr<Rule> make_md_115();  // self-hosted runner
 
 }  // namespace pm::engine::rules
 
