@@ -43,7 +43,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"unredacted-secrets", {"MD-109", ""}, ""},
     {"unsound-condition", {"MD-112", ""}, ""},
     {"unsound-contains", {"MD-112", ""}, ""},
-    {"use-trusted-publishing", {}, ""},
+    {"use-trusted-publishing", {"MD-116", ""}, ""},
 }};
 
 std::string upper_ascii(std::string_view s) {
