@@ -33,7 +33,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"ref-confusion", {}, ""},
     {"ref-version-mismatch", {}, ""},
     {"secrets-inherit", {"MD-106", ""}, ""},
-    {"secrets-outside-env", {}, ""},
+    {"secrets-outside-env", {"MD-117", ""}, ""},
     {"self-hosted-runner", {"MD-115", ""}, ""},
     {"stale-action-refs", {}, ""},
     {"template-injection", {"MD-104", ""}, ""},

@@ -75,6 +75,8 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-115", "github_hosted"},
     {"MD-116", "release_with_tokens"},
     {"MD-116", "trusted_publishing"},
+    {"MD-117", "deploy_without_environment"},
+    {"MD-117", "deploy_in_environment"},
 };
 
 std::string describe(const Json& f) {
@@ -271,9 +273,10 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109",
-                                           "MD-110", "MD-111", "MD-112", "MD-113", "MD-114", "MD-115", "MD-116"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
+                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111",
+                                      "MD-112", "MD-113", "MD-114", "MD-115", "MD-116", "MD-117"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

@@ -54,6 +54,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_114());
     r.push_back(rules::make_md_115());
     r.push_back(rules::make_md_116());
+    r.push_back(rules::make_md_117());
     return r;
   }();
   return catalogue;

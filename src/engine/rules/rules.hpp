@@ -55,6 +55,7 @@ std::unique_ptr<Rule> make_md_113();  // insecure workflow commands enabled
 std::unique_ptr<Rule> make_md_114();  // hard-coded container registry credentials
 std::unique_ptr<Rule> make_md_115();  // self-hosted runner
 std::unique_ptr<Rule> make_md_116();  // publishing token where trusted publishing exists
+std::unique_ptr<Rule> make_md_117();  // secrets outside an environment
 
 }  // namespace pm::engine::rules
 
