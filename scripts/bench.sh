@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: Release build, Google Benchmark micro-benchmarks, then the
-# end-to-end stdio harness (bench/e2e). Results land in build/bench-results/.
+# end-to-end stdio harness (bench/e2e), the scan harness and the HTTP harness
+# (bench/http). Results land in build/bench-results/.
 # --smoke runs everything briefly (CI, via make test) to prove it executes.
 # --valgrind runs a short session of mixed calls under valgrind memcheck
 # (--leak-check=full); the summary lands in build/bench-results/valgrind.log.
@@ -17,7 +18,7 @@ mkdir -p "$out"
 # PM_BENCH_NO_BUILD=1 measures the binaries already in build/release.
 if [[ -z ${PM_BENCH_NO_BUILD:-} ]]; then
   cmake --preset release >/dev/null
-  targets=(phase-mirror-mcp pm_stdio_bench pm_scan_bench)
+  targets=(phase-mirror-mcp phase-mirror-mcp-http pm_stdio_bench pm_scan_bench pm_http_bench)
   # pm_bench exists once bench/micro holds at least one benchmark file.
   if compgen -G "bench/micro/*.cpp" >/dev/null; then targets+=(pm_bench); fi
   cmake --build --preset release -j "$jobs" --target "${targets[@]}"
@@ -28,6 +29,7 @@ build=${PM_BENCH_BUILD_DIR:-build/release}
 micro=$build/bench/pm_bench
 stdio=$build/bench/pm_stdio_bench
 scan=$build/bench/pm_scan_bench
+http=$build/bench/pm_http_bench
 server=$build/phase-mirror-mcp
 
 if ((grind)); then
@@ -56,6 +58,9 @@ if ((smoke)); then
   echo "stdio harness: smoke run OK"
   "$scan" --binary "$server" --smoke --json "$out/scan-smoke.json" >/dev/null
   echo "scan harness: smoke run OK"
+  "$http" --binary "$server" --smoke --json "$out/http-smoke.json" >/dev/null 2>"$out/http-smoke.log" ||
+    { cat "$out/http-smoke.log" >&2; exit 1; }
+  echo "HTTP harness: smoke run OK"
   exit 0
 fi
 
@@ -67,4 +72,5 @@ if [[ -x $micro ]]; then
 fi
 "$stdio" --binary "$server" --json "$out/stdio.json" --markdown "$out/stdio.md" "$@"
 "$scan" --binary "$server" --json "$out/scan.json" | tee "$out/scan.txt"
+"$http" --binary "$server" --json "$out/http.json" --markdown "$out/http.md"
 echo "results: $out/"

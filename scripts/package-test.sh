@@ -22,7 +22,7 @@ for f in "$deb" "$tgz"; do
 done
 deb_list=$(dpkg-deb -c "$deb")
 tgz_list=$(tar -tzf "$tgz")
-for want in usr/bin/phase-mirror-mcp usr/share/doc/phase-mirror-mcp/LICENSE usr/share/doc/phase-mirror-mcp/README.md; do
+for want in usr/bin/phase-mirror-mcp usr/lib/phase-mirror-mcp/phase-mirror-mcp-http.so usr/share/doc/phase-mirror-mcp/LICENSE usr/share/doc/phase-mirror-mcp/README.md; do
   grep -q "$want" <<<"$deb_list" || { echo "$deb lacks $want" >&2; exit 1; }
   grep -q "${want#usr/}" <<<"$tgz_list" || { echo "$tgz lacks $want" >&2; exit 1; }
 done

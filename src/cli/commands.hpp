@@ -2,8 +2,10 @@
 // Sub-commands of the phase-mirror-mcp binary. Each lives in its own file
 // under src/cli/ and defines its options on the root CLI11 app (cli.cpp):
 // the same definitions parse the command line and write --help.
+#include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "util/config.hpp"
 
@@ -31,6 +33,21 @@ void define_rules(CLI::App& app, Action& action);
 
 // The MCP server on stdio: `serve`, and what the binary runs without a command.
 int run_serve(const Config& config);
+
+// `serve --http ADDR` and its options (src/cli/serve_http.cpp).
+struct HttpServeOptions {
+  std::string address;  // host:port, [v6]:port or a port alone (loopback)
+  bool allow_unauthenticated = false;
+  std::string auth_config;  // file of the OAuth resource server's settings; empty: none
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
+  std::size_t max_body_bytes = std::size_t{4} << 20;
+  std::size_t max_sessions = 10000;
+  double session_idle_seconds = 1800;
+  double session_rate = 50;
+  double drain_seconds = 30;
+};
+int run_serve_http(const Config& config, const HttpServeOptions& options);
 
 int main(int argc, char** argv);
 

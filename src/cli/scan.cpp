@@ -247,8 +247,8 @@ int run_scan(ScanOptions o, const Config& config) {
   std::size_t adrs_checked = 0;
   Json adr_details = Json::array();
   if (!adr_dir.empty() && !collected->source_files.empty()) {
-    Json result =
-        server.call_tool_now("check_adr_compliance", Json{{"files", collected->source_files}, {"adrPath", adr_dir}});
+    Json result = server.call_tool_now(
+        "check_adr_compliance", Json{{"files", collected->source_files}, {"adrPath", adr_dir}, {"maxViolations", 0}});
     adr_envelope = result["structuredContent"];
     if (result.value("isError", false)) {
       if (adr_envelope.value("code", "") == "NO_ADRS_FOUND" && o.adr_dir.empty()) {
@@ -360,7 +360,8 @@ void define_scan(CLI::App& app, Action& action) {
       ->type_name("SEVERITY")
       ->check(CLI::IsMember({"low", "medium", "high", "critical"}));
   add_value(cmd, "--min-confidence", o->min_confidence,
-            "Report and fail on findings of this confidence or more (default: what the persona reports)")
+            "Report and fail on findings of this confidence or more (default: the config's min-confidence, else "
+            "medium, low for the auditor persona)")
       ->type_name("CONFIDENCE")
       ->check(CLI::IsMember({"low", "medium", "high"}));
   add_value(cmd, "--repository", o->repository,
@@ -368,11 +369,13 @@ void define_scan(CLI::App& app, Action& action) {
             "$GITHUB_REPOSITORY)")
       ->type_name("OWNER/NAME")
       ->check(repository_name());
-  add_value(cmd, "--persona", o->persona, "Which findings the rules report (default regular)")
+  add_value(cmd, "--persona", o->persona,
+            "Which findings the rules report (default: the config's persona, else regular)")
       ->type_name("PERSONA")
       ->check(CLI::IsMember({"regular", "pedantic", "auditor"}));
   auto* config_file = add_value(cmd, "--config", o->config_file,
-                                "Suppression config file (default .github/phase-mirror.yml when present)")
+                                "Repository config: disabled rules, ignored paths and lines, severity overrides, "
+                                "persona (default .github/phase-mirror.yml when present; docs/suppressions.md)")
                           ->type_name("FILE");
   cmd->add_flag("--no-config", o->no_config, "Ignore the repository's suppression config file")->excludes(config_file);
   auto* adr = add_value(cmd, "--adr", o->adr_dir,

@@ -24,6 +24,17 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// "inline .github/workflows/ci.yml:8: vendored", "config .github/phase-mirror.yml:6 by @org/platform: ours",
+// "fp-store by bob: mirrored"; "no reason given" when there is none.
+std::string suppression_text(const Suppression& s) {
+  std::string text = s.kind;
+  if (s.kind != "fp-store" && !s.location.empty()) text += " " + s.location;
+  // An inline ignore answers to the file that carries it, which its location names already.
+  if (!s.by.empty() && s.location.rfind(s.by + ":", 0) != 0) text += " by " + s.by;
+  if (!s.via.empty()) text += " (" + s.via + ")";
+  return text + (s.reason.empty() ? ", no reason given" : ": " + s.reason);
+}
+
 std::string position(const Location& l) {
   if (l.file.empty()) return "(repository)";
   std::string s = l.file;
@@ -125,9 +136,8 @@ std::string format_plain(const Report& report, const LineSource& lines, bool col
     out += "\n";
   }
   for (const auto& f : report.suppressed) {
-    const auto& s = *f.suppression;
-    out += paint(kDim, "suppressed: " + position(f.where) + " " + f.rule_id + " (" + s.kind +
-                           (s.reason.empty() ? "" : ": " + s.reason) + ")") +
+    out += paint(kDim,
+                 "suppressed: " + position(f.where) + " " + f.rule_id + " (" + suppression_text(*f.suppression) + ")") +
            "\n";
   }
   for (const auto& n : report.notes) out += "note: " + n + "\n";
@@ -183,10 +193,13 @@ Json finding_json(const Finding& f) {
     j["related"] = std::move(related);
   }
   if (f.suppression) {
-    j["suppression"] = Json{{"kind", f.suppression->kind},
-                            {"reason", f.suppression->reason},
-                            {"by", f.suppression->by},
-                            {"location", f.suppression->location}};
+    const Suppression& s = *f.suppression;
+    j["suppression"] = Json{{"kind", s.kind},
+                            {"reason", s.reason},
+                            {"by", s.by},
+                            {"location", s.location},
+                            {"reasonMissing", s.reason_missing}};
+    if (!s.via.empty()) j["suppression"]["via"] = s.via;
   }
   return j;
 }

@@ -127,19 +127,34 @@ void add_analysis(Report& report, const Json& analysis) {
   if (const auto it = analysis.find("suppressed"); it != analysis.end() && it->is_array()) {
     for (const auto& j : *it) {
       Finding f = finding_of(j);
-      Suppression s;
-      if (const auto sj = j.find("suppression"); sj != j.end() && sj->is_object()) {
-        s = Suppression{text_of(*sj, "kind"), text_of(*sj, "reason"), text_of(*sj, "by"), text_of(*sj, "location")};
-      } else {
-        s = Suppression{"fp-store", text_of(j, "reviewNote"), {}, {}};
-      }
-      f.suppression = std::move(s);
+      const auto sj = j.find("suppression");
+      const Json s = sj != j.end() && sj->is_object() ? *sj : Json::object();
+      f.suppression = Suppression{text_of(s, "kind"),
+                                  text_of(s, "reason"),
+                                  text_of(s, "by"),
+                                  text_of(s, "location"),
+                                  s.value("reasonMissing", false),
+                                  text_of(s, "via")};
       report.suppressed.push_back(std::move(f));
     }
   }
   if (const auto it = analysis.find("fileErrors"); it != analysis.end() && it->is_array()) {
     for (const auto& e : *it) {
       report.errors.push_back(ScanError{text_of(e, "path"), text_of(e, "code"), text_of(e, "message")});
+    }
+  }
+  if (const auto it = analysis.find("ignoreProblems"); it != analysis.end() && it->is_array()) {
+    for (const auto& p : *it) {
+      report.notes.push_back(text_of(p, "file") + ":" + std::to_string(int_of(p, "line")) + ":" +
+                             std::to_string(int_of(p, "column")) +
+                             ": ignore comment suppresses nothing: " + text_of(p, "message"));
+    }
+  }
+  if (const auto it = analysis.find("levels"); it != analysis.end() && it->is_object()) {
+    if (const int n = int_of(*it, "notReported"); n > 0) {
+      report.notes.push_back(std::to_string(n) + (n == 1 ? " finding" : " findings") + " outside persona " +
+                             text_of(*it, "persona") + " or below minConfidence " + text_of(*it, "minConfidence") +
+                             " not reported");
     }
   }
   if (analysis.value("degradedMode", false) && !text_of(analysis, "degradedReason").empty()) {

@@ -26,11 +26,14 @@ struct Location {
   std::string message;
 };
 
+// analyze_dissonance's `suppression` of a suppressed finding (docs/suppressions.md).
 struct Suppression {
   std::string kind;  // inline | config | fp-store
   std::string reason;
   std::string by;
   std::string location;
+  bool reason_missing = false;
+  std::string via;  // "zizmor:<audit>" for a zizmor comment, else ""
 };
 
 struct Finding {

@@ -163,8 +163,14 @@ Json result_json(const Finding& f, std::size_t rule_index, const LineSource& lin
   }
   j["partialFingerprints"] = Json{{"phaseMirrorFindingId/v1", f.finding_id}};
   if (f.suppression) {
-    Json s{{"kind", f.suppression->kind == "inline" ? "inSource" : "external"}, {"status", "accepted"}};
-    if (!f.suppression->reason.empty()) s["justification"] = f.suppression->reason;
+    const auto& sup = *f.suppression;
+    Json s{{"kind", sup.kind == "inline" ? "inSource" : "external"}, {"status", "accepted"}};
+    if (!sup.reason.empty()) s["justification"] = sup.reason;
+    // SARIF has no field for who answers for a suppression, nor for where it is written.
+    Json props{{"kind", sup.kind}, {"by", sup.by}, {"location", sup.location}};
+    if (sup.reason_missing) props["reasonMissing"] = true;
+    if (!sup.via.empty()) props["via"] = sup.via;
+    s["properties"] = std::move(props);
     j["suppressions"] = Json::array({std::move(s)});
   }
   j["properties"] = Json{{"severity", f.severity}, {"confidence", f.confidence}, {"tool", f.tool}};

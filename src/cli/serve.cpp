@@ -40,7 +40,7 @@ int run_serve(const Config& config) {
   tools::Runtime runtime{config, metrics, {}};
   runtime.stores = &stores;
   mcp::Server server(
-      config, metrics, tools::build_tools(runtime), [&transport](const Json& m) { return transport.send(m); },
+      config, metrics, tools::build_surface(runtime), [&transport](const Json& m) { return transport.send(m); },
       config.workers);
   log::set_forwarder(
       [&transport](log::Level l, const Json& record) {
@@ -87,16 +87,56 @@ int run_serve(const Config& config) {
 
 void define_serve(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("serve",
-                                 "Run the MCP server on stdio (the default; JSON-RPC on stdin/stdout, logs on stderr)");
+                                 "Run the MCP server on stdio (the default; JSON-RPC on stdin/stdout, logs on stderr), "
+                                 "or on Streamable HTTP with --http");
   auto json = std::make_shared<bool>(false);
+  auto http = std::make_shared<HttpServeOptions>();
   cmd->add_flag("--json", *json, "Write the logs as JSON lines (as LOG_FORMAT=json)");
-  cmd->callback([&action, json] {
-    action = [json](const Config& config) {
-      if (!*json) return run_serve(config);
+  auto* address = cmd->add_option("--http", http->address,
+                                  "Serve MCP Streamable HTTP on ADDR (127.0.0.1:8080, [::1]:8080, or a port for "
+                                  "loopback) at /mcp, with /healthz and /readyz, instead of stdio")
+                      ->type_name("ADDR");
+  cmd->add_flag("--allow-unauthenticated", http->allow_unauthenticated,
+                "Listen on a non-loopback address although no authentication is configured")
+      ->needs(address);
+  cmd->add_option("--auth-config", http->auth_config,
+                  "Require Bearer tokens as set in FILE (resource URI, tokens, scopes; docs/DEPLOYMENT.md)")
+      ->type_name("FILE")
+      ->needs(address);
+  cmd->add_option("--allowed-origin", http->allowed_origins,
+                  "A browser Origin allowed besides loopback ones (scheme://host[:port]; repeatable)")
+      ->type_name("ORIGIN")
+      ->needs(address);
+  cmd->add_option("--allowed-host", http->allowed_hosts,
+                  "A Host name the server answers to besides loopback names and the bound address (repeatable)")
+      ->type_name("HOST")
+      ->needs(address);
+  cmd->add_option("--max-body-bytes", http->max_body_bytes, "Largest request body accepted (default 4194304)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->needs(address);
+  cmd->add_option("--max-sessions", http->max_sessions, "Sessions open at once (default 10000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->needs(address);
+  cmd->add_option("--session-idle-timeout", http->session_idle_seconds,
+                  "Seconds without a request or an open stream after which a session ends (default 1800)")
+      ->check(CLI::Range(0.1, 604800.0))
+      ->needs(address);
+  cmd->add_option("--session-rate-limit", http->session_rate,
+                  "Requests per second per session, bursts of twice that (default 50; 0 turns it off)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->needs(address);
+  cmd->add_option("--drain-timeout", http->drain_seconds,
+                  "On SIGTERM, seconds to let running calls finish before they are cancelled (default 30)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->needs(address);
+  cmd->callback([&action, json, http] {
+    action = [json, http](const Config& config) {
       Config c = config;
-      c.log_format = log::Format::kJson;
-      log::configure(c.log_level_value, c.log_format);
-      return run_serve(c);
+      if (*json) {
+        c.log_format = log::Format::kJson;
+        log::configure(c.log_level_value, c.log_format);
+      }
+      return http->address.empty() ? run_serve(c) : run_serve_http(c, *http);
     };
   });
 }

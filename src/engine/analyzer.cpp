@@ -1,11 +1,13 @@
 #include "engine/analyzer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "engine/baseline.hpp"
@@ -13,6 +15,7 @@
 #include "engine/policy.hpp"
 #include "engine/rules/rules.hpp"
 #include "engine/walk.hpp"
+#include "util/answer.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 
@@ -21,6 +24,8 @@ namespace pm::engine {
 namespace {
 
 constexpr std::size_t kBinaryProbeBytes = 8192;
+// Reviewed false positives listed in an answer: each is a whole finding.
+constexpr std::size_t kMaxSuppressedListed = 20;
 
 bool is_binary(const std::string& bytes) {
   return bytes.find('\0', 0) < std::min(bytes.size(), kBinaryProbeBytes);
@@ -50,6 +55,48 @@ bool is_evaluation_error(const Finding& f) {
   return it != f.context.end() && it->is_boolean() && it->get<bool>();
 }
 
+// A finding no ignore or config entry may suppress: a file that could not be
+// parsed was not checked, and a rule that failed did not check.
+bool fail_closed(const Finding& f) {
+  return is_evaluation_error(f) || f.rule_id == rules::kParseFailure.id;
+}
+
+// The config's severity for every finding of a rule, keeping what the rule
+// said in the finding's context so that a reviewer sees the override.
+void override_severity(Finding& f, Severity severity, const RepoConfig& config) {
+  if (f.severity == severity) return;
+  if (!f.context.is_object()) f.context = Json::object();
+  const RuleConfig* rule = config.rule(f.rule_id);
+  f.context["severityOverride"] =
+      Json{{"from", to_string(f.severity)},
+           {"location", config.path + ":" + std::to_string(rule != nullptr ? rule->config_line : 0)}};
+  f.severity = severity;
+}
+
+std::vector<std::string> summary_notes(const AnalysisResult& res, const AnalysisInput& input) {
+  std::vector<std::string> notes;
+  if (!res.suppressed.empty()) {
+    std::string by;
+    for (const auto kind : {SuppressionKind::kInline, SuppressionKind::kConfig, SuppressionKind::kFpStore}) {
+      const auto n = std::count_if(res.suppressed.begin(), res.suppressed.end(),
+                                   [kind](const SuppressedFinding& s) { return s.suppression.kind == kind; });
+      if (n > 0) by.append(by.empty() ? "" : ", ").append(to_string(kind)).append(" ").append(std::to_string(n));
+    }
+    notes.push_back("Suppressed: " + std::to_string(res.suppressed.size()) + " (" + by +
+                    "), listed under suppressed and not counted");
+  }
+  if (input.suppressions != nullptr) {
+    if (const std::size_t n = input.suppressions->problems_json().size(); n > 0) {
+      notes.push_back("Ignore comments that suppress nothing: " + std::to_string(n) + " (listed under ignoreProblems)");
+    }
+  }
+  if (res.not_reported > 0) {
+    notes.push_back("Not reported: " + std::to_string(res.not_reported) + " outside persona " +
+                    to_string(input.persona) + " or below minConfidence " + to_string(input.min_confidence));
+  }
+  return notes;
+}
+
 // std::stable_sort by `less`, moving each element once: sorting the elements
 // themselves moves every (large) Finding about log2(n) times.
 template <class T, class Less>
@@ -72,10 +119,11 @@ std::string lexical_relative(const Workspace& ws, const std::string& given) {
   return p.generic_string();
 }
 
-// Either a rule's findings from the walk, or what it threw instead.
-std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out) {
+// Either a rule's findings, or what it threw instead.
+std::exception_ptr run_plain_rule(const Rule& rule, const AnalysisInput& input, std::vector<Finding>& out,
+                                  Budget& budget) {
   try {
-    rule.evaluate(input, out);
+    rule.evaluate(input, out, budget);
   } catch (...) {
     return std::current_exception();
   }
@@ -110,8 +158,18 @@ Finding parse_failure_finding(const WorkflowFile& wf) {
 
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, std::size_t file_errors) {
   AnalysisResult res;
-  const auto& rules = opt.rules != nullptr ? *opt.rules : all_rules();
-  const StopCheck stop = [&] { return opt.cancelled && opt.cancelled(); };
+  // A rule the repository config disables does not run.
+  std::vector<const Rule*> rules;
+  for (const auto& r : opt.rules != nullptr ? *opt.rules : all_rules()) {
+    if (input.config == nullptr || !input.config->disabled(r->info().id)) rules.push_back(r.get());
+  }
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stop = [&res] {
+    res = AnalysisResult{};
+    res.stopped = true;
+    return res;
+  };
 
   std::vector<Finding> raw;
   std::vector<std::string> unchecked;
@@ -127,40 +185,49 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   std::vector<WalkTarget> targets;
   std::vector<std::size_t> target_rule;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (const auto* wr = dynamic_cast<const WorkflowRule*>(rules[i].get())) {
+    if (const auto* wr = dynamic_cast<const WorkflowRule*>(rules[i])) {
       targets.push_back(WalkTarget{wr, &found[i], nullptr});
       target_rule.push_back(i);
     } else {
-      if (stop()) {
-        res.cancelled = true;
-        return res;
-      }
-      errors[i] = run_plain_rule(*rules[i], input, found[i]);
+      // A look at the budget before each rule over the whole input.
+      if (!budget.step(Budget::kLookEvery)) return stop();
+      errors[i] = run_plain_rule(*rules[i], input, found[i], budget);
+      if (budget.stopped()) return stop();
     }
     res.rules_run.emplace_back(rules[i]->info().id);
   }
-  if (!walk(input, targets, stop)) {
-    res.cancelled = true;
-    return res;
-  }
+  if (!walk(input, targets, budget)) return stop();
   for (std::size_t t = 0; t < targets.size(); ++t) errors[target_rule[t]] = targets[t].error;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (errors[i]) {
       raw.push_back(failed_rule_finding(*rules[i], errors[i]));
       continue;
     }
+    const std::optional<Severity> severity =
+        input.config != nullptr ? input.config->severity_override(rules[i]->info().id) : std::nullopt;
     for (auto& f : found[i]) {
-      if (!reported_in(f.persona, input.persona)) continue;
+      if (!reported_in(f.persona, input.persona) || f.confidence < input.min_confidence) {
+        ++res.not_reported;
+        continue;
+      }
+      if (severity) override_severity(f, *severity, *input.config);
       if (f.finding_id.empty()) f.finding_id = finding_id(f.rule_id, f.file, f.evidence);
       raw.push_back(std::move(f));
     }
   }
 
+  // One suppression per finding: an inline ignore or the config first, the
+  // FP store for what is left (suppressions.hpp gives the precedence).
   for (auto& f : raw) {
-    std::optional<std::string> note;
-    if (opt.is_false_positive && !is_evaluation_error(f)) note = opt.is_false_positive(f);
-    if (note) {
-      res.suppressed.push_back({std::move(f), std::move(*note)});
+    // A look-up in the false-positive store per finding.
+    if (!budget.step(16)) return stop();
+    std::optional<Suppression> s;
+    if (input.suppressions != nullptr && !fail_closed(f)) {
+      s = input.suppressions->match(FindingRef{f.rule_id, f.file, f.line, f.column});
+    }
+    if (!s && opt.is_false_positive && !is_evaluation_error(f)) s = opt.is_false_positive(f);
+    if (s) {
+      res.suppressed.push_back({std::move(f), std::move(*s)});
     } else {
       res.findings.push_back(std::move(f));
     }
@@ -203,7 +270,8 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   }
 
   res.report = make_report(static_cast<int>(res.rules_run.size()), res.findings);
-  res.summary = summary_text(res.decision, res.findings);
+  res.summary_notes = summary_notes(res, input);
+  res.summary = summary_text(res.decision, res.findings, 0, res.summary_notes);
   res.adr_references = adr_references(res.findings);
   return res;
 }
@@ -240,7 +308,6 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   input.mode = req.mode == "issue" ? "pull_request" : req.mode;
   input.strict = req.strict;
   input.dry_run = req.dry_run;
-  input.persona = req.persona;
   input.context = req.context;
   input.commit_sha = req.commit_sha;
   input.author = req.author;
@@ -253,8 +320,17 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
     input.repository.name = key.substr(key.find('/') + 1);
   }
 
-  // Governance inputs first: an unusable policy, snapshot or baseline fails
-  // the call before any file work.
+  // Governance inputs first: an unusable config, policy, snapshot or baseline
+  // fails the call before any file work.
+  auto config = load_repo_config(ws, req.config_file, req.use_config);
+  if (!config) return config.take_error();
+  if (*config) run.config = (*config)->summary_json();
+  run.levels = resolve_levels(req.persona, req.min_confidence, *config ? &**config : nullptr);
+  input.persona = run.levels.persona;
+  input.min_confidence = run.levels.min_confidence;
+  Suppressions suppressions(std::move(*config));
+  input.config = suppressions.config();
+  input.suppressions = &suppressions;
   auto policy = load_policy(ws, req.policy_file);
   if (!policy) return policy.take_error();
   input.policy = std::move(*policy);
@@ -273,16 +349,23 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
     input.baseline_path = file->path.relative;
   }
 
+  Budget unlimited;
+  Budget& budget = opt.budget != nullptr ? *opt.budget : unlimited;
+  const auto stopped = [&run] {
+    run.result = AnalysisResult{};
+    run.result.stopped = true;
+    return run;
+  };
   const std::size_t n = req.files.size();
   std::set<std::string> seen_given, seen_relative;
   for (std::size_t i = 0; i < n; ++i) {
-    if (opt.cancelled && opt.cancelled()) {
-      run.result.cancelled = true;
-      return run;
-    }
+    // Opening a file costs about as much as a look at the clock and the
+    // token, so each file is one; reading it asks for its bytes.
+    if (!budget.step(Budget::kLookEvery)) return stopped();
     const std::string& given = req.files[i];
     if (seen_given.insert(given).second) {
-      auto file = ws.read(given);
+      auto file = ws.read(given, &budget);
+      if (budget.stopped()) return stopped();
       if (!file) {
         const Error& e = file.error();
         run.file_errors.push_back({given, e.code, e.message});
@@ -298,9 +381,11 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         if (!actions_file && is_binary(bytes)) {
           run.binary_files.push_back(given);
         } else {
+          suppressions.add_file(file->path.relative, bytes);  // its inline ignores, before the bytes move
           if (actions_file) {
             input.workflows.push_back(
-                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes))));
+                parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
+            if (budget.stopped()) return stopped();
           }
           input.files.push_back(*file);
         }
@@ -332,6 +417,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   // Drift: baseline entries that are gone are "removed" even when not named.
   if (input.mode == "drift" && input.baseline) {
     for (const auto& [p, h] : (*input.baseline)["files"].items()) {
+      if (!budget.step(1 + input.absent_paths.size())) return stopped();
       if (h.get<std::string>().empty() || seen_relative.count(p) != 0) continue;
       if (std::find(input.absent_paths.begin(), input.absent_paths.end(), p) != input.absent_paths.end()) continue;
       auto r = ws.resolve(p);
@@ -340,6 +426,7 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
   }
 
   run.result = analyze(input, opt, run.file_errors.size());
+  run.ignore_problems = suppressions.problems_json();
   return run;
 }
 
@@ -361,9 +448,18 @@ std::vector<std::size_t> most_severe(const std::vector<Finding>& findings, std::
 
 Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   const AnalysisResult& r = run.result;
+  // Everything when every finding is asked for (CI); otherwise each list keeps
+  // its first entries and says how many it had, and echoed paths are clipped.
+  const bool complete = max_findings == 0;
+  const std::size_t max_listed = complete ? SIZE_MAX : answer::kMaxListed;
+  const std::size_t max_suppressed = complete ? SIZE_MAX : kMaxSuppressedListed;
+  const auto echo = [complete](const std::string& path) {
+    return complete ? path : answer::clip(path, answer::kMaxEchoBytes).text;
+  };
   Json files = Json::array();
-  for (const auto& f : run.files) {
-    files.push_back(Json{{"path", f.path.given}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
+  for (std::size_t i = 0; i < run.files.size() && i < max_listed; ++i) {
+    const auto& f = run.files[i];
+    files.push_back(Json{{"path", echo(f.path.given)}, {"type", to_string(f.kind)}, {"hash", f.sha256}});
   }
   const bool truncated = max_findings > 0 && r.findings.size() > max_findings;
   Json findings = Json::array();
@@ -373,27 +469,41 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
     for (const std::size_t i : most_severe(r.findings, max_findings)) listed.push_back(r.findings[i]);
     findings.get_ref<Json::array_t&>().reserve(listed.size());
     for (const auto& f : listed) findings.push_back(to_json(f));
-    summary = summary_text(r.decision, listed, r.findings.size() - listed.size());
+    summary = summary_text(r.decision, listed, r.findings.size() - listed.size(), r.summary_notes);
   } else {
     findings.get_ref<Json::array_t&>().reserve(r.findings.size());
     for (const auto& f : r.findings) findings.push_back(to_json(f));
     summary = r.summary;
   }
   Json file_errors = Json::array();
-  for (const auto& e : run.file_errors) {
-    file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
+  for (std::size_t i = 0; i < run.file_errors.size() && i < max_listed; ++i) {
+    const auto& e = run.file_errors[i];
+    file_errors.push_back(Json{{"path", echo(e.path)}, {"code", e.code}, {"message", echo(e.message)}});
   }
   Json suppressed = Json::array();
+  Json suppressed_counts = Json::object();
+  for (const auto kind : {SuppressionKind::kInline, SuppressionKind::kConfig, SuppressionKind::kFpStore}) {
+    suppressed_counts[to_string(kind)] = 0;
+  }
   for (const auto& s : r.suppressed) {
-    Json j = to_json(s.finding);
-    j["reviewNote"] = s.note;
+    auto& n = suppressed_counts[to_string(s.suppression.kind)];
+    n = n.get<std::size_t>() + 1;
+  }
+  for (std::size_t i = 0; i < r.suppressed.size() && i < max_suppressed; ++i) {
+    Json j = to_json(r.suppressed[i].finding);
+    attach_suppression(j, r.suppressed[i].suppression);
     suppressed.push_back(std::move(j));
   }
+  Json levels = run.levels.to_json();
+  levels["notReported"] = r.not_reported;
+  Json binary = Json::array();
+  for (std::size_t i = 0; i < run.binary_files.size() && i < max_listed; ++i)
+    binary.push_back(echo(run.binary_files[i]));
   // Assigned key by key: a braced initializer list would deep-copy the
   // (possibly large) findings array. Room for every key first: an ordered_json
   // object that grows copies its values (its keys are const), findings included.
   Json a = Json::object();
-  a.get_ref<Json::object_t&>().reserve(15);
+  a.get_ref<Json::object_t&>().reserve(26);
   a["mode"] = run.mode;
   a["filesAnalyzed"] = run.files.size();
   a["files"] = std::move(files);
@@ -405,10 +515,23 @@ Json analysis_json(const AnalysisRun& run, std::size_t max_findings) {
   a["adrReferences"] = r.adr_references;
   a["fileErrors"] = std::move(file_errors);
   a["suppressed"] = std::move(suppressed);
-  a["binaryFiles"] = run.binary_files;
+  a["binaryFiles"] = std::move(binary);
   a["findingsTotal"] = r.findings.size();
   a["findingsTruncated"] = truncated;
+  a["levels"] = std::move(levels);
+  a["repositoryConfig"] = run.config;
+  a["suppressedCounts"] = std::move(suppressed_counts);
+  a["ignoreProblems"] = run.ignore_problems;
   if (r.degraded) a["degradedReason"] = r.degraded_reason;
+  // A list that was cut says so, with its full count (files: filesAnalyzed).
+  if (run.files.size() > max_listed) a["filesTruncated"] = true;
+  for (const auto& [name, total, max] : {std::tuple{"fileErrors", run.file_errors.size(), max_listed},
+                                         std::tuple{"suppressed", r.suppressed.size(), max_suppressed},
+                                         std::tuple{"binaryFiles", run.binary_files.size(), max_listed}}) {
+    if (total <= max) continue;
+    a[std::string(name) + "Total"] = total;
+    a[std::string(name) + "Truncated"] = true;
+  }
   return a;
 }
 

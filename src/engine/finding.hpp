@@ -57,7 +57,8 @@ struct Finding {
   int column = 0;    // 1-based (characters), 0 when not tied to a position
   int end_line = 0;  // where the span ends (exclusive column), 0 when not known
   int end_column = 0;
-  std::string evidence;  // the offending snippet (the trimmed source line)
+  std::string evidence;           // the offending snippet (the trimmed source line)
+  bool evidence_clipped = false;  // the line was longer than the snippet kept
   std::string remediation;
   std::string finding_id;             // finding_id(rule_id, file, evidence)
   std::vector<std::string> adr_refs;  // e.g. "ADR-002"

@@ -128,11 +128,11 @@ class ConfigReader {
     }
     each_entry(root, "", [&](std::string_view key, const Node& k, const Node& v, const std::string& path) {
       if (key == "persona") {
-        if (auto p = level(v, path, "persona", &levels::parse_persona, {"regular", "pedantic", "auditor"})) {
+        if (auto p = level(v, path, "persona", &parse_persona, {"regular", "pedantic", "auditor"})) {
           out_.config.persona = *p;
         }
       } else if (key == "min-confidence") {
-        if (auto c = level(v, path, "confidence", &levels::parse_confidence, {"low", "medium", "high"})) {
+        if (auto c = level(v, path, "confidence", &parse_confidence, {"low", "medium", "high"})) {
           out_.config.min_confidence = *c;
         }
       } else if (key == "ignore-paths") {
@@ -344,7 +344,7 @@ class ConfigReader {
           issue(val, p, "must be true or false, not " + describe_node(val), "type");
         }
       } else if (k == "severity") {
-        rc.severity = level(val, p, "severity", &levels::parse_severity, {"low", "medium", "high", "critical"});
+        rc.severity = level(val, p, "severity", &parse_severity, {"low", "medium", "high", "critical"});
       } else if (k == "ignore") {
         ignore_list(val, p, true, rc.ignore);
       } else if (k == "reason") {
@@ -547,7 +547,7 @@ bool RepoConfig::disabled(std::string_view id) const {
   return r != nullptr && r->disabled;
 }
 
-std::optional<levels::Severity> RepoConfig::severity_override(std::string_view id) const {
+std::optional<Severity> RepoConfig::severity_override(std::string_view id) const {
   const RuleConfig* r = rule(id);
   return r == nullptr ? std::nullopt : r->severity;
 }
@@ -555,13 +555,13 @@ std::optional<levels::Severity> RepoConfig::severity_override(std::string_view i
 Json RepoConfig::summary_json() const {
   Json j = Json::object();
   j["file"] = path;
-  if (persona) j["persona"] = levels::to_string(*persona);
-  if (min_confidence) j["minConfidence"] = levels::to_string(*min_confidence);
+  if (persona) j["persona"] = to_string(*persona);
+  if (min_confidence) j["minConfidence"] = to_string(*min_confidence);
   Json disabled_rules = Json::array();
   Json overrides = Json::object();
   for (const auto& r : rules) {
     if (r.disabled) disabled_rules.push_back(r.id);
-    if (r.severity) overrides[r.id] = levels::to_string(*r.severity);
+    if (r.severity) overrides[r.id] = to_string(*r.severity);
   }
   j["disabledRules"] = std::move(disabled_rules);
   j["severityOverrides"] = std::move(overrides);
@@ -628,8 +628,19 @@ Result<std::optional<RepoConfig>> load_repo_config(const Workspace& ws, const st
   const std::string given = config_file ? *config_file : kDefaultRepoConfigPath;
   auto file = ws.read(given);
   if (!file) {
-    if (!config_file && file.error().code == code::kFileNotFound) return std::optional<RepoConfig>{};
-    return file.take_error();
+    if (file.error().code != code::kFileNotFound) return file.take_error();
+    if (!config_file) return std::optional<RepoConfig>{};
+    // The argument is wrong, not the analysed files: FILE_NOT_FOUND would read
+    // as "the files to analyse are missing".
+    const std::string message = "no such file in the workspace: " + given;
+    Error e = Error::invalid_input(
+        "Invalid configFile: " + message,
+        Json{{"file", given},
+             {"validationErrors",
+              Json::array({Json{{"path", "/configFile"}, {"message", message}, {"keyword", "exists"}}})}});
+    e.suggestions.push_back("Name a file relative to the workspace root, or leave configFile out to use " +
+                            std::string(kDefaultRepoConfigPath) + " when it exists");
+    return e;
   }
   auto parsed = parse_repo_config(file->bytes, file->path.relative, known_rule_ids);
   if (!parsed) return parsed.take_error();

@@ -30,7 +30,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/levels.hpp"
+#include "engine/finding.hpp"
 #include "engine/path_glob.hpp"
 #include "engine/workspace.hpp"
 #include "util/error.hpp"
@@ -110,7 +110,7 @@ using RuleSettings = std::variant<std::monostate, PinningSettings>;
 struct RuleConfig {
   std::string id;  // "MD-105"
   bool disabled = false;
-  std::optional<levels::Severity> severity;  // override of every finding's severity
+  std::optional<Severity> severity;  // override of every finding's severity
   std::vector<IgnoreEntry> ignore;
   std::string reason;  // for `disable`, and for ignore entries that give none
   std::string by;      // likewise
@@ -120,15 +120,15 @@ struct RuleConfig {
 
 struct RepoConfig {
   std::string path;  // workspace-relative path of the file
-  std::optional<levels::Persona> persona;
-  std::optional<levels::Confidence> min_confidence;
+  std::optional<Persona> persona;
+  std::optional<Confidence> min_confidence;
   std::vector<IgnoreEntry> ignore_paths;
   std::vector<RuleConfig> rules;  // in file order, one per id
 
   const RuleConfig* rule(std::string_view id) const;
   // The rule does not run at all.
   bool disabled(std::string_view id) const;
-  std::optional<levels::Severity> severity_override(std::string_view id) const;
+  std::optional<Severity> severity_override(std::string_view id) const;
   // The rule's typed settings, nullptr when the file gives none.
   template <class T>
   const T* settings(std::string_view id) const {
@@ -173,8 +173,9 @@ Result<RepoConfig> parse_repo_config(std::string_view text, const std::string& p
 
 // The config of an analysis. `use_config` false: none, whatever `config_file`
 // says. `config_file` empty: kDefaultRepoConfigPath, where a missing file means
-// no config; a named file must exist (FILE_NOT_FOUND). Paths obey the
-// workspace rules (PATH_OUTSIDE_WORKSPACE, FILE_TOO_LARGE).
+// no config; a named file must exist (INVALID_INPUT with a validation error at
+// /configFile). Paths obey the workspace rules (PATH_OUTSIDE_WORKSPACE,
+// FILE_TOO_LARGE).
 Result<std::optional<RepoConfig>> load_repo_config(
     const Workspace& ws, const std::optional<std::string>& config_file, bool use_config,
     const std::vector<std::string>& known_rule_ids = catalogue_rule_ids());

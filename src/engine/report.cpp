@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "util/answer.hpp"
 #include "util/strings.hpp"
 
 namespace pm::engine {
@@ -41,7 +42,8 @@ Json to_json(const Report& r) {
               {"criticalIssues", r.critical_issues}};
 }
 
-std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted) {
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted,
+                         const std::vector<std::string>& notes) {
   // Appended in place: one line per finding, so no temporary per line.
   const std::string rule(60, '=');
   std::string out = str_cat({rule, "\nMIRROR DISSONANCE PROTOCOL - ORACLE ANALYSIS\n", rule, "\n\nDecision: "});
@@ -56,7 +58,12 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
     for (const auto& f : findings) {
       out.append("\n  [");
       append_upper(out, to_string(f.severity));
-      out.append("] ").append(f.rule_id).append(": ").append(f.message);
+      out.append("] ").append(f.rule_id).append(": ");
+      if (f.message.size() > answer::kMaxMessageBytes) {
+        out.append(answer::clip(f.message, answer::kMaxMessageBytes).text);
+      } else {
+        out.append(f.message);
+      }
     }
     if (omitted > 0) {
       out.append("\n  ... and ")
@@ -65,6 +72,8 @@ std::string summary_text(const Decision& d, const std::vector<Finding>& findings
           .append(" not listed (maxFindings; the most severe are listed)");
     }
   }
+  if (!notes.empty()) out.append("\n");
+  for (const auto& n : notes) out.append("\n").append(n);
   out.append("\n\n").append(rule);
   return out;
 }
@@ -73,11 +82,14 @@ Json to_json(const Finding& f) {
   Json j = Json::object();
   // An ordered_json object is a vector of pairs with const keys: growing it
   // copies every value instead of moving it.
-  j.get_ref<Json::object_t&>().reserve(17);
+  j.get_ref<Json::object_t&>().reserve(20);
   j["ruleId"] = f.rule_id;
   j["severity"] = to_string(f.severity);
   j["confidence"] = to_string(f.confidence);
-  j["message"] = f.message;
+  // Clipped here, not in the finding: the findingId keeps hashing what the
+  // rule built, and an answer stays bounded whatever a file holds.
+  bool message_cut = f.message.size() > answer::kMaxMessageBytes;
+  j["message"] = message_cut ? answer::clip(f.message, answer::kMaxMessageBytes).text : f.message;
   j["file"] = f.file;
   j["line"] = f.line;
   j["column"] = f.column;
@@ -85,7 +97,14 @@ Json to_json(const Finding& f) {
     j["endLine"] = f.end_line;
     j["endColumn"] = f.end_column;
   }
-  j["evidence"] = f.evidence;
+  const bool evidence_cut = f.evidence_clipped || f.evidence.size() > answer::kMaxEvidenceBytes;
+  if (!evidence_cut) {
+    j["evidence"] = f.evidence;
+  } else if (f.evidence.size() > answer::kMaxEvidenceBytes) {
+    j["evidence"] = answer::clip(f.evidence, answer::kMaxEvidenceBytes).text;
+  } else {
+    j["evidence"] = f.evidence + std::string(answer::kEllipsis);
+  }
   j["remediation"] = f.remediation;
   j["findingId"] = f.finding_id;
   j["adrRefs"] = f.adr_refs;
@@ -93,11 +112,22 @@ Json to_json(const Finding& f) {
   if (!f.related.empty()) {
     Json related = Json::array();
     for (const auto& r : f.related) {
-      related.push_back(Json{{"file", r.file}, {"line", r.line}, {"column", r.column}, {"message", r.message}});
+      const auto m = answer::clip(r.message, answer::kMaxMessageBytes);
+      message_cut = message_cut || m.clipped;
+      related.push_back(Json{{"file", r.file}, {"line", r.line}, {"column", r.column}, {"message", m.text}});
     }
     j["related"] = std::move(related);
   }
-  if (f.context.is_object() && !f.context.empty()) j["context"] = f.context;
+  bool context_cut = false;
+  if (f.context.is_object() && !f.context.empty()) {
+    Json context = f.context;
+    context_cut = answer::clip_json(context, answer::kMaxContextStringBytes, answer::kMaxContextItems);
+    j["context"] = std::move(context);
+  }
+  // Each clip is said: the text ends with "…" and its flag is set.
+  if (evidence_cut) j["evidenceTruncated"] = true;
+  if (message_cut) j["messageTruncated"] = true;
+  if (context_cut) j["contextTruncated"] = true;
   return j;
 }
 

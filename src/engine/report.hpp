@@ -20,8 +20,10 @@ Json to_json(const Report& r);
 
 // Multi-line text, lines joined by '\n', no trailing newline.
 // `omitted` findings counted by the decision were left out of `findings`
-// (the answer's maxFindings); a last line says so.
-std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted = 0);
+// (the answer's maxFindings); a last line says so. `notes` (what was
+// suppressed, what the persona does not report) follow, one line each.
+std::string summary_text(const Decision& d, const std::vector<Finding>& findings, std::size_t omitted = 0,
+                         const std::vector<std::string>& notes = {});
 
 // {ruleId, severity, confidence, message, file, line, column[, endLine,
 // endColumn], evidence, remediation, findingId, adrRefs[, persona][, related]

@@ -14,9 +14,13 @@
 #include "engine/finding.hpp"
 #include "engine/workflow.hpp"
 #include "engine/workspace.hpp"
+#include "util/budget.hpp"
 #include "util/json.hpp"
 
 namespace pm::engine {
+
+struct RepoConfig;
+class Suppressions;
 
 struct Repository {
   std::string owner = "unknown";
@@ -44,7 +48,13 @@ struct Policy {
 struct AnalysisInput {
   std::string mode = "pull_request";  // pull_request | issue | merge_group | drift (issue analysed as pull_request)
   bool strict = false;
-  Persona persona = Persona::kRegular;  // findings of later personas are not reported
+  Persona persona = Persona::kRegular;           // findings of later personas are not reported
+  Confidence min_confidence = Confidence::kLow;  // findings of less confidence are not reported
+  // The repository config (.github/phase-mirror.yml) and the analysis'
+  // suppressions built on it, owned by the caller; nullptr: none. Rules read
+  // their settings from `config` (RepoConfig::settings<T>(id)).
+  const RepoConfig* config = nullptr;
+  const Suppressions* suppressions = nullptr;
   bool dry_run = false;
   std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
   std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
@@ -84,9 +94,35 @@ class Rule {
  public:
   virtual ~Rule() = default;
   virtual const RuleInfo& info() const = 0;
-  // Appends findings. May throw: the engine turns a throwing rule into a
-  // critical finding (fail-closed).
-  virtual void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const = 0;
+  // Appends findings. Asks `budget` (the call's) in every loop whose length
+  // the input decides, and returns early once it has stopped: the findings
+  // are then incomplete and the analyzer answers the stop, never them. May
+  // throw: the engine turns a throwing rule into a critical finding
+  // (fail-closed); a budget stop is not an exception, so that cannot hide it.
+  virtual void evaluate(const AnalysisInput& input, std::vector<Finding>& out, Budget& budget) const = 0;
+  // The same without limits.
+  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const {
+    Budget unlimited;
+    evaluate(input, out, unlimited);
+  }
+};
+
+// Where a workflow rule's findings go. Each one is charged to the call's
+// budget as it is added (its strings and context), so a visit that would build
+// millions of findings stops at the memory allowance rather than after it;
+// once the budget has stopped, findings are dropped and the rule's loops end
+// at their next step.
+class FindingSink {
+ public:
+  FindingSink(std::vector<Finding>& out, Budget& budget) : out_(out), budget_(budget) {}
+  void push_back(Finding f);
+  std::size_t size() const { return out_.size(); }
+  // The budget the findings are charged to, for helpers that loop.
+  Budget& budget() const { return budget_; }
+
+ private:
+  std::vector<Finding>& out_;
+  Budget& budget_;
 };
 
 // The one way rules (and the analyzer) build a finding: defaults from the
@@ -117,6 +153,7 @@ class FindingBuilder {
 
   Finding build();
   void emit(std::vector<Finding>& out) { out.push_back(build()); }
+  void emit(FindingSink& out) { out.push_back(build()); }
 
  private:
   const RuleInfo& info_;

@@ -114,15 +114,19 @@ std::optional<Suppression> find_suppression(const FindingRef& f, const RepoConfi
   return std::nullopt;
 }
 
+Confidence default_min_confidence(Persona p) {
+  return p == Persona::kAuditor ? Confidence::kLow : Confidence::kMedium;
+}
+
 Json AnalysisLevels::to_json() const {
-  return Json{{"persona", levels::to_string(persona)},
-              {"minConfidence", levels::to_string(min_confidence)},
+  return Json{{"persona", to_string(persona)},
+              {"minConfidence", to_string(min_confidence)},
               {"personaFrom", persona_from},
               {"minConfidenceFrom", min_confidence_from}};
 }
 
-AnalysisLevels resolve_levels(std::optional<levels::Persona> input_persona,
-                              std::optional<levels::Confidence> input_min_confidence, const RepoConfig* config) {
+AnalysisLevels resolve_levels(std::optional<Persona> input_persona, std::optional<Confidence> input_min_confidence,
+                              const RepoConfig* config) {
   AnalysisLevels l;
   if (input_persona) {
     l.persona = *input_persona;
@@ -138,7 +142,7 @@ AnalysisLevels resolve_levels(std::optional<levels::Persona> input_persona,
     l.min_confidence = *config->min_confidence;
     l.min_confidence_from = "config";
   } else {
-    l.min_confidence = levels::default_min_confidence(l.persona);
+    l.min_confidence = default_min_confidence(l.persona);
   }
   return l;
 }

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/finding.hpp"
 #include "engine/inline_ignores.hpp"
-#include "engine/levels.hpp"
 #include "engine/repo_config.hpp"
 #include "util/json.hpp"
 
@@ -61,17 +61,26 @@ struct FindingRef {
 std::optional<Suppression> find_suppression(const FindingRef& f, const RepoConfig* config,
                                             const InlineIgnores* inline_ignores);
 
+// minConfidence when neither the call nor the repository config sets one:
+// medium for regular and pedantic, low for auditor (which reports everything).
+Confidence default_min_confidence(Persona p);
+
 // Persona and minConfidence of an analysis, and where each came from.
 struct AnalysisLevels {
-  levels::Persona persona = levels::Persona::kRegular;
-  levels::Confidence min_confidence = levels::Confidence::kMedium;
+  Persona persona = Persona::kRegular;
+  Confidence min_confidence = Confidence::kMedium;
   const char* persona_from = "default";         // "input" | "config" | "default"
   const char* min_confidence_from = "default";  // likewise
+  // Whether the analysis reports a finding of `finding_persona` with
+  // `confidence`; what it does not report is neither listed nor counted.
+  bool reports(Persona finding_persona, Confidence confidence) const {
+    return reported_in(finding_persona, persona) && confidence >= min_confidence;
+  }
   // {"persona", "minConfidence", "personaFrom", "minConfidenceFrom"}
   Json to_json() const;
 };
-AnalysisLevels resolve_levels(std::optional<levels::Persona> input_persona,
-                              std::optional<levels::Confidence> input_min_confidence, const RepoConfig* config);
+AnalysisLevels resolve_levels(std::optional<Persona> input_persona, std::optional<Confidence> input_min_confidence,
+                              const RepoConfig* config);
 
 // The suppressions of one analysis: the config (if any) and the inline
 // ignores of the files it reads.
@@ -88,7 +97,7 @@ class Suppressions {
   const InlineIgnores* inline_ignores(std::string_view path) const;
 
   bool rule_disabled(std::string_view rule_id) const { return config_ && config_->disabled(rule_id); }
-  std::optional<levels::Severity> severity_override(std::string_view rule_id) const {
+  std::optional<Severity> severity_override(std::string_view rule_id) const {
     return config_ ? config_->severity_override(rule_id) : std::nullopt;
   }
   std::optional<Suppression> match(const FindingRef& f) const;

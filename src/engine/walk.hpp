@@ -3,10 +3,11 @@
 // workflow rule implements only the visits it needs; the walker visits every
 // parsed workflow and action once, job by job and step by step, calls every
 // rule at each node, skips files that did not parse (the analyzer reports
-// those as MD-000) and looks for a stop request between files, jobs and steps.
+// those as MD-000) and asks the call's budget between files, jobs and steps
+// and after every visit. Rules ask the same budget (node.budget) in their own
+// loops and return early once it has stopped.
 #include <cstddef>
 #include <exception>
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -20,12 +21,14 @@ struct WorkflowNode {
   const WorkflowFile& file;
   gha::Kind kind;
   const Located* outsider_trigger;  // the first outsider-controlled trigger, or nullptr
+  Budget& budget;                   // the call's: asked in every loop the input sizes
 };
 
 struct JobNode {
   const WorkflowNode& workflow;
   const Job& job;
   const WorkflowFile& file() const { return workflow.file; }
+  Budget& budget() const { return workflow.budget; }
 };
 
 struct StepNode {
@@ -33,24 +36,26 @@ struct StepNode {
   const Step& step;
   std::size_t index;  // in the job's (or the composite action's) steps
   const WorkflowFile& file() const { return job.workflow.file; }
+  Budget& budget() const { return job.workflow.budget; }
 };
 
 class WorkflowRule : public Rule {
  public:
   // Once per analysis, before any file: what the rule reads from the call
   // itself rather than from a file.
-  virtual void visit_input(const AnalysisInput&, std::vector<Finding>&) const {}
+  virtual void visit_input(const AnalysisInput&, FindingSink&) const {}
   // A workflow (reusable or not), before its jobs.
-  virtual void visit_workflow(const WorkflowNode&, std::vector<Finding>&) const {}
+  virtual void visit_workflow(const WorkflowNode&, FindingSink&) const {}
   // An action's metadata (action.yml), before its steps.
-  virtual void visit_action(const WorkflowNode&, std::vector<Finding>&) const {}
-  virtual void visit_job(const JobNode&, std::vector<Finding>&) const {}
-  virtual void visit_step(const StepNode&, std::vector<Finding>&) const {}
-  virtual void visit_composite_step(const StepNode&, std::vector<Finding>&) const {}
+  virtual void visit_action(const WorkflowNode&, FindingSink&) const {}
+  virtual void visit_job(const JobNode&, FindingSink&) const {}
+  virtual void visit_step(const StepNode&, FindingSink&) const {}
+  virtual void visit_composite_step(const StepNode&, FindingSink&) const {}
 
   // This rule alone over the input, through the walker; a visitor's
   // exception propagates.
-  void evaluate(const AnalysisInput& input, std::vector<Finding>& out) const final;
+  void evaluate(const AnalysisInput& input, std::vector<Finding>& out, Budget& budget) const final;
+  using Rule::evaluate;
 };
 
 // One rule in a walk: where its findings go, and what it threw (the walker
@@ -61,12 +66,9 @@ struct WalkTarget {
   std::exception_ptr error;
 };
 
-// Whether to stop now. The one place the walker asks, so that a per-call
-// budget can take the cancellation flag's place.
-using StopCheck = std::function<bool()>;
-
-// Walks every parsed workflow and action of `input` for the targets. False
-// when `stop` said so (the findings are then incomplete).
-bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, const StopCheck& stop);
+// Walks every parsed workflow and action of `input` for the targets. The
+// findings each visit adds are charged to the budget's memory allowance.
+// False once the budget has stopped (the findings are then incomplete).
+bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& budget);
 
 }  // namespace pm::engine

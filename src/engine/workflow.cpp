@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "util/budget.hpp"
 #include "util/strings.hpp"
 
 namespace pm::engine {
@@ -196,8 +197,12 @@ using yaml::Node;
 // is copied once into the file's text store.
 class Values {
  public:
-  Values(std::string_view source, const std::vector<std::uint32_t>& line_starts)
-      : source_(source), line_starts_(line_starts) {}
+  Values(std::string_view source, const std::vector<std::uint32_t>& line_starts, Budget* budget)
+      : source_(source), line_starts_(line_starts), budget_(budget) {}
+
+  // Asks the call's budget for one more job or step of the model; false once
+  // it stopped (the model is then left unfinished).
+  bool step() { return budget_ == nullptr || budget_->step(); }
 
   std::string_view keep(std::string_view v) {
     if (v.empty()) return {};
@@ -258,6 +263,7 @@ class Values {
 
   std::string_view source_;
   const std::vector<std::uint32_t>& line_starts_;
+  Budget* budget_;
   std::shared_ptr<TextStore> store_;
 };
 
@@ -366,6 +372,7 @@ void parse_steps(const Node* steps, Values& values, std::vector<Step>& out) {
   if (!steps || !steps->is_sequence()) return;
   out.reserve(steps->items().size());
   for (const auto& item : steps->items()) {
+    if (!values.step()) return;
     if (item.is_mapping()) out.push_back(parse_step(item, values));
   }
 }
@@ -635,17 +642,22 @@ Position position_of(const std::vector<std::uint32_t>& line_starts, std::string_
 
 }  // namespace
 
-WorkflowFile parse_workflow(const std::string& path, std::string_view text) {
-  return parse_workflow(path, std::make_shared<const std::string>(text));
+WorkflowFile parse_workflow(const std::string& path, std::string_view text, Budget* budget) {
+  return parse_workflow(path, std::make_shared<const std::string>(text), budget);
 }
 
-WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source) {
+WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source, Budget* budget) {
   WorkflowFile wf;
   wf.path = path;
   const std::string_view text = source ? std::string_view(*source) : std::string_view();
   if (text.size() > UINT32_MAX) {
     // Line offsets and YAML node sizes are 32-bit; the file limit is far below.
     wf.parse_error = yaml::ParseError{"the file is larger than 4 GiB", 1, 1};
+    return wf;
+  }
+  // The line and encoding scans below read every byte once.
+  if (budget != nullptr && !budget->step(text.size())) {
+    wf.parse_error = yaml::ParseError{yaml::kStoppedMessage, 1, 1};
     return wf;
   }
   wf.line_starts = line_starts_of(text);
@@ -659,7 +671,9 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
                                       at.line, at.column};
     return wf;
   }
-  yaml::ParseResult parsed = yaml::parse(text);
+  yaml::Limits limits;
+  limits.budget = budget;
+  yaml::ParseResult parsed = yaml::parse(text, limits);
   if (parsed.error) {
     wf.parse_error = std::move(parsed.error);
     return wf;
@@ -679,7 +693,7 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
     wf.parse_error = yaml::ParseError{"the top level of a workflow must be a mapping", root->line, root->column};
     return wf;
   }
-  Values values(text, wf.line_starts);
+  Values values(text, wf.line_starts, budget);
   const Node* runs = root->get("runs");
   if (runs && !root->get("jobs")) {
     parse_action(*root, *runs, values, wf);
@@ -702,6 +716,7 @@ WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::
     if (jobs && jobs->is_mapping()) {
       wf.jobs.reserve(jobs->entries().size());
       for (const auto& [k, v] : jobs->entries()) {
+        if (!values.step()) break;
         if (k.is_scalar()) wf.jobs.push_back(parse_job(k, v, values));
       }
     } else if (jobs && !jobs->is_null()) {

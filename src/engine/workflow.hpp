@@ -18,6 +18,10 @@
 
 #include "engine/yaml.hpp"
 
+namespace pm {
+class Budget;
+}
+
 namespace pm::engine {
 
 // Append-only storage for text; what it returns stays where it is until the
@@ -219,10 +223,14 @@ class PositionCursor {
 };
 
 // Builds the model from a file's text. Never throws on bad input: syntax
-// errors and shape errors land in parse_error.
-WorkflowFile parse_workflow(const std::string& path, std::string_view text);
+// errors and shape errors land in parse_error. `budget` (the call's, or
+// nullptr) is asked while the text is read and the model built; once it has
+// stopped the file is unfinished (parse_error set) and its caller must answer
+// budget.error() rather than judge it.
+WorkflowFile parse_workflow(const std::string& path, std::string_view text, Budget* budget = nullptr);
 // The same, keeping `source` as the file's source instead of a copy of it
 // (a caller done with the bytes saves a copy of the whole file).
-WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source);
+WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source,
+                            Budget* budget = nullptr);
 
 }  // namespace pm::engine

@@ -336,7 +336,7 @@ Result<ResolvedPath> Workspace::resolve(const std::string& given) const {
   return std::move(opened->path);
 }
 
-Result<FileData> Workspace::read(const std::string& given) const {
+Result<FileData> Workspace::read(const std::string& given, Budget* budget) const {
   auto opened = open(given, O_RDONLY | O_NONBLOCK);
   if (!opened) return opened.take_error();
   const int fd = opened->fd.get();
@@ -348,17 +348,26 @@ Result<FileData> Workspace::read(const std::string& given) const {
   }
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > max_file_bytes_) return Error::file_too_large(given, size, max_file_bytes_);
+  // Read and hashed a chunk at a time, so that a call stopped while a large
+  // file is read stops within the chunk.
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
   FileData data;
   data.bytes.resize(size);
+  Sha256 hash;
   std::size_t got = 0;
   while (got < size) {
-    const ssize_t n = ::read(fd, data.bytes.data() + got, size - got);
+    if (budget != nullptr && !budget->step(std::min<std::size_t>(kChunk, size - got))) {
+      return budget->error("reading " + given);
+    }
+    const ssize_t n = ::read(fd, data.bytes.data() + got, std::min<std::size_t>(kChunk, size - got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
+    hash.update(std::string_view(data.bytes.data() + got, static_cast<std::size_t>(n)));
     got += static_cast<std::size_t>(n);
   }
   data.bytes.resize(got);  // a file that shrank while being read
-  data.sha256 = sha256_hex(data.bytes);
+  const auto digest = hash.finish();
+  data.sha256 = to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
   data.kind = classify(opened->path.relative);
   data.path = std::move(opened->path);
   return data;

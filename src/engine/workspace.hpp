@@ -63,7 +63,9 @@ class Workspace {
   Result<ResolvedPath> resolve(const std::string& given) const;
 
   // Opens safely + regular-file check + FILE_TOO_LARGE + read + hash + classify.
-  Result<FileData> read(const std::string& given) const;
+  // With a budget, the reading and hashing ask it per MiB (a unit per byte);
+  // when it stops, the answer is budget->error().
+  Result<FileData> read(const std::string& given, Budget* budget = nullptr) const;
 
   // Lists the regular files (and symbolic links, which read() then opens
   // safely or refuses) directly inside a directory, sorted bytewise, as

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "engine/yaml_arena.hpp"
+#include "util/budget.hpp"
 
 namespace pm::engine::yaml {
 
@@ -167,7 +168,7 @@ class Builder {
         break;
       }
       done = event.type == YAML_STREAM_END_EVENT;
-      bool ok = handle(event, result);
+      bool ok = handle(event, result) && spend(event, result);
       yaml_event_delete(&event);
       if (!ok) break;
     }
@@ -178,6 +179,17 @@ class Builder {
   bool fail(ParseResult& r, std::string msg, const yaml_mark_t& mark) {
     r.error = ParseError{std::move(msg), static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
     return false;
+  }
+
+  // One unit per byte read since the previous event, and one for the event.
+  bool spend(const yaml_event_t& ev, ParseResult& r) {
+    if (limits_.budget == nullptr) return true;
+    const std::size_t at = ev.end_mark.index;
+    const std::size_t cost = (at > read_ ? at - read_ : 0) + 1;
+    read_ = std::max(read_, at);
+    if (limits_.budget->step(cost)) return true;
+    r.stopped = true;
+    return fail(r, kStoppedMessage, ev.start_mark);
   }
 
   static std::string anchor_of(const unsigned char* a) {
@@ -308,6 +320,7 @@ class Builder {
   std::optional<Node> root_;
   std::unordered_map<std::string, Anchored> anchors_;
   std::size_t alias_nodes_ = 0;
+  std::size_t read_ = 0;  // offset of the text the budget was charged for
 };
 
 }  // namespace
@@ -383,7 +396,7 @@ ParseResult parse(std::string_view text, const Limits& limits) {
   return detail::parse_libyaml(text, limits);
 }
 
-ScalarSpans scalar_spans(std::string_view text) {
+ScalarSpans scalar_spans(std::string_view text, Budget* budget) {
   ScalarSpans out;
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) {
@@ -391,6 +404,7 @@ ScalarSpans scalar_spans(std::string_view text) {
     return out;
   }
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::size_t read = 0;
   for (bool done = false; !done;) {
     yaml_event_t event;
     if (!yaml_parser_parse(&parser, &event)) {
@@ -398,6 +412,14 @@ ScalarSpans scalar_spans(std::string_view text) {
       break;
     }
     done = event.type == YAML_STREAM_END_EVENT;
+    const std::size_t at = event.end_mark.index;
+    if (budget != nullptr && !budget->step((at > read ? at - read : 0) + 1)) {
+      out.error = ParseError{kStoppedMessage, static_cast<int>(event.start_mark.line) + 1,
+                             static_cast<int>(event.start_mark.column) + 1};
+      yaml_event_delete(&event);
+      break;
+    }
+    read = std::max(read, at);
     if (event.type == YAML_SCALAR_EVENT) {
       out.spans.push_back({static_cast<int>(event.start_mark.line) + 1, static_cast<int>(event.start_mark.column) + 1,
                            static_cast<int>(event.end_mark.line) + 1, static_cast<int>(event.end_mark.column) + 1,

@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+namespace pm {
+class Budget;
+}
+
 namespace pm::engine::yaml {
 
 enum class Kind : std::uint8_t { kScalar, kSequence, kMapping };
@@ -111,6 +115,10 @@ struct ParseError {
 struct Limits {
   std::size_t max_depth = 256;
   std::size_t max_alias_nodes = 100000;  // total nodes produced by alias expansion (and anchor snapshots)
+  // The call's work budget, asked as the text is read (a unit per byte, one
+  // per node); nullptr: none. Once it stops, the parse ends: the result has
+  // `stopped` and an error saying so, and its owner answers budget.error().
+  Budget* budget = nullptr;
 };
 
 struct Document {
@@ -129,8 +137,12 @@ struct ParseResult {
 
   std::vector<Document> documents;
   std::optional<ParseError> error;  // set when the text is not valid YAML or a limit was hit
+  bool stopped = false;             // the budget stopped the parse (error is set too): nothing was judged
   std::unique_ptr<Arena> arena;     // owns every node's children and the text not in the parsed text
 };
+
+// The error of a parse the call's budget stopped (ParseResult::stopped).
+inline constexpr const char* kStoppedMessage = "parsing stopped: the call's work budget ran out";
 
 // Length of the line break at text[i], 0 when there is none: LF, CRLF, a lone
 // CR, and NEL, LS and PS in UTF-8 — where libyaml starts a new line, so text
@@ -165,7 +177,8 @@ struct ScalarSpans {
 // Every scalar's span, for readers that must tell a YAML comment from a '#'
 // inside text (inline ignore comments). No tree is built and nothing is
 // expanded, so it costs one pass of libyaml's event parser.
-ScalarSpans scalar_spans(std::string_view text);
+// `budget` as in Limits (a stop ends the spans with an error).
+ScalarSpans scalar_spans(std::string_view text, Budget* budget = nullptr);
 
 namespace detail {
 // The parser for the subset: block mappings and sequences, plain and quoted

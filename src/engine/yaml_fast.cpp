@@ -30,6 +30,7 @@
 
 #include "engine/yaml.hpp"
 #include "engine/yaml_arena.hpp"
+#include "util/budget.hpp"
 
 namespace pm::engine::yaml::detail {
 namespace {
@@ -45,6 +46,11 @@ struct Unsupported : std::exception {
 [[noreturn]] void give_up() {
   throw Unsupported{};
 }
+
+// Thrown when the call's budget stopped the parse; never leaves parse_fast.
+struct Stopped : std::exception {
+  const char* what() const noexcept override { return kStoppedMessage; }
+};
 
 // True when every character is one libyaml reads without complaint and the
 // only line break is LF: printable ASCII, LF, and UTF-8 sequences of
@@ -98,6 +104,8 @@ class FastParser {
         line_start_(text.data()),
         max_depth_(std::min(limits.max_depth, kMaxDepth)),
         max_alias_nodes_(limits.max_alias_nodes),
+        budget_(limits.budget),
+        spent_to_(text.data()),
         arena_(arena) {}
 
   Node document() {
@@ -121,15 +129,32 @@ class FastParser {
 
   // --- positions ---------------------------------------------------------
 
-  int column_of(const char* p) const {
-    int col = 1;
-    for (const char* q = line_start_; q < p; ++q) {
-      if ((static_cast<unsigned char>(*q) & 0xC0) != 0x80) ++col;
+  // Counted on from the last column asked on the same line: the nodes of a
+  // line are asked left to right, so a line of many nodes (a long flow
+  // sequence) costs its length once rather than once per node.
+  int column_of(const char* p) {
+    if (col_line_ != line_start_ || p < col_at_) {
+      col_line_ = line_start_;
+      col_at_ = line_start_;
+      col_ = 1;
     }
-    return col;
+    for (; col_at_ < p; ++col_at_) {
+      if ((static_cast<unsigned char>(*col_at_) & 0xC0) != 0x80) ++col_;
+    }
+    return col_;
   }
 
-  Node at(Kind kind, const char* p) const {
+  // Asks the budget for the bytes read since the last look and one unit for
+  // the node or line at `p`.
+  void spend(const char* p) {
+    if (budget_ == nullptr) return;
+    const auto cost = p > spent_to_ ? static_cast<std::uint64_t>(p - spent_to_) : 0;
+    spent_to_ = std::max(spent_to_, p);
+    if (!budget_->step(cost + 1)) throw Stopped{};
+  }
+
+  Node at(Kind kind, const char* p) {
+    spend(p);
     Node n;
     n.kind = kind;
     n.line = line_;
@@ -619,6 +644,7 @@ class FastParser {
     bool leading_break = false;   // the previous content line ended with a line break
     bool leading_blank = false;   // the previous content line starts with a space
     for (;;) {
+      spend(q);
       const char* ls = q;
       while (q < end_ && *q == ' ') ++q;
       const auto spaces = static_cast<std::size_t>(q - ls);
@@ -695,6 +721,11 @@ class FastParser {
   std::size_t max_depth_;
   std::size_t max_alias_nodes_;
   std::size_t alias_nodes_ = 0;
+  Budget* budget_;
+  const char* spent_to_;            // the text up to here was charged to the budget
+  const char* col_line_ = nullptr;  // column_of's last answer: the line, the place and its column
+  const char* col_at_ = nullptr;
+  int col_ = 1;
   Arena& arena_;
   std::unordered_map<std::string_view, Anchored> anchors_;
   std::size_t count_ = 1;      // nodes in the subtree last returned, aliases counted expanded
@@ -719,6 +750,10 @@ std::optional<ParseResult> parse_fast(std::string_view text, const Limits& limit
     result.documents.push_back(Document{parser.document()});
   } catch (const Unsupported&) {
     return std::nullopt;
+  } catch (const Stopped&) {
+    result.documents.clear();
+    result.error = ParseError{kStoppedMessage, 1, 1};
+    result.stopped = true;
   }
   return result;
 }

@@ -88,6 +88,9 @@ WorkflowCheck extract_permissions(const std::string& given, const std::string& r
 }
 
 Result<Inputs> load(const Request& req, const LoadEnv& env) {
+  Budget unlimited;
+  Budget& budget = env.budget != nullptr ? *env.budget : unlimited;
+  const auto stopped = [&budget] { return budget.error("validate_l0_invariants"); };
   Inputs in;
   in.policy_source = env.policy.loaded ? env.policy.path : "defaults (every scope read)";
   const auto& ws = env.workspace;
@@ -109,9 +112,11 @@ Result<Inputs> load(const Request& req, const LoadEnv& env) {
 
   if (req.wants(Invariant::kPermissionBits)) {
     for (const auto& path : req.workflow_files) {
+      if (!budget.step(Budget::kLookEvery)) return stopped();
       auto f = read_required(ws, path);
       if (!f) return f.take_error();
-      const auto wf = engine::parse_workflow(f->path.relative, f->bytes);
+      const auto wf = engine::parse_workflow(f->path.relative, f->bytes, &budget);
+      if (budget.stopped()) return stopped();
       in.workflows.push_back(extract_permissions(path, f->path.relative, wf, env.policy));
     }
   }
@@ -120,6 +125,7 @@ Result<Inputs> load(const Request& req, const LoadEnv& env) {
   if (req.files) {
     std::size_t readable = 0;
     for (const auto& path : *req.files) {
+      if (!budget.step(Budget::kLookEvery + req.workflow_files.size())) return stopped();
       if (std::find(req.workflow_files.begin(), req.workflow_files.end(), path) != req.workflow_files.end()) {
         ++readable;
         continue;
@@ -141,7 +147,8 @@ Result<Inputs> load(const Request& req, const LoadEnv& env) {
         continue;
       }
       ++readable;
-      const auto wf = engine::parse_workflow(f->path.relative, f->bytes);
+      const auto wf = engine::parse_workflow(f->path.relative, f->bytes, &budget);
+      if (budget.stopped()) return stopped();
       if (workflow_path || engine::gha::is_workflow(wf))
         in.workflows.push_back(extract_permissions(path, f->path.relative, wf, env.policy));
     }

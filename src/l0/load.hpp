@@ -13,6 +13,7 @@
 #include "engine/workspace.hpp"
 #include "l0/invariants.hpp"
 #include "l0/request.hpp"
+#include "util/budget.hpp"
 
 namespace pm::l0 {
 
@@ -87,6 +88,9 @@ struct LoadEnv {
   const engine::Policy& policy;
   WitnessCountProvider witness_count;  // empty: the FP store is not wired
   std::int64_t now_ms = 0;
+  // The call's work budget, asked per file and while workflows are parsed;
+  // nullptr: none. Once it stops, load answers budget->error().
+  Budget* budget = nullptr;
 };
 
 // FILE_NOT_FOUND / PATH_OUTSIDE_WORKSPACE / FILE_TOO_LARGE for schemaFile and

@@ -38,6 +38,49 @@ std::optional<std::string> uri_to_path(const std::string& uri) {
   return out;
 }
 
+bool has_completions(const Surface& s) {
+  for (const auto& p : s.prompts) {
+    if (p.complete) return true;
+  }
+  for (const auto& r : s.resources) {
+    for (const auto& t : r.templates) {
+      if (t.complete) return true;
+    }
+  }
+  return false;
+}
+
+Json describe_prompt(const PromptDef& p) {
+  Json d = {{"name", p.name}};
+  if (!p.title.empty()) d["title"] = p.title;
+  d["description"] = p.description;
+  Json args = Json::array();
+  for (const auto& a : p.arguments) {
+    args.push_back(Json{{"name", a.name}, {"description", a.description}, {"required", a.required}});
+  }
+  d["arguments"] = std::move(args);
+  return d;
+}
+
+Json describe_template(const ResourceTemplateDef& t) {
+  Json d = {{"uriTemplate", t.uri_template}, {"name", t.name}};
+  if (!t.title.empty()) d["title"] = t.title;
+  if (!t.description.empty()) d["description"] = t.description;
+  if (!t.mime_type.empty()) d["mimeType"] = t.mime_type;
+  return d;
+}
+
+// An error of a prompt or resource handler as the JSON-RPC error a client sees: what the
+// client asked for wrongly or does not exist is its error (-32602, -32002 for a resource),
+// anything else the server's.
+Json handler_error(const Json& id, const Error& e, const Json& data = nullptr) {
+  if (e.code == kResourceNotFound) return make_error(id, rpc::kResourceNotFound, e.message, data);
+  const bool clients = e.code == code::kInvalidInput || e.code == code::kMissingParameter ||
+                       e.code == code::kFileNotFound || e.code == code::kPathOutsideWorkspace ||
+                       e.code == code::kFileTooLarge || e.code == code::kNoAdrsFound;
+  return make_error(id, clients ? rpc::kInvalidParams : rpc::kInternalError, e.message, data);
+}
+
 }  // namespace
 
 struct Core::Call {
@@ -86,15 +129,27 @@ class Core::Context final : public ToolContext {
     }
     return core_.roots(*call_.session, *call_.out, call_.token);
   }
+  void log(log::Level level, const Json& data) override {
+    if (call_.done || !call_.out || !call_.session) return;
+    {
+      std::lock_guard lock(call_.session->mu_);
+      if (static_cast<int>(level) < call_.session->log_level_) return;
+    }
+    call_.out->send(make_notification(
+        "notifications/message", Json{{"level", log::level_name(level)}, {"logger", "phase-mirror"}, {"data", data}}));
+  }
+  void release_connection(std::chrono::milliseconds retry) override {
+    if (call_.out && !call_.done) call_.out->release(retry);
+  }
 
  private:
   Core& core_;
   Call& call_;
 };
 
-Core::Core(const Config& config, std::vector<ToolDef> tools, Executor& executor, Recorder& recorder)
+Core::Core(const Config& config, Surface surface, Executor& executor, Recorder& recorder)
     : config_(config),
-      tools_(std::move(tools)),
+      surface_(std::move(surface)),
       executor_(executor),
       recorder_(recorder),
       rate_limiter_(config.rate_limit_per_sec, config.rate_burst) {}
@@ -112,6 +167,11 @@ void Core::cancel_calls(StopReason why, const Session* only) {
   for (auto& [key, call] : calls_) {
     if (only == nullptr || call->session.get() == only) call->token.cancel(why);
   }
+}
+
+void Core::end_session(const Session& session) {
+  cancel_calls(StopReason::kCancelled, &session);
+  if (!session.id().empty()) rate_limiter_.forget(session.id() + '\n');
 }
 
 void Core::stop() {
@@ -207,12 +267,51 @@ void Core::handle_request(const std::shared_ptr<Session>& s, const Json& id, con
       return;
     }
     Json list = Json::array();
-    for (const auto& t : tools_) list.push_back(describe_tool(t));
+    for (const auto& t : surface_.tools) list.push_back(describe_tool(t));
     out->send(make_result(id, Json{{"tools", std::move(list)}}));
     return;
   }
   if (method == "tools/call") {
     on_tools_call(s, id, params, out);
+    return;
+  }
+  const bool has_prompts = !surface_.prompts.empty();
+  const bool has_resources = !surface_.resources.empty();
+  if ((method == "prompts/list" && has_prompts) || (method == "resources/templates/list" && has_resources)) {
+    if (params.is_object() && params.contains("cursor")) {
+      out->send(make_error(id, rpc::kInvalidParams, "Invalid cursor: " + method + " has a single page"));
+      return;
+    }
+    Json list = Json::array();
+    if (method == "prompts/list") {
+      for (const auto& p : surface_.prompts) list.push_back(describe_prompt(p));
+      out->send(make_result(id, Json{{"prompts", std::move(list)}}));
+    } else {
+      for (const auto& r : surface_.resources) {
+        for (const auto& t : r.templates) list.push_back(describe_template(t));
+      }
+      out->send(make_result(id, Json{{"resourceTemplates", std::move(list)}}));
+    }
+    return;
+  }
+  if (method == "resources/list" && has_resources) {
+    if (params.is_object() && params.contains("cursor")) {
+      out->send(make_error(id, rpc::kInvalidParams, "Invalid cursor: resources/list has a single page"));
+      return;
+    }
+    run_async(s, id, out, [this, id](ToolContext& ctx) { return make_result(id, list_resources(ctx)); });
+    return;
+  }
+  if (method == "prompts/get" && has_prompts) {
+    run_async(s, id, out, [this, id, params](ToolContext& ctx) { return get_prompt(id, params, ctx); });
+    return;
+  }
+  if (method == "resources/read" && has_resources) {
+    run_async(s, id, out, [this, id, params](ToolContext& ctx) { return read_resource(id, params, ctx); });
+    return;
+  }
+  if (method == "completion/complete" && has_completions(surface_)) {
+    run_async(s, id, out, [this, id, params](ToolContext& ctx) { return complete(id, params, ctx); });
     return;
   }
   if (method == "logging/setLevel") {
@@ -226,6 +325,10 @@ void Core::handle_request(const std::shared_ptr<Session>& s, const Json& id, con
       return;
     }
     log::set_client_level(*l);
+    {
+      std::lock_guard lock(s->mu_);
+      s->log_level_ = static_cast<int>(*l);
+    }
     out->send(make_result(id, Json::object()));
     return;
   }
@@ -316,8 +419,12 @@ Json Core::on_initialize(Session& s, const Json& params) {
     s.initialized_ = true;
   }
   log::info("session initialized", {{"protocolVersion", version}, {"clientProtocolVersion", requested}});
+  Json capabilities = {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}};
+  if (!surface_.prompts.empty()) capabilities["prompts"] = {{"listChanged", false}};
+  if (!surface_.resources.empty()) capabilities["resources"] = {{"subscribe", false}, {"listChanged", false}};
+  if (has_completions(surface_)) capabilities["completions"] = Json::object();
   return Json{{"protocolVersion", version},
-              {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", Json::object()}}},
+              {"capabilities", std::move(capabilities)},
               {"serverInfo",
                {{"name", kServerName},
                 {"title", "Phase Mirror"},
@@ -339,13 +446,16 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
     return;
   }
   const std::string name = params["name"].get<std::string>();
-  auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDef& t) { return t.name == name; });
-  if (tool == tools_.end()) {
+  auto tool =
+      std::find_if(surface_.tools.begin(), surface_.tools.end(), [&](const ToolDef& t) { return t.name == name; });
+  if (tool == surface_.tools.end()) {
     out->send(make_error(id, rpc::kInvalidParams, "Unknown tool: " + name));
     return;
   }
   Json args = params.contains("arguments") ? params["arguments"] : Json::object();
-  if (auto retry_after = rate_limiter_.acquire(name)) {
+  // One bucket per tool, per session when the transport has several (HTTP), so that one
+  // client's burst does not limit the others.
+  if (auto retry_after = rate_limiter_.acquire(s->id().empty() ? name : s->id() + '\n' + name)) {
     Error e{code::kRateLimited, "Rate limit exceeded for " + name, Severity::kMedium, true};
     e.retry_after_ms = *retry_after;
     e.details = Json{{"tool", name}, {"retryAfterMs", *retry_after}};
@@ -380,8 +490,11 @@ void Core::on_tools_call(const std::shared_ptr<Session>& s, const Json& id, cons
                                 [this, call] { on_timeout(call); });
   }
   if (!executor_.submit([this, call] { run_call(call); })) {
-    std::lock_guard lock(calls_mu_);
-    calls_.erase(call->key);  // shutting down: the call never runs and is not answered
+    {
+      std::lock_guard lock(calls_mu_);
+      calls_.erase(call->key);  // shutting down: the call never runs and is not answered
+    }
+    out->no_answer(id);
   }
 }
 
@@ -401,6 +514,7 @@ void Core::run_call(const std::shared_ptr<Call>& call) {
     rec.outcome = "cancelled";
     rec.error_code.reset();
     recorder_.record(rec);
+    call->out->no_answer(call->id);
     return;
   }
   recorder_.record(rec);  // before the answer: a client that asks for metrics next sees this call
@@ -425,8 +539,9 @@ void Core::on_timeout(const std::shared_ptr<Call>& call) {
 }
 
 Json Core::call_tool_now(const std::string& name, const Json& arguments, std::string* verdict) {
-  auto tool = std::find_if(tools_.begin(), tools_.end(), [&](const ToolDef& t) { return t.name == name; });
-  if (tool == tools_.end()) return nullptr;
+  auto tool =
+      std::find_if(surface_.tools.begin(), surface_.tools.end(), [&](const ToolDef& t) { return t.name == name; });
+  if (tool == surface_.tools.end()) return nullptr;
   Call call;
   call.tool = &*tool;
   Context ctx(*this, call);
@@ -435,6 +550,134 @@ Json Core::call_tool_now(const std::string& name, const Json& arguments, std::st
   recorder_.record(rec);
   if (verdict != nullptr) *verdict = rec.verdict;
   return result;
+}
+
+void Core::run_async(const std::shared_ptr<Session>& s, const Json& id, const std::shared_ptr<Outbound>& out,
+                     std::function<Json(ToolContext&)> work) {
+  auto call = std::make_shared<Call>();
+  call->id = id;
+  call->session = s;
+  call->out = out;
+  auto job = [this, call, work = std::move(work)] {
+    Context ctx(*this, *call);
+    Json answer;
+    try {
+      answer = work(ctx);
+    } catch (const std::exception& e) {
+      log::error("unexpected error answering a request", {{"error", e.what()}});
+      answer = make_error(call->id, rpc::kInternalError, "Internal error");
+    }
+    call->done = true;
+    call->out->send(answer);
+  };
+  if (!executor_.submit(std::move(job))) out->no_answer(id);
+}
+
+Json Core::get_prompt(const Json& id, const Json& params, ToolContext& ctx) {
+  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
+    return make_error(id, rpc::kInvalidParams, "Invalid params: prompts/get needs \"name\" (string)");
+  }
+  const std::string name = params["name"].get<std::string>();
+  auto p = std::find_if(surface_.prompts.begin(), surface_.prompts.end(),
+                        [&](const PromptDef& d) { return d.name == name; });
+  if (p == surface_.prompts.end()) return make_error(id, rpc::kInvalidParams, "Unknown prompt: " + name);
+  std::map<std::string, std::string> args;
+  if (auto a = params.find("arguments"); a != params.end() && !a->is_null()) {
+    if (!a->is_object()) return make_error(id, rpc::kInvalidParams, "Invalid params: \"arguments\" must be an object");
+    for (auto it = a->begin(); it != a->end(); ++it) {
+      if (!it.value().is_string()) {
+        return make_error(id, rpc::kInvalidParams, "Invalid argument '" + it.key() + "': prompt arguments are strings");
+      }
+      args[it.key()] = it.value().get<std::string>();
+    }
+  }
+  for (const auto& a : p->arguments) {
+    if (a.required && (args.count(a.name) == 0 || args[a.name].empty())) {
+      return make_error(id, rpc::kInvalidParams, "Missing required argument '" + a.name + "' of prompt " + name);
+    }
+  }
+  auto r = p->get(args, ctx);
+  if (!r) return handler_error(id, r.error());
+  return make_result(id, std::move(*r));
+}
+
+Json Core::list_resources(ToolContext& ctx) {
+  Json list = Json::array();
+  for (const auto& provider : surface_.resources) {
+    if (!provider.list) continue;
+    for (const auto& r : provider.list(ctx)) {
+      Json d = {{"uri", r.uri}, {"name", r.name}};
+      if (!r.title.empty()) d["title"] = r.title;
+      if (!r.description.empty()) d["description"] = r.description;
+      if (!r.mime_type.empty()) d["mimeType"] = r.mime_type;
+      list.push_back(std::move(d));
+    }
+  }
+  return Json{{"resources", std::move(list)}};
+}
+
+Json Core::read_resource(const Json& id, const Json& params, ToolContext& ctx) {
+  if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
+    return make_error(id, rpc::kInvalidParams, "Invalid params: resources/read needs \"uri\" (string)");
+  }
+  const std::string uri = params["uri"].get<std::string>();
+  for (const auto& provider : surface_.resources) {
+    auto r = provider.read(uri, ctx);
+    if (r) return make_result(id, Json{{"contents", std::move(*r)}});
+    if (r.error().code != kResourceNotFound) return handler_error(id, r.error(), Json{{"uri", uri}});
+  }
+  return make_error(id, rpc::kResourceNotFound, "Resource not found: " + uri, Json{{"uri", uri}});
+}
+
+Json Core::complete(const Json& id, const Json& params, ToolContext& ctx) {
+  const Json ref = params.is_object() ? params.value("ref", Json()) : Json();
+  const Json argument = params.is_object() ? params.value("argument", Json()) : Json();
+  if (!ref.is_object() || !ref.contains("type") || !argument.is_object() || !argument.contains("name") ||
+      !argument["name"].is_string()) {
+    return make_error(id, rpc::kInvalidParams,
+                      "Invalid params: completion/complete needs \"ref\" and \"argument\" {name, value}");
+  }
+  const std::string arg = argument["name"].get<std::string>();
+  const std::string typed = argument.contains("value") && argument["value"].is_string()
+                                ? argument["value"].get<std::string>()
+                                : std::string();
+  const Completer* completer = nullptr;
+  bool known = false;
+  if (ref["type"] == "ref/prompt" && ref.contains("name") && ref["name"].is_string()) {
+    for (const auto& p : surface_.prompts) {
+      if (p.name != ref["name"]) continue;
+      known =
+          std::any_of(p.arguments.begin(), p.arguments.end(), [&](const PromptArgument& a) { return a.name == arg; });
+      completer = &p.complete;
+    }
+    if (!known) return make_error(id, rpc::kInvalidParams, "Unknown prompt or argument: " + dump_line(ref) + " " + arg);
+  } else if (ref["type"] == "ref/resource" && ref.contains("uri") && ref["uri"].is_string()) {
+    for (const auto& provider : surface_.resources) {
+      for (const auto& t : provider.templates) {
+        if (t.uri_template != ref["uri"]) continue;
+        known = t.uri_template.find("{" + arg + "}") != std::string::npos;
+        completer = &t.complete;
+      }
+    }
+    if (!known) return make_error(id, rpc::kInvalidParams, "Unknown resource template or variable: " + dump_line(ref));
+  } else {
+    return make_error(id, rpc::kInvalidParams, "Invalid params: ref.type must be ref/prompt or ref/resource");
+  }
+  std::vector<std::string> values;
+  if (completer != nullptr && *completer) {
+    auto lower = [](std::string v) {
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+      return v;
+    };
+    const std::string prefix = lower(typed);
+    for (auto& v : (*completer)(arg, ctx)) {
+      if (lower(v).compare(0, prefix.size(), prefix) == 0) values.push_back(std::move(v));
+    }
+  }
+  constexpr std::size_t kMaxValues = 100;  // the specification's limit per answer
+  const std::size_t total = values.size();
+  if (values.size() > kMaxValues) values.resize(kMaxValues);
+  return make_result(id, Json{{"completion", {{"values", values}, {"total", total}, {"hasMore", total > kMaxValues}}}});
 }
 
 }  // namespace pm::mcp

@@ -17,6 +17,7 @@
 #include "mcp/rate_limiter.hpp"
 #include "mcp/recorder.hpp"
 #include "mcp/session.hpp"
+#include "mcp/surface.hpp"
 #include "mcp/tool.hpp"
 #include "util/cancellation.hpp"
 #include "util/config.hpp"
@@ -29,7 +30,9 @@ class Core {
   // to the configured workspace (and every later call falls back without waiting).
   static constexpr std::chrono::milliseconds kRootsWait{1000};
 
-  Core(const Config& config, std::vector<ToolDef> tools, Executor& executor, Recorder& recorder);
+  Core(const Config& config, Surface surface, Executor& executor, Recorder& recorder);
+  Core(const Config& config, std::vector<ToolDef> tools, Executor& executor, Recorder& recorder)
+      : Core(config, Surface{std::move(tools), {}, {}}, executor, recorder) {}
   ~Core();
   Core(const Core&) = delete;
   Core& operator=(const Core&) = delete;
@@ -42,10 +45,13 @@ class Core {
 
   // Sets the cancellation token of every in-flight call (of `only`, or of all sessions).
   void cancel_calls(StopReason why, const Session* only = nullptr);
+  // A session ended (HTTP: DELETE, idle expiry): cancels its calls and forgets its limits.
+  void end_session(const Session& session);
   // Shutdown: cancels every call and wakes whatever waits on a client.
   void stop();
 
-  const std::vector<ToolDef>& tools() const { return tools_; }
+  const std::vector<ToolDef>& tools() const { return surface_.tools; }
+  const Surface& surface() const { return surface_; }
   // Runs a tool call synchronously on this thread (CLI `call`). Null for an unknown tool.
   // `verdict`, when given, receives CallRecord::verdict.
   Json call_tool_now(const std::string& name, const Json& arguments, std::string* verdict = nullptr);
@@ -65,14 +71,22 @@ class Core {
   void run_call(const std::shared_ptr<Call>& call);
   void on_timeout(const std::shared_ptr<Call>& call);
   std::vector<std::string> roots(Session& s, Outbound& out, const CancellationToken& token);
+  // prompts/get, resources/read and completion/complete: read files, so they run on the
+  // executor like tool calls; `work` returns the result or the JSON-RPC error to send.
+  void run_async(const std::shared_ptr<Session>& s, const Json& id, const std::shared_ptr<Outbound>& out,
+                 std::function<Json(ToolContext&)> work);
+  Json get_prompt(const Json& id, const Json& params, ToolContext& ctx);
+  Json read_resource(const Json& id, const Json& params, ToolContext& ctx);
+  Json complete(const Json& id, const Json& params, ToolContext& ctx);
+  Json list_resources(ToolContext& ctx);
 
   static std::string call_key(const Session& s, const Json& id);
 
   const Config& config_;
-  std::vector<ToolDef> tools_;
+  Surface surface_;
   Executor& executor_;
   Recorder& recorder_;
-  RateLimiter rate_limiter_;  // per tool
+  RateLimiter rate_limiter_;  // per session and tool
   std::atomic<bool> stopping_{false};
 
   std::mutex calls_mu_;

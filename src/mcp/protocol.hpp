@@ -23,6 +23,9 @@ inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 inline constexpr int kServerNotInitialized = -32002;
+// MCP's "resource not found" (2025-11-25); the same number as kServerNotInitialized, which
+// answers requests before initialize.
+inline constexpr int kResourceNotFound = -32002;
 }  // namespace rpc
 
 Json make_result(const Json& id, Json result);

@@ -22,4 +22,11 @@ std::optional<long long> RateLimiter::acquire(const std::string& key, Clock::tim
   return static_cast<long long>(std::ceil((1.0 - b.tokens) / rate_ * 1000.0));
 }
 
+void RateLimiter::forget(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  for (auto it = buckets_.lower_bound(prefix);
+       it != buckets_.end() && it->first.compare(0, prefix.size(), prefix) == 0;)
+    it = buckets_.erase(it);
+}
+
 }  // namespace pm::mcp

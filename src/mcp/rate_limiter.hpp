@@ -15,6 +15,8 @@ class RateLimiter {
 
   // nullopt when the call may proceed; otherwise milliseconds until a token is available.
   std::optional<long long> acquire(const std::string& key, Clock::time_point now = Clock::now());
+  // Drops the buckets whose key starts with `prefix` (a session that ended).
+  void forget(const std::string& prefix);
 
  private:
   struct Bucket {

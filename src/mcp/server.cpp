@@ -13,10 +13,10 @@ class Server::SenderOutbound final : public Outbound {
   Sender send_;
 };
 
-Server::Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender, unsigned workers)
+Server::Server(const Config& config, Metrics& metrics, Surface surface, Sender sender, unsigned workers)
     : recorder_(metrics, config.metrics_emf),
       executor_(workers),
-      core_(config, std::move(tools), executor_, recorder_),
+      core_(config, std::move(surface), executor_, recorder_),
       session_(std::make_shared<Session>()),
       out_(std::make_shared<SenderOutbound>(std::move(sender))) {}
 

@@ -25,7 +25,9 @@ class Server {
  public:
   using Sender = std::function<bool(const Json&)>;
 
-  Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender, unsigned workers = 4);
+  Server(const Config& config, Metrics& metrics, Surface surface, Sender sender, unsigned workers = 4);
+  Server(const Config& config, Metrics& metrics, std::vector<ToolDef> tools, Sender sender, unsigned workers = 4)
+      : Server(config, metrics, Surface{std::move(tools), {}, {}}, std::move(sender), workers) {}
   ~Server();  // cancels and joins
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -19,6 +19,12 @@ class Outbound {
  public:
   virtual ~Outbound() = default;
   virtual bool send(const Json& message) = 0;
+  // The request `id` ends without an answer (it was cancelled): a transport that holds a
+  // response open for it (an HTTP POST) ends that response.
+  virtual void no_answer(const Json& id) { (void)id; }
+  // A long call's stream may let go of its connection: a transport that can (HTTP SSE)
+  // tells the client to come back after `retry` and resume, and closes the connection.
+  virtual void release(std::chrono::milliseconds retry) { (void)retry; }
 };
 
 class Session {
@@ -56,6 +62,8 @@ class Session {
   std::chrono::steady_clock::time_point roots_deadline_;
   long long next_outgoing_id_ = 1;
   bool closed_ = false;
+  // logging/setLevel of this client: notifications/message below it are not sent.
+  int log_level_ = 1;  // log::Level::kInfo
 };
 
 }  // namespace pm::mcp

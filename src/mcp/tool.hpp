@@ -4,6 +4,7 @@
 // input_schema before calling the handler, then wraps the result in the
 // governance envelope.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,10 +15,14 @@
 #include "util/config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/log.hpp"
 
 namespace pm::mcp {
 
-enum class ToolTier { kNone, kAuthoritative, kExperimental };  // kNone: not enveloped
+// kNone: not enveloped (structuredContent is the payload). kPlain: the payload's "content"
+// blocks (and "isError") are the CallToolResult as they are, with no structuredContent and no
+// outputSchema; for tools whose answer is not JSON.
+enum class ToolTier { kNone, kAuthoritative, kExperimental, kPlain };
 
 // Per-call context handed to a handler.
 class ToolContext {
@@ -36,6 +41,12 @@ class ToolContext {
   // Workspace roots: the client's MCP roots (file:// URIs, as paths) when it
   // offers them, else PHASE_MIRROR_WORKSPACE, else the current directory.
   virtual std::vector<std::string> workspace_roots() = 0;
+  // Sends notifications/message to the client, with the call, when its logging level
+  // (logging/setLevel) lets `level` through. `data` must not carry secrets or file contents.
+  virtual void log(log::Level level, const Json& data) = 0;
+  // Over HTTP, ends the call's connection while the call goes on (the client resumes its
+  // stream after `retry`); no effect on stdio.
+  virtual void release_connection(std::chrono::milliseconds retry) = 0;
 };
 
 // Successful tool output. `payload` becomes the envelope's `data`.
@@ -46,6 +57,9 @@ struct ToolOutput {
   // A tool-level failure that still carries a payload (e.g. fileErrors only):
   // success=false with this code/message, isError=true.
   std::optional<Error> error;
+  // The caller asked for everything (maxFindings or maxViolations 0): the
+  // answer is not held to answer::kMaxAnswerBytes.
+  bool complete = false;
 };
 
 using ToolResult = Result<ToolOutput>;

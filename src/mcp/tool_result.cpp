@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "mcp/schema.hpp"
+#include "util/answer.hpp"
 #include "util/log.hpp"
 
 namespace pm::mcp {
@@ -33,8 +34,10 @@ Json describe_tool(const ToolDef& tool) {
   d["title"] = tool.title;
   d["description"] = tool.description;
   d["inputSchema"] = tool.input_schema;
-  d["outputSchema"] =
-      tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema() : tool.output_schema;
+  if (tool.tier != ToolTier::kPlain) {
+    d["outputSchema"] =
+        tool.output_schema.is_null() || tool.output_schema.empty() ? envelope_output_schema() : tool.output_schema;
+  }
   Json ann = tool.annotations.is_object() ? tool.annotations : Json::object();
   ann["title"] = tool.title;
   d["annotations"] = std::move(ann);
@@ -80,8 +83,10 @@ Json tool_error_result(const ToolDef& tool, const Error& e, const std::string& r
     raw.data = error_payload(e, request_id);
     structured = governance::normalize(std::move(raw), {envelope_tier(tool), environment, request_id, timestamp});
   }
+  std::string text = dump_pretty(structured);
+  answer::fit_answer(structured, text, tool.tier == ToolTier::kNone ? "" : "data");
   Json result = Json::object();
-  result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
+  result["content"] = Json::array({Json{{"type", "text"}, {"text", std::move(text)}}});
   result["structuredContent"] = std::move(structured);
   result["isError"] = true;
   return result;
@@ -112,6 +117,22 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (tool.tier == ToolTier::kPlain) {
+    Json result = Json::object();
+    if (outcome.ok() && !outcome->error) {
+      result["content"] = outcome->payload.value("content", Json::array());
+      if (outcome->payload.value("isError", false)) result["isError"] = true;
+    } else {
+      const Error& e = outcome.ok() ? *outcome->error : outcome.error();
+      result["content"] = Json::array({Json{{"type", "text"}, {"text", e.code + ": " + e.message}}});
+      result["isError"] = true;
+      record.error_code = e.code;
+    }
+    record.duration_ms = ms;
+    record.outcome = result.value("isError", false) ? "error" : "ok";
+    return result;
+  }
+  const bool complete = outcome.ok() && outcome->complete;
 
   Json structured;
   bool is_error = false;
@@ -154,6 +175,10 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
     is_error = structured.value("isError", false);
   }
 
+  // Whatever the tool itself did not clip stays within one client's result.
+  std::string text = dump_pretty(structured);
+  if (!complete) answer::fit_answer(structured, text, tool.tier == ToolTier::kNone ? "" : "data");
+
   record.duration_ms = ms;
   record.outcome = is_error ? "error" : "ok";
   record.error_code = error_code;
@@ -161,7 +186,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
   if (tool.tier != ToolTier::kAuthoritative && record.decision.is_string()) record.verdict = record.decision;
 
   Json result = Json::object();
-  result["content"] = Json::array({Json{{"type", "text"}, {"text", dump_pretty(structured)}}});
+  result["content"] = Json::array({Json{{"type", "text"}, {"text", std::move(text)}}});
   const bool has_envelope_flag = structured.contains("isError");
   result["structuredContent"] = std::move(structured);
   if (is_error || (tool.tier != ToolTier::kNone && has_envelope_flag)) result["isError"] = is_error;

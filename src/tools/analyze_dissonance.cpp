@@ -75,14 +75,28 @@ Json input_schema() {
       "persona": {
         "type": "string",
         "enum": ["regular", "pedantic", "auditor"],
-        "default": "regular",
-        "description": "Which findings to report and count: regular (what established workflow linters report by default), pedantic (adds hardening findings such as tag-pinned first-party actions and workflow-level grants in single-job workflows) or auditor (everything)."
+        "description": "Which findings to report and count: regular (what established workflow linters report by default), pedantic (adds hardening findings such as tag-pinned first-party actions and workflow-level grants in single-job workflows) or auditor (everything). Default: the repository config's `persona`, else regular."
+      },
+      "minConfidence": {
+        "type": "string",
+        "enum": ["low", "medium", "high"],
+        "description": "Report and count only findings at least this certain. Default: the repository config's `min-confidence`, else medium (low for the auditor persona)."
+      },
+      "configFile": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Repository config: rules to disable, paths and lines to ignore, severity overrides, per-rule settings, persona and min-confidence (docs/suppressions.md). Default .github/phase-mirror.yml, when it exists; a file named here must exist. An invalid config is INVALID_INPUT listing each problem with its line."
+      },
+      "useConfig": {
+        "type": "boolean",
+        "default": true,
+        "description": "false: ignore the repository config file (inline ignore comments and reviewed false positives still apply)."
       },
       "maxFindings": {
         "type": "integer",
         "minimum": 0,
         "default": 50,
-        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all. The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result."
+        "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all, and every other list in full too (the answer then has no size bound). The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result (about 25 000 tokens)."
       }
     },
     "required": ["files"]
@@ -102,8 +116,10 @@ engine::AnalysisRequest to_request(const Json& args) {
   req.context = opt_string(args, "context").value_or("");
   req.strict = args.value("strict", false);
   req.dry_run = args.value("dryRun", false);
-  req.persona =
-      engine::parse_persona(opt_string(args, "persona").value_or("regular")).value_or(engine::Persona::kRegular);
+  if (const auto p = opt_string(args, "persona")) req.persona = engine::parse_persona(*p);
+  if (const auto c = opt_string(args, "minConfidence")) req.min_confidence = engine::parse_confidence(*c);
+  req.config_file = opt_string(args, "configFile");
+  req.use_config = args.value("useConfig", true);
   req.baseline_file = opt_string(args, "baselineFile");
   req.policy_file = opt_string(args, "policyFile");
   req.branch_protection_file = opt_string(args, "branchProtectionFile");
@@ -132,7 +148,8 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
       "Analyze files for dissonance between the organisation's governance (ADRs, policy file, branch protection) "
       "and what the files do: GitHub Actions workflow risks, merge queue protection, audit trail and drift from a "
       "baseline. Returns findings with file:line, evidence and remediation, a decision (pass/warn/block) and a "
-      "report.";
+      "report. Findings a team suppressed (inline `# phase-mirror: ignore[RULE] reason` comments, the repository "
+      "config, reviewed false positives) are listed under `suppressed` with who and why, and do not count.";
   t.input_schema = input_schema();
   t.annotations =
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
@@ -143,14 +160,18 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
     engine::AnalyzerOptions opt;
     opt.timestamp = ctx.timestamp();
-    opt.cancelled = [&ctx] { return ctx.cancelled(); };
+    // The dispatcher's TIMEOUT, a cancel and SIGTERM reach every loop of the
+    // analysis through the call's token; the deadline also bounds an
+    // in-process call (scan, call).
+    Budget budget(Budget::limits_for(rt.config.call_timeout_ms, engine::kAnalysisMemoryBytes), &ctx.cancellation());
+    opt.budget = &budget;
     opt.progress = [&ctx](std::size_t done, std::size_t total, const std::string& path) {
       ctx.progress(static_cast<double>(done), static_cast<double>(total), path);
     };
     attach_store_hooks(rt, req, opt);  // FP suppression and circuit breaker from the stores
     auto run = engine::run_analysis(req, ws, opt);
     if (!run) return run.take_error();
-    if (run->result.cancelled) return Error::execution_failed("Analysis cancelled");
+    if (run->result.stopped) return budget.error("analyze_dissonance");
 
     mcp::ToolOutput out;
     out.payload["success"] = true;
@@ -159,6 +180,7 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     out.payload["analysis"] = engine::analysis_json(*run, max_findings);
     out.decision = engine::envelope_decision(run->result.decision.outcome);
     out.degraded = run->result.degraded;
+    out.complete = max_findings == 0;
     return out;
   };
   return t;

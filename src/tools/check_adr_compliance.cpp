@@ -1,25 +1,53 @@
 // check_adr_compliance: parses the ADR directory and evaluates each enforced
 // ADR's checkable rules (```phase-mirror blocks) and literal-naming prose
 // MUST NOT rules against the given files.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <set>
 #include <string>
 
 #include "adr/validator.hpp"
 #include "tools/registry.hpp"
+#include "util/answer.hpp"
 
 namespace pm::tools {
 namespace {
 
-constexpr std::size_t kMaxReportedViolations = 1000;
+// The schema's "default" of maxViolations.
+constexpr long long kDefaultMaxViolations = 50;
 
-Json warning_json(const adr::ParseWarning& w) {
+// How much of the answer's lists and texts to keep: everything, or the first
+// answer::kMaxListed entries of each list and clipped texts.
+struct Bounds {
+  std::size_t max_violations = 0;  // SIZE_MAX: all
+  std::size_t max_listed = SIZE_MAX;
+  bool clip = false;
+
+  std::string text(const std::string& s, std::size_t max) const { return clip ? answer::clip(s, max).text : s; }
+};
+
+Json warning_json(const adr::ParseWarning& w, const Bounds& b) {
   Json j = Json::object();
-  j["adrId"] = w.adr_id;
-  j["file"] = w.file;
+  j["adrId"] = b.text(w.adr_id, answer::kMaxEchoBytes);
+  j["file"] = b.text(w.file, answer::kMaxEchoBytes);
   j["line"] = w.line;
-  j["message"] = w.message;
+  j["message"] = b.text(w.message, answer::kMaxMessageBytes);
   return j;
+}
+
+// `c[name]`: the first `max` entries of `items` as JSON; when some were left
+// out, then `<name>Total` and `<name>Truncated`.
+template <class T, class ToJson>
+void list_into(Json& c, const std::string& name, const std::vector<T>& items, std::size_t max, ToJson to_json) {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < items.size() && i < max; ++i) out.push_back(to_json(items[i]));
+  c[name] = std::move(out);
+  if (items.size() > max) {
+    c[name + "Total"] = static_cast<long long>(items.size());
+    c[name + "Truncated"] = true;
+  }
 }
 
 // What adrDetails says of each ADR checked. The summary is the reference's
@@ -55,19 +83,17 @@ Json adr_detail(const adr::Adr& a, int rules_checked, bool full) {
   }
   d["decisionRules"] = std::move(rules);
   Json warnings = Json::array();
-  for (const auto& w : a.warnings) warnings.push_back(warning_json(w));
+  for (const auto& w : a.warnings) warnings.push_back(warning_json(w, Bounds{}));
   d["parseWarnings"] = std::move(warnings);
   return d;
 }
 
-Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool full_detail) {
+Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool full_detail, const Bounds& b) {
   Json c = Json::object();
   c["compliant"] = rep.compliant();
   c["filesChecked"] = static_cast<long long>(files_given);
   c["adrsChecked"] = static_cast<long long>(rep.checked.size());
-  Json list = Json::array();
-  for (auto i : rep.checked) list.push_back(rep.adrs[i].id);
-  c["adrList"] = list;
+  list_into(c, "adrList", rep.checked, b.max_listed, [&](std::size_t i) { return rep.adrs[i].id; });
 
   Json violations = Json::array();
   Json by_adr = Json::object();
@@ -75,20 +101,32 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
   for (const auto& v : rep.violations) {
     ++counts[static_cast<int>(v.severity)];
     by_adr[v.adr_id] = by_adr.value(v.adr_id, 0) + 1;
-    if (violations.size() >= kMaxReportedViolations) continue;
+    if (violations.size() >= b.max_violations) continue;
     Json j = Json::object();
     j["adrId"] = v.adr_id;
-    j["ruleId"] = v.rule_id;
-    j["file"] = v.file;
+    j["ruleId"] = b.text(v.rule_id, answer::kMaxEchoBytes);
+    j["file"] = b.text(v.file, answer::kMaxEchoBytes);
     j["line"] = v.line;
-    j["message"] = v.message;
+    j["message"] = b.text(v.message, answer::kMaxMessageBytes);
     j["severity"] = to_string(v.severity);
-    j["remediation"] = v.remediation;
-    j["evidence"] = v.evidence;
+    j["remediation"] = b.text(v.remediation, answer::kMaxMessageBytes);
+    const auto evidence = b.clip ? answer::clip(v.evidence, answer::kMaxEvidenceBytes) : answer::Clipped{v.evidence};
+    j["evidence"] = evidence.text;
+    if (evidence.clipped) j["evidenceTruncated"] = true;
     violations.push_back(std::move(j));
   }
   c["violations"] = std::move(violations);
-  if (rep.violations.size() > kMaxReportedViolations) c["violationsTruncated"] = true;
+  if (rep.violations.size() > b.max_violations) c["violationsTruncated"] = true;
+  if (by_adr.size() > b.max_listed) {
+    // Counts of the ADRs with the most violations; the rest are in the total.
+    std::vector<std::pair<long long, std::string>> counts;
+    for (const auto& [id, n] : by_adr.items()) counts.emplace_back(n.get<long long>(), id);
+    std::stable_sort(counts.begin(), counts.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    counts.resize(b.max_listed);
+    by_adr = Json::object();
+    for (const auto& [n, id] : counts) by_adr[id] = n;
+    c["byAdrTruncated"] = true;
+  }
   Json by_sev = Json{{"critical", counts[3]}, {"high", counts[2]}, {"medium", counts[1]}, {"low", counts[0]}};
   c["violationSummary"] = Json{{"total", static_cast<long long>(rep.violations.size())},
                                {"critical", counts[3]},
@@ -99,15 +137,16 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
                                {"byAdr", by_adr}};
 
   Json suggestions = Json::array();
-  std::vector<std::string> seen;
+  std::set<std::string> seen;
   for (const auto& v : rep.violations) {
-    if (std::find(seen.begin(), seen.end(), v.adr_id) != seen.end()) continue;
-    seen.push_back(v.adr_id);
+    if (suggestions.size() >= b.max_listed) break;
+    if (!seen.insert(v.adr_id).second) continue;
     const auto* a = rep.find(v.adr_id);
     if (a != nullptr && (a->has_compliance_section || !a->checks.empty())) {
       suggestions.push_back("Review compliance checks in " + v.adr_id);
     } else {
-      suggestions.push_back("Review " + v.adr_id + (a != nullptr ? " (" + a->title + ")" : "") +
+      suggestions.push_back("Review " + v.adr_id +
+                            (a != nullptr ? " (" + b.text(a->title, answer::kMaxEchoBytes) + ")" : "") +
                             " and change the files it flags");
     }
   }
@@ -123,22 +162,13 @@ Json payload_of(const adr::ComplianceReport& rep, std::size_t files_given, bool 
   }
   c["suggestions"] = std::move(suggestions);
 
-  Json details = Json::array();
-  for (auto i : rep.checked) {
-    details.push_back(adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id), full_detail));
-  }
-  c["adrDetails"] = std::move(details);
-  Json skipped = Json::array();
-  for (const auto& s : rep.skipped) {
-    skipped.push_back(Json{{"id", s.id}, {"status", adr::to_string(s.status)}, {"reason", s.reason}});
-  }
-  c["skippedAdrs"] = std::move(skipped);
-  Json warnings = Json::array();
-  for (const auto& w : rep.warnings) warnings.push_back(warning_json(w));
-  c["parseWarnings"] = std::move(warnings);
-  Json ignored = Json::array();
-  for (const auto& w : rep.ignored) ignored.push_back(warning_json(w));
-  c["ignoredRules"] = std::move(ignored);
+  list_into(c, "adrDetails", rep.checked, b.max_listed,
+            [&](std::size_t i) { return adr_detail(rep.adrs[i], rep.rules_checked.at(rep.adrs[i].id), full_detail); });
+  list_into(c, "skippedAdrs", rep.skipped, b.max_listed, [&](const auto& s) {
+    return Json{{"id", s.id}, {"status", adr::to_string(s.status)}, {"reason", s.reason}};
+  });
+  list_into(c, "parseWarnings", rep.warnings, b.max_listed, [&](const auto& w) { return warning_json(w, b); });
+  list_into(c, "ignoredRules", rep.ignored, b.max_listed, [&](const auto& w) { return warning_json(w, b); });
   return c;
 }
 
@@ -170,6 +200,10 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
       "adrPath": {"type": "string", "default": "./docs/adr", "description": "Path to ADR directory (default: ./docs/adr)"},
       "includeProposed": {"type": "boolean", "default": false, "description": "Include proposed ADRs"},
       "context": {"type": "string", "description": "Context about changes for better ADR matching"},
+      "maxViolations": {
+        "type": "integer", "minimum": 0, "default": 50,
+        "description": "List at most this many violations (the first found); 0 lists every violation, ADR and warning (the answer then has no size bound, as CI wants). violationSummary counts every violation; violationsTruncated says some were left out. Otherwise each list keeps its first 100 entries with <list>Total and <list>Truncated, and long texts end in an ellipsis, so that the answer stays within what an agent's client accepts as one result (about 25 000 tokens)."
+      },
       "detail": {
         "type": "string", "enum": ["summary", "full"], "default": "summary",
         "description": "adrDetails per ADR: summary (id, title, status, file, tags, related rules, rules checked) or full (also date, format, deciders, every decision rule with its text and line, the checkable rules and the ADR's parse warnings)"
@@ -190,6 +224,13 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
     if (args.contains("adrPath")) req.adr_path = args.at("adrPath").get<std::string>();
     req.include_proposed = args.value("includeProposed", false);
     const bool full_detail = args.value("detail", std::string("summary")) == "full";
+    const auto max_violations = static_cast<std::size_t>(args.value("maxViolations", kDefaultMaxViolations));
+    Bounds bounds;
+    if (max_violations == 0) {
+      bounds.max_violations = SIZE_MAX;
+    } else {
+      bounds = Bounds{max_violations, answer::kMaxListed, true};
+    }
 
     const engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
     // The dispatcher's TIMEOUT, a cancel and SIGTERM reach the ADR loops through
@@ -205,16 +246,17 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt) {
     mcp::ToolOutput out;
     out.payload["timestamp"] = ctx.timestamp();
     out.payload["requestId"] = ctx.request_id();
-    out.payload["compliance"] = payload_of(*rep, req.files.size(), full_detail);
-    Json file_errors = Json::array();
-    for (const auto& e : rep->file_errors) {
-      file_errors.push_back(Json{{"path", e.path}, {"code", e.code}, {"message", e.message}});
-    }
-    out.payload["fileErrors"] = std::move(file_errors);
+    out.payload["compliance"] = payload_of(*rep, req.files.size(), full_detail, bounds);
+    list_into(out.payload, "fileErrors", rep->file_errors, bounds.max_listed, [&](const auto& e) {
+      return Json{{"path", bounds.text(e.path, answer::kMaxEchoBytes)},
+                  {"code", e.code},
+                  {"message", bounds.text(e.message, answer::kMaxMessageBytes)}};
+    });
     out.payload["performance"] = Json{{"elapsedMs", std::llround(ms)},
                                       {"durationMs", std::round(ms * 1000) / 1000},
                                       {"adrsParsed", static_cast<long long>(rep->adrs.size())}};
     out.decision = rep->decision();
+    out.complete = max_violations == 0;
     return out;
   };
   return t;

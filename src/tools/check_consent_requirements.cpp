@@ -18,7 +18,7 @@ namespace consent = store::consent;
 const char* kConsentSchema = R"json({
   "type": "object",
   "properties": {
-    "orgId": {"type": "string", "description": "Organization ID to check consent for"},
+    "orgId": {"type": "string", "maxLength": 256, "description": "Organization ID to check consent for (at most 256 characters)"},
     "checkType": {
       "type": "string", "enum": ["validate", "summary", "required_for_operation"],
       "description": "Type of consent check operation to perform"
@@ -29,9 +29,9 @@ const char* kConsentSchema = R"json({
         "enum": ["fp_patterns", "fp_metrics", "cross_org_benchmarks", "rule_calibration", "audit_logs", "drift_baselines"]},
       "description": "Array of resources to validate (required for 'validate' checkType)"
     },
-    "tool": {"type": "string", "description": "Tool name for required_for_operation checkType"},
+    "tool": {"type": "string", "maxLength": 256, "description": "Tool name for required_for_operation checkType"},
     "operation": {
-      "type": "string",
+      "type": "string", "maxLength": 256,
       "description": "Tool operation for required_for_operation (e.g., 'fp_rate', 'cross_rule_comparison')"
     },
     "includePolicy": {"type": "boolean", "description": "Include full policy details in response"}

@@ -29,7 +29,7 @@ const char* kFpSchema = R"json({
       "type": "array", "items": {"type": "string", "pattern": "^MD-\\d{3}$"},
       "description": "Array of rule IDs for cross-rule comparison"
     },
-    "orgId": {"type": "string", "description": "Organization ID (required for consent verification)"},
+    "orgId": {"type": "string", "maxLength": 256, "description": "Organization ID (required for consent verification; at most 256 characters)"},
     "daysBack": {"type": "number", "minimum": 1, "maximum": 365, "description": "Days to look back (default: 30)"},
     "limit": {"type": "number", "minimum": 1, "maximum": 1000, "description": "Max results (default: 10 for recent_patterns)"},
     "threshold": {"type": "number", "minimum": 0, "maximum": 1, "description": "FPR threshold for calibration (default: 0.1)"}

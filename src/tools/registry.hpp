@@ -1,10 +1,12 @@
 #pragma once
-// The six tools, in the fixed tools/list order.
+// What the server offers: the six tools, in the fixed tools/list order, the prompts and
+// resources, and (in a test build) what the test fixtures add.
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "mcp/metrics.hpp"
+#include "mcp/surface.hpp"
 #include "mcp/tool.hpp"
 #include "store/services.hpp"
 #include "util/config.hpp"
@@ -21,7 +23,15 @@ struct Runtime {
   store::Services* stores = nullptr;
 };
 
+// Tools, prompts and resources, in the order clients list them.
+mcp::Surface build_surface(Runtime& rt);
+// The tools of build_surface().
 std::vector<mcp::ToolDef> build_tools(Runtime& rt);
+
+// A test build's additions (tests/fixtures): set before the command line runs; the release
+// binary never sets it.
+using SurfaceExtension = void (*)(mcp::Surface& surface);
+void set_surface_extension(SurfaceExtension extension);
 
 // One factory per tool (src/tools/<name>.cpp).
 mcp::ToolDef make_get_server_info(Runtime& rt);
@@ -31,7 +41,9 @@ mcp::ToolDef make_check_adr_compliance(Runtime& rt);
 mcp::ToolDef make_query_fp_store(Runtime& rt);
 mcp::ToolDef make_check_consent_requirements(Runtime& rt);
 
-// Test-only tools (PHASE_MIRROR_TEST_FIXTURES=1), appended after the six.
-std::vector<mcp::ToolDef> make_test_fixtures();
+// Prompts (review_workflow_change, explain_finding) and resources (the policy in force,
+// phase-mirror://rules/{id}, phase-mirror://adr/{id}); src/tools/prompts_resources.cpp.
+std::vector<mcp::PromptDef> make_prompts(Runtime& rt);
+std::vector<mcp::ResourceProvider> make_resources(Runtime& rt);
 
 }  // namespace pm::tools

@@ -61,7 +61,7 @@ void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine:
   cache->org = engine::org_of(req.repository, req.context);
   store::Services* stores = rt.stores;
 
-  opt.is_false_positive = [cache, stores](const engine::Finding& f) -> std::optional<std::string> {
+  opt.is_false_positive = [cache, stores](const engine::Finding& f) -> std::optional<engine::Suppression> {
     if (cache->fp_failed) return std::nullopt;
     const auto* key = cache->get();
     if (key == nullptr) return std::nullopt;
@@ -80,9 +80,8 @@ void attach_store_hooks(Runtime& rt, const engine::AnalysisRequest& req, engine:
     }
     if (!verdict->has_value()) return std::nullopt;
     const auto& v = **verdict;
-    std::string note = v.note.empty() ? "Reviewed as a false positive" : v.note;
-    if (!v.reviewed_by.empty()) note += " (" + v.reviewed_by + ")";
-    return note;
+    return engine::fp_store_suppression(f.finding_id, v.note.empty() ? "Reviewed as a false positive" : v.note,
+                                        v.reviewed_by);
   };
 
   opt.circuit_breaker_tripped = [cache, stores, limit = rt.config.max_blocks_per_hour](const std::string& org_repo) {

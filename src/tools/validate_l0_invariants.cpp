@@ -102,11 +102,11 @@ const char* kL0Schema = R"json({
       "description": "FPR contraction witness validation (L0-005): a decrease of more than 0.01 needs at least minRequiredEvents reviewed FP events."
     },
     "orgId": {
-      "type": "string", "minLength": 1,
+      "type": "string", "minLength": 1, "maxLength": 256,
       "description": "Organisation whose reviewed FP events in the FP store witness an FPR decrease (L0-005). Needs ruleId."
     },
     "ruleId": {
-      "type": "string", "minLength": 1,
+      "type": "string", "minLength": 1, "maxLength": 256,
       "description": "Rule whose reviewed FP events witness an FPR decrease (L0-005), e.g. MD-101. Needs orgId."
     }
   }
@@ -161,7 +161,9 @@ mcp::ToolDef make_validate_l0_invariants(Runtime& rt) {
       policy = std::move(*loaded);
     }
 
-    const l0::LoadEnv env{ws, policy, fp_store_witness(rt), to_epoch_ms(std::chrono::system_clock::now())};
+    // The call's TIMEOUT, a cancel and SIGTERM stop the file reading and YAML parsing.
+    Budget budget(Budget::limits_for(rt.config.call_timeout_ms), &ctx.cancellation());
+    const l0::LoadEnv env{ws, policy, fp_store_witness(rt), to_epoch_ms(std::chrono::system_clock::now()), &budget};
     auto inputs = l0::load(*req, env);
     if (!inputs) return inputs.take_error();
 

@@ -39,15 +39,18 @@ test('initialize: server identity, negotiated version and capabilities', () => {
   const caps = conn.client.getServerCapabilities();
   assert.ok(caps.tools, 'tools capability declared');
   assert.ok(caps.logging, 'logging capability declared');
-  assert.equal(caps.resources, undefined, 'no capability the server does not implement');
-  assert.equal(caps.prompts, undefined, 'no capability the server does not implement');
+  assert.deepEqual(caps.resources, { subscribe: false, listChanged: false }, 'resources without subscriptions');
+  assert.deepEqual(caps.prompts, { listChanged: false });
+  assert.deepEqual(caps.completions, {});
 });
 
 test('tools/list: every tool is well-formed for strict clients', async () => {
   const { tools } = await conn.client.listTools();
   assert.ok(tools.length >= 1);
   const names = new Set();
-  for (const tool of tools) {
+  // The conformance suite's fixtures (test_*, json_schema_*) answer with plain content blocks
+  // and declare no outputSchema, as that suite expects.
+  for (const tool of tools.filter((t) => !/^(test_|json_schema_)/.test(t.name))) {
     assert.match(tool.name, TOOL_NAME, `${tool.name}: name usable by every model API`);
     assert.ok(!names.has(tool.name), `${tool.name}: unique`);
     names.add(tool.name);
@@ -62,7 +65,7 @@ test('tools/list: every tool is well-formed for strict clients', async () => {
     assert.equal(typeof tool.annotations.readOnlyHint, 'boolean', `${tool.name}: readOnlyHint stated`);
   }
   assert.equal(tools[0].name, 'get_server_info', 'get_server_info comes first');
-  assert.ok(names.has('slow_operation'), 'test fixtures registered under PHASE_MIRROR_TEST_FIXTURES=1');
+  assert.ok(names.has('slow_operation'), 'the test build lists its fixtures');
 });
 
 test('tools/call get_server_info: structuredContent passes the SDK output-schema check', async () => {
@@ -239,8 +242,53 @@ test('tools/list lists the six product tools in order, fixtures after them', asy
   const { tools } = await conn.client.listTools();
   const names = tools.map((t) => t.name);
   assert.deepEqual(names.slice(0, PRODUCT_TOOLS.length), PRODUCT_TOOLS);
-  assert.deepEqual(new Set(names.slice(PRODUCT_TOOLS.length)), new Set(['dummy_experimental', 'slow_operation']));
+  const fixtures = names.slice(PRODUCT_TOOLS.length);
+  assert.ok(fixtures.includes('dummy_experimental') && fixtures.includes('slow_operation'), String(fixtures));
+  assert.ok(fixtures.every((n) => !PRODUCT_TOOLS.includes(n)), 'fixtures come after the product tools');
   for (const t of tools.filter((t) => PRODUCT_TOOLS.includes(t.name) && t.name !== 'get_server_info')) {
     assert.equal(t.annotations.readOnlyHint, true, `${t.name}: analysis tools are read-only`);
   }
+});
+
+test('prompts, resources and completions pass the SDK result schemas', async () => {
+  const { prompts } = await conn.client.listPrompts();
+  assert.deepEqual(
+    prompts.filter((p) => !p.name.startsWith('test_')).map((p) => p.name),
+    ['review_workflow_change', 'explain_finding'],
+  );
+  const review = await conn.client.getPrompt({
+    name: 'review_workflow_change',
+    arguments: { path: '.github/workflows/ci.yml' },
+  });
+  assert.equal(review.messages[1].content.type, 'resource');
+  assert.match(review.messages[1].content.resource.text, /^name: ci\n/);
+
+  const { resources } = await conn.client.listResources();
+  const uris = resources.map((r) => r.uri);
+  assert.equal(uris[0], 'phase-mirror://policy');
+  assert.ok(uris.includes('phase-mirror://rules/MD-104'), String(uris));
+  const { resourceTemplates } = await conn.client.listResourceTemplates();
+  assert.deepEqual(
+    resourceTemplates.map((t) => t.uriTemplate).filter((u) => u.startsWith('phase-mirror://')),
+    ['phase-mirror://rules/{id}', 'phase-mirror://adr/{id}'],
+  );
+  const rule = await conn.client.readResource({ uri: 'phase-mirror://rules/MD-104' });
+  assert.match(rule.contents[0].text, /^# MD-104: /);
+  const policy = await conn.client.readResource({ uri: 'phase-mirror://policy' });
+  assert.equal(JSON.parse(policy.contents[0].text).source, null, 'no policy file in the sandbox: the defaults');
+  await assert.rejects(
+    conn.client.readResource({ uri: 'phase-mirror://adr/ADR-001' }),
+    (e) => e instanceof McpError && e.code === -32002,
+  );
+
+  const done = await conn.client.complete({
+    ref: { type: 'ref/prompt', name: 'explain_finding' },
+    argument: { name: 'ruleId', value: 'MD-00' },
+  });
+  assert.deepEqual(done.completion.values, ['MD-001', 'MD-002', 'MD-003', 'MD-004', 'MD-005']);
+  const paths = await conn.client.complete({
+    ref: { type: 'ref/prompt', name: 'review_workflow_change' },
+    argument: { name: 'path', value: '' },
+  });
+  assert.deepEqual(paths.completion.values, ['.github/workflows/ci.yml']);
 });

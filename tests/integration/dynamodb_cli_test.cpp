@@ -21,7 +21,7 @@ struct DynamoCliResult {
 };
 
 // Runs the binary with `env` added to a minimal environment; stdout captured.
-DynamoCliResult run_cli(const std::vector<std::string>& env, const std::string& args) {
+DynamoCliResult dynamo_cli(const std::vector<std::string>& env, const std::string& args) {
   std::string cmd = "env -i PATH=/usr/bin:/bin HOME=/nonexistent AWS_EC2_METADATA_DISABLED=true";
   for (const auto& e : env) cmd += " '" + e + "'";
   cmd += std::string(" ") + PM_SERVER_BINARY + " " + args + " 2>/dev/null";
@@ -61,7 +61,7 @@ class DynamoCli : public ::testing::Test {
 };
 
 TEST_F(DynamoCli, StoreInitCreatesOurTablesOnceThenFindsThem) {
-  auto first = run_cli(env_, "store init --json");
+  auto first = dynamo_cli(env_, "store init --json");
   ASSERT_EQ(first.exit_code, 0) << first.out;
   Json j = Json::parse(first.out);
   ASSERT_EQ(j["dynamodb"].size(), 3u) << first.out;
@@ -77,16 +77,16 @@ TEST_F(DynamoCli, StoreInitCreatesOurTablesOnceThenFindsThem) {
   ASSERT_TRUE(consent.ok());
   EXPECT_EQ((*consent)["Table"]["KeySchema"].size(), 2u);
 
-  auto second = run_cli(env_, "store init --json");
+  auto second = dynamo_cli(env_, "store init --json");
   ASSERT_EQ(second.exit_code, 0) << second.out;
   EXPECT_EQ(Json::parse(second.out)["dynamodb"][0], "DynamoDB table " + fp_ + ": exists");
 }
 
 TEST_F(DynamoCli, FpRecordAndListGoThroughDynamoDbWithAHashedOrg) {
-  ASSERT_EQ(run_cli(env_, "store init").exit_code, 0);
+  ASSERT_EQ(dynamo_cli(env_, "store init").exit_code, 0);
   ssm_.put("/pm/test/nonce", std::string(64, 'a'));
   ssm_.put("/pm/test/nonce-org-salt", std::string(64, 'b'));
-  auto rec = run_cli(env_, "fp record --org acme --rule MD-101 --finding f-123 --repo acme/api --json");
+  auto rec = dynamo_cli(env_, "fp record --org acme --rule MD-101 --finding f-123 --repo acme/api --json");
   ASSERT_EQ(rec.exit_code, 0) << rec.out;
 
   auto db = dynamodb_client(Dynalite::shared().endpoint());
@@ -100,14 +100,14 @@ TEST_F(DynamoCli, FpRecordAndListGoThroughDynamoDbWithAHashedOrg) {
   EXPECT_EQ(item["orgHash"]["S"].get<std::string>().size(), 64u);
   EXPECT_EQ(dump_line(item).find("\"acme\""), std::string::npos) << "the org id is stored only as an HMAC";
 
-  auto list = run_cli(env_, "fp list --org acme --json");
+  auto list = dynamo_cli(env_, "fp list --org acme --json");
   ASSERT_EQ(list.exit_code, 0) << list.out;
   EXPECT_NE(list.out.find("f-123"), std::string::npos) << list.out;
 }
 
 TEST_F(DynamoCli, NonceRotateWritesANewSsmVersion) {
   ssm_.put("/pm/test/nonce", std::string(64, 'a'));
-  auto r = run_cli(env_, "nonce rotate --json");
+  auto r = dynamo_cli(env_, "nonce rotate --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto versions = ssm_.versions("/pm/test/nonce");
   ASSERT_EQ(versions.size(), 2u);
@@ -125,7 +125,7 @@ TEST_F(DynamoCli, UnreachableDynamoDbFailsTheCommandWithATypedError) {
   env[4] = "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:" + std::to_string(port);
   env.push_back("PHASE_MIRROR_AWS_BACKOFF_BASE_MS=1");
   ssm_.put("/pm/test/nonce-org-salt", std::string(64, 'b'));
-  auto r = run_cli(env, "fp record --org acme --rule MD-101 --finding f-1 --json");
+  auto r = dynamo_cli(env, "fp record --org acme --rule MD-101 --finding f-1 --json");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("STORE_UNAVAILABLE"), std::string::npos) << r.out;
 }

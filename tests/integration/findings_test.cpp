@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> env_for(const TempDir& dir) {
+std::vector<std::string> findings_env(const TempDir& dir) {
   return {"PHASE_MIRROR_WORKSPACE=" + dir.path(), "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/.data"};
 }
 
@@ -93,7 +93,7 @@ TEST(Findings, RepresentativeRuleDataThroughTheBinary) {
     dir.write(".github/workflows/" + name + ".yml", read(src / (name + ".yml")));
     files.push_back(".github/workflows/" + name + ".yml");
   }
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, findings_env(dir));
   p.initialize();
   const Json a = analyze(p, Json{{"files", files}, {"persona", "auditor"}, {"maxFindings", 0}});
   for (const auto& [rule, name] : kRepresentative) {
@@ -121,7 +121,7 @@ TEST(Findings, JsonShapeKeyOrderAndRelatedLocations) {
   TempDir dir;
   dir.write(".github/workflows/preview.yml",
             read(fs::path(PM_SOURCE_DIR) / "tests/data/rules/MD-103/pull_request_target_builds_head.yml"));
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, findings_env(dir));
   p.initialize();
   const Json a = analyze(p, Json{{"files", {".github/workflows/preview.yml"}}});
   const Json* md103 = nullptr;
@@ -167,7 +167,7 @@ jobs:
         env:
           ALL: ${{ toJSON(secrets) }}
 )");
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, findings_env(dir));
   p.initialize();
   const Json a = analyze(p, Json{{"files", {".github/workflows/triage.yml"}}, {"maxFindings", 0}});
   std::set<std::string> ids;
@@ -201,7 +201,7 @@ TEST(Findings, HugeScriptsWithManyExpressionsComplete) {
   dir.write(".github/workflows/literal.yml", literal);
   dir.write(".github/workflows/folded.yml", folded);
   // No call timeout of the server's own: the ctest timeout is the bound.
-  std::vector<std::string> env = env_for(dir);
+  std::vector<std::string> env = findings_env(dir);
   env.emplace_back("PHASE_MIRROR_CALL_TIMEOUT_MS=0");
   ServerProcess p({}, env);
   p.initialize();
@@ -229,7 +229,7 @@ TEST(Findings, WorkflowsThatAreNotTextOrNotYamlNeverPass) {
   dir.write(".github/workflows/nul.yml", std::string("on: push\njobs:\n  a:\n    steps:\n      - run: a\0b\n", 48));
   dir.write(".github/workflows/latin1.yml", "name: caf\xe9\non: push\njobs: {}\n");
   dir.write(".github/workflows/broken.yml", "on: push\njobs:\n  a: [\n");
-  ServerProcess p({}, env_for(dir));
+  ServerProcess p({}, findings_env(dir));
   p.initialize();
   const Json a = analyze(
       p,

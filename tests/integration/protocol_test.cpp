@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -17,13 +19,12 @@ namespace {
 using namespace std::chrono_literals;
 
 std::vector<std::string> fixture_env(const TempDir& dir) {
-  return {"PHASE_MIRROR_TEST_FIXTURES=1", "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data",
-          "PHASE_MIRROR_WORKSPACE=" + dir.path()};
+  return {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path()};
 }
 
 TEST(Protocol, BannerOnStderrAndInitializeAnswer) {
   TempDir dir;
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   Json r = p.initialize("2025-06-18");
   EXPECT_EQ(r["result"]["protocolVersion"], "2025-06-18");
   EXPECT_EQ(r["result"]["serverInfo"]["name"], "phase-mirror-mcp");
@@ -35,7 +36,7 @@ TEST(Protocol, BannerOnStderrAndInitializeAnswer) {
 
 TEST(Protocol, EveryStdoutLineOfALongMixedSessionIsJsonRpc) {
   TempDir dir;
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   p.send_raw("garbage line\n");
   p.send_raw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}\n");  // before initialize
   p.initialize();
@@ -74,7 +75,7 @@ TEST(Protocol, EveryStdoutLineOfALongMixedSessionIsJsonRpc) {
 
 TEST(Protocol, EofLetsInFlightWorkFinish) {
   TempDir dir;
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   p.initialize();
   p.send({{"jsonrpc", "2.0"},
           {"id", 1},
@@ -90,7 +91,7 @@ TEST(Protocol, EofLetsInFlightWorkFinish) {
 TEST(Protocol, SigtermCancelsInFlightWorkAndExitsCleanly) {
   for (int sig : {SIGTERM, SIGINT}) {
     TempDir dir;
-    ServerProcess p({}, fixture_env(dir));
+    ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
     p.initialize();
     p.send({{"jsonrpc", "2.0"},
             {"id", 1},
@@ -106,7 +107,7 @@ TEST(Protocol, SigtermCancelsInFlightWorkAndExitsCleanly) {
 
 TEST(Protocol, CancelledCallGetsNoResponseAndServerLivesOn) {
   TempDir dir;
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   p.initialize();
   p.send({{"jsonrpc", "2.0"},
           {"id", "c1"},
@@ -126,7 +127,7 @@ TEST(Protocol, CancelledCallGetsNoResponseAndServerLivesOn) {
 
 TEST(Protocol, OversizedLineIsRejectedAndServerLivesOn) {
   TempDir dir;
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   p.initialize();
   std::string big = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":{\"x\":\"";
   big += std::string(65u * 1024 * 1024, 'a');
@@ -141,7 +142,7 @@ TEST(Protocol, OversizedLineIsRejectedAndServerLivesOn) {
 TEST(Protocol, LinesThatAreNotUtf8GetASpecificParseError) {
   TempDir dir;
   dir.write("src\xff.txt", "x");  // a workspace file whose name is not UTF-8
-  ServerProcess p({}, fixture_env(dir));
+  ServerProcess p({}, fixture_env(dir), "", Binary::kFixtures);
   p.initialize();
   // The raw byte in a path (Latin-1 ÿ), then an escaped lone surrogate: neither is valid JSON text.
   p.send_raw(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"analyze_dissonance",)"
@@ -164,6 +165,22 @@ TEST(Protocol, LinesThatAreNotUtf8GetASpecificParseError) {
   EXPECT_EQ(r["result"]["structuredContent"]["code"], "FILE_NOT_FOUND") << dump_pretty(r);
 }
 
+TEST(Protocol, TheReleaseBinaryHasNoTestFixtures) {
+  // Not by the old switch either: the fixtures are linked into the test build only.
+  TempDir dir;
+  ServerProcess p({}, {"PHASE_MIRROR_TEST_FIXTURES=1", "PHASE_MIRROR_DATA_DIR=" + dir.path()});
+  p.initialize();
+  const Json r = p.request("tools/list", Json::object(), nullptr);
+  ASSERT_TRUE(r["result"]["tools"].is_array());
+  EXPECT_EQ(r["result"]["tools"].size(), 6u);
+  std::ifstream bin(PM_SERVER_BINARY, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(bin)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 1000u);
+  for (const char* name : {"slow_operation", "dummy_experimental", "test_simple_text", "test://static-text"}) {
+    EXPECT_EQ(bytes.find(name), std::string::npos) << name << " is in the release binary";
+  }
+}
+
 TEST(Protocol, InvalidLogLevelExitsWithTheValidChoices) {
   ServerProcess p({}, {"LOG_LEVEL=verbose"});
   EXPECT_EQ(p.wait_exit(), 2);
@@ -175,7 +192,7 @@ TEST(Protocol, JsonLogsAreOneObjectPerLine) {
   TempDir dir;
   auto env = fixture_env(dir);
   env.push_back("LOG_FORMAT=json");
-  ServerProcess p({}, env);
+  ServerProcess p({}, env, "", Binary::kFixtures);
   p.initialize();
   p.call("get_server_info", Json::object());
   p.call("slow_operation", {{"durationMs", "bad"}});
@@ -207,7 +224,7 @@ TEST(Protocol, EmfMetricsRecordsOnStderr) {
   TempDir dir;
   auto env = fixture_env(dir);
   env.push_back("METRICS_FORMAT=emf");
-  ServerProcess p({}, env);
+  ServerProcess p({}, env, "", Binary::kFixtures);
   p.initialize();
   p.call("get_server_info", Json::object());
   p.close_stdin();

@@ -182,7 +182,7 @@ TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
   auto after = scan({"--repository", "acme/app"});
   EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
   EXPECT_NE(
-      after.out.find("suppressed: .github/workflows/ci.yml:8:15 MD-105 (fp-store: pinned by the org's mirror (bob))"),
+      after.out.find("suppressed: .github/workflows/ci.yml:8:15 MD-105 (fp-store by bob: pinned by the org's mirror)"),
       std::string::npos)
       << after.out;
   EXPECT_NE(after.out.find("No findings; 1 suppressed"), std::string::npos) << after.out;
@@ -194,8 +194,10 @@ TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
   EXPECT_EQ(result["ruleId"], "MD-105");
   EXPECT_EQ(
       result["suppressions"],
-      (Json::array({Json{
-          {"kind", "external"}, {"status", "accepted"}, {"justification", "pinned by the org's mirror (bob)"}}})));
+      (Json::array({Json{{"kind", "external"},
+                         {"status", "accepted"},
+                         {"justification", "pinned by the org's mirror"},
+                         {"properties", Json{{"kind", "fp-store"}, {"by", "bob"}, {"location", "fp-store:" + id}}}}})));
   EXPECT_EQ(result["partialFingerprints"]["phaseMirrorFindingId/v1"], id);
 }
 

@@ -65,15 +65,14 @@ TEST(Session, RootsAreAskedOnceWhenTheClientNeverAnswers) {
 }
 
 std::vector<std::string> session_fixture_env(const TempDir& dir) {
-  return {"PHASE_MIRROR_TEST_FIXTURES=1", "PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data",
-          "PHASE_MIRROR_WORKSPACE=" + dir.path(), "LOG_FORMAT=json"};
+  return {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir.path(), "LOG_FORMAT=json"};
 }
 
 TEST(Session, TimeoutLogLineCarriesTheSanitisedArguments) {
   TempDir dir;
   auto env = session_fixture_env(dir);
   env.push_back("PHASE_MIRROR_CALL_TIMEOUT_MS=100");
-  ServerProcess p({}, env);
+  ServerProcess p({}, env, "", Binary::kFixtures);
   p.initialize();
   const std::string long_text(300, 'x');
   const Json r = p.call("slow_operation", {{"durationMs", 5000}, {"context", long_text}, {"note", long_text}});
@@ -99,7 +98,7 @@ TEST(Session, TimeoutLogLineCarriesTheSanitisedArguments) {
 
 TEST(Session, NestingPastTheLimitIsNamedInTheParseError) {
   TempDir dir;
-  ServerProcess p({}, session_fixture_env(dir));
+  ServerProcess p({}, session_fixture_env(dir), "", Binary::kFixtures);
   p.initialize();
   p.send_raw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":" + std::string(600, '[') +
              std::string(600, ']') + "}}\n");
@@ -121,7 +120,7 @@ TEST(Session, SigtermDoesNotWaitForACallThatIgnoresItsCancellation) {
   TempDir dir;
   auto env = session_fixture_env(dir);
   env.push_back("PHASE_MIRROR_SHUTDOWN_GRACE_MS=200");
-  ServerProcess p({}, env);
+  ServerProcess p({}, env, "", Binary::kFixtures);
   p.initialize();
   p.send({{"jsonrpc", "2.0"},
           {"id", 1},

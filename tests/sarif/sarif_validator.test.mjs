@@ -38,7 +38,8 @@ function validate(sarifFile) {
 }
 
 // A repository with a finding of every severity, an ADR violation, a path that
-// needs percent-encoding and a finding suppressed by a reviewed false positive.
+// needs percent-encoding, a finding suppressed by a reviewed false positive and
+// one by an inline ignore comment.
 function repository() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-sarif-repo-'));
   write(root, '.github/workflows/ci.yml', [
@@ -51,6 +52,7 @@ function repository() {
     '        with:',
     '          ref: ${{ github.event.pull_request.head.sha }}',
     '      - uses: some-org/deploy@main',
+    '      - uses: third-org/tool@v2  # phase-mirror: ignore[MD-105] reviewed by security',
     '      - run: echo "${{ github.event.pull_request.title }}"',
     '',
   ].join('\n'));
@@ -98,9 +100,19 @@ test('scan --format sarif passes the SARIF Multitool with GitHub ingestion rules
   const levels = new Set(results.map((x) => x.level));
   assert.deepEqual([...levels].sort(), ['error', 'note', 'warning'], 'every level is exercised');
   assert.ok(results.some((x) => x.ruleId === 'ADR-001-C1'), 'the ADR violation is a result');
-  const suppressed = results.find((x) => x.suppressions);
+  const suppressed = results.find((x) => x.suppressions?.[0].kind === 'external');
   assert.equal(suppressed.locations[0].physicalLocation.artifactLocation.uri, 'actions/my%20tool/action.yml');
-  assert.deepEqual(suppressed.suppressions, [{ kind: 'external', status: 'accepted', justification: 'vendored copy (alice)' }]);
+  assert.deepEqual(suppressed.suppressions, [{
+    kind: 'external', status: 'accepted', justification: 'vendored copy',
+    properties: { kind: 'fp-store', by: 'alice', location: `fp-store:${unpinned.findingId}` },
+  }]);
+
+  const inline = results.find((x) => x.suppressions?.[0].kind === 'inSource');
+  assert.equal(inline.locations[0].physicalLocation.region.startLine, 10);
+  assert.deepEqual(inline.suppressions, [{
+    kind: 'inSource', status: 'accepted', justification: 'reviewed by security',
+    properties: { kind: 'inline', by: '.github/workflows/ci.yml', location: '.github/workflows/ci.yml:10' },
+  }]);
 
   const findings = validate(sarifFile);
   for (const f of findings.filter((x) => x.level === 'note')) console.log(`note: ${f.text}`);

@@ -17,7 +17,9 @@ extern char** environ;
 
 namespace pm::test {
 
-ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::string> env, std::string cwd) {
+ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::string> env, std::string cwd,
+                             Binary binary) {
+  const char* path = binary == Binary::kFixtures ? PM_FIXTURE_BINARY : PM_SERVER_BINARY;
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) throw std::runtime_error("pipe failed");
   std::vector<std::string> envs;
@@ -35,13 +37,13 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     dup2(err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<char*> argv{const_cast<char*>(PM_SERVER_BINARY)};
+    std::vector<char*> argv{const_cast<char*>(path)};
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<char*> envp;
     for (auto& e : envs) envp.push_back(e.data());
     envp.push_back(nullptr);
-    execve(PM_SERVER_BINARY, argv.data(), envp.data());
+    execve(path, argv.data(), envp.data());
     _exit(127);
   }
   close(in[0]);
@@ -214,6 +216,17 @@ int ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
 
 std::string ServerProcess::stderr_text() {
   read_available(std::chrono::milliseconds(0));
+  return err_buf_;
+}
+
+std::string ServerProcess::wait_stderr(const std::string& needle, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (err_buf_.find(needle) == std::string::npos) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return {};
+    if (!read_available(std::min(left, std::chrono::milliseconds(100))) && exited_) return {};
+  }
   return err_buf_;
 }
 

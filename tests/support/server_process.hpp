@@ -14,10 +14,15 @@
 
 namespace pm::test {
 
+// Which executable: the release binary, or the test build with the fixtures
+// (tests/fixtures: slow_operation, dummy_experimental, the conformance surface).
+enum class Binary { kRelease, kFixtures };
+
 class ServerProcess {
  public:
   // env entries "NAME=value" are added to (or override) the inherited environment.
-  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {}, std::string cwd = "");
+  explicit ServerProcess(std::vector<std::string> args = {}, std::vector<std::string> env = {}, std::string cwd = "",
+                         Binary binary = Binary::kRelease);
   ~ServerProcess();
 
   void send_raw(const std::string& bytes);
@@ -40,6 +45,8 @@ class ServerProcess {
   // Waits for exit; returns the exit status (or -1 on timeout, after which the process is killed).
   int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::string stderr_text();  // everything read from stderr so far
+  // Waits until stderr contains `needle`; the stderr text then, empty on timeout.
+  std::string wait_stderr(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   const std::vector<std::string>& stdout_lines() const { return raw_lines_; }
   pid_t pid() const { return pid_; }
 

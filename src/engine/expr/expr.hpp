@@ -205,7 +205,8 @@ std::vector<std::string> terms(const Expression& e);
 // one of its terms. tests(c, [](std::string_view t) { return t.find("approv") != npos; }).
 template <class Pred>
 bool tests(const Condition& c, Pred term) {
-  if (!can_be_false(c)) return false;
+  // A condition that is not an expression (a syntax error) names no term we can read.
+  if (!c.expression || !can_be_false(c)) return false;
   for (const auto& t : terms(*c.expression)) {
     if (term(std::string_view(t))) return true;
   }

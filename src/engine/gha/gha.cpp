@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "engine/expr/expr.hpp"
 
@@ -216,6 +219,61 @@ bool attacker_controlled(std::string_view path) {
 
 bool pull_request_head(std::string_view path) {
   return one_of(path, kPullRequestHead);
+}
+
+namespace {
+
+// The first pull-request-controlled ref `text` names, "" when none (or once
+// the budget has stopped).
+std::string pull_request_ref_in(std::string_view text, Budget& budget) {
+  if (!budget.step(text.size())) return {};
+  for (const auto& t : expr::templates(text)) {
+    if (!budget.step(t.length)) return {};
+    const expr::Parsed p = expr::parse(t.inner);
+    if (!p.ok()) continue;
+    for (const auto& r : expr::contexts(*p.expression)) {
+      if (pull_request_head(r.path)) return r.path;
+    }
+  }
+  if (text.find("refs/pull/") != std::string_view::npos) return "refs/pull/";
+  return {};
+}
+
+// `gh pr checkout`, or git fetch/checkout/switch of a pull request ref, on a
+// line of a script.
+std::optional<PullRequestCheckout> script_checkout(const WorkflowFile& wf, const Located& run, Budget& budget) {
+  const std::string_view v = run.value;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t end = v.find('\n', start);
+    if (end == std::string_view::npos) end = v.size();
+    if (!budget.step(1 + end - start)) return std::nullopt;
+    const std::string_view l = v.substr(start, end - start);
+    const bool gh = l.find("gh pr checkout") != std::string_view::npos;
+    const bool git = l.find("git checkout") != std::string_view::npos ||
+                     l.find("git fetch") != std::string_view::npos || l.find("git switch") != std::string_view::npos;
+    std::string ref = gh ? "gh pr checkout" : git ? pull_request_ref_in(l, budget) : "";
+    if (!ref.empty()) return PullRequestCheckout{PositionCursor(wf, run).at(start), std::move(ref)};
+    if (end == v.size()) break;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf, const Step& step, Budget& budget) {
+  if (uses_action(step, "actions/checkout")) {
+    for (const auto& [key, value] : step.with) {
+      if (!budget.step(1 + key.size())) return std::nullopt;
+      if (key != "ref" && key != "repository") continue;
+      std::string ref = pull_request_ref_in(value.value, budget);
+      if (!ref.empty()) return PullRequestCheckout{wf.position(value), std::move(ref)};
+    }
+    return std::nullopt;
+  }
+  if (step.run) return script_checkout(wf, *step.run, budget);
+  return std::nullopt;
 }
 
 const char* to_string(Kind k) {

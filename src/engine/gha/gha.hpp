@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "engine/workflow.hpp"
+#include "util/budget.hpp"
 #include "util/error.hpp"
 
 namespace pm::engine::gha {
@@ -81,6 +83,18 @@ bool attacker_controlled(std::string_view path);
 // checkout of the author's code names), on pull_request_target and
 // workflow_run.
 bool pull_request_head(std::string_view path);
+
+// A step that checks out the pull request's code: actions/checkout whose
+// `ref:` or `repository:` names its head (a pull_request_head context, or a
+// literal refs/pull/ ref), or a `run:` line doing `gh pr checkout` or a git
+// fetch/checkout/switch of such a ref. What MD-103 reports on privileged
+// triggers; MD-107 and MD-110 leave such workflows to it.
+struct PullRequestCheckout {
+  Position at;      // the `ref:`/`repository:` value, or the script line
+  std::string ref;  // the context path, "refs/pull/" or "gh pr checkout"
+};
+// nullopt when the step checks out no such code, or once `budget` has stopped.
+std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf, const Step& step, Budget& budget);
 
 // ---- Files ------------------------------------------------------------------
 

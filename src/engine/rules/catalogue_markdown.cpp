@@ -22,7 +22,7 @@ certain from the text, **medium** = likely, **low** = it depends on what the fil
 repository setting, what a caller passes). Each finding belongs to a persona: **regular** (the
 default: what established workflow linters report by default), **pedantic** (adds hardening and
 style findings) and **auditor** (everything). A call reports the findings of its `persona` and the
-ones before it, and the decision counts only those.
+ones before it whose confidence reaches its `minConfidence`, and the decision counts only those.
 
 )";
 
@@ -102,6 +102,14 @@ check with the same literal prefix.
 `{"schemaVersion": "1.0.0", "createdAt": "<ISO-8601>", "files": {"<workspace-relative path>": "<sha256>"}}`.
 The reference CLI's format (`files: [{path, hash, exists}]`) is accepted too.
 
+### Repository config
+
+`configFile` (default `.github/phase-mirror.yml`; when the default file does not exist there is no
+config, a file named explicitly must exist; `useConfig: false` ignores it): rules to disable,
+paths and lines to ignore, severity overrides, `persona` and `min-confidence` (the call's
+`persona` and `minConfidence` come first) and MD-105's pin policies. Format, inline ignore
+comments and precedence: [suppressions.md](suppressions.md).
+
 ## Decision
 
 Default thresholds: any critical, more than 3 high or more than 10 medium blocks; `strict`: any
@@ -113,8 +121,12 @@ allow with findings gives the reason `Minor violations within thresholds: Low: <
 the medium and high counts when there are any. Files that could not be read
 (`fileErrors`) make the result at least warn, and so do workflows that could not be parsed
 (MD-000): the reason `Not checked, could not be parsed: <files>` names them (`Nothing could be
-checked: ...` when no file could be). Only the findings of the requested `persona` (default
-`regular`) count. A rule that throws becomes a critical finding for that rule. Reviewed false positives of the org move to `suppressed` and do not count.
+checked: ...` when no file could be). Only the findings of the `persona` and `minConfidence` of the
+call (else of the repository config, else regular and medium) count. A rule that throws becomes a
+critical finding for that rule. Suppressed findings — inline ignore comments, the repository
+config, the org's reviewed false positives ([suppressions.md](suppressions.md)) — move to
+`suppressed` with who suppressed them and why, and do not count; rules the config disables do not
+run, and its severity overrides apply before the counting.
 `decision.metadata.rulesEvaluated` lists the rules that ran. An empty `files` array is
 `INVALID_INPUT`: a call that checks nothing must not read as a pass.
 
@@ -129,6 +141,16 @@ about 120 KB whose text content (the envelope as indented JSON) is about 63 KB �
 tokens, within the 25 000 Claude Code accepts from one tool result by default; with every
 finding listed, a workflow with a thousand findings answered 1.9 MB. CI jobs that want every
 finding pass `"maxFindings": 0`.
+
+Whatever a file holds, an answer's text stays within 100 000 bytes unless every finding is
+asked for: a finding's evidence is cut at 200 bytes, its message at 1 000 and each string of
+its `context` at 200 (each list there at 20 entries), each cut ending in "…" and flagged
+`evidenceTruncated`, `messageTruncated` or `contextTruncated` (the `findingId` hashes the
+evidence as before); `files` lists the first 100 files (`filesTruncated`; `filesAnalyzed` counts
+them all), `fileErrors` and `binaryFiles` the first 100 and `suppressed` the first 20 (each with
+`<list>Total` and `<list>Truncated` when cut), echoed paths are cut at 256 bytes, and what is
+still too large is cut by the server and listed in `answerClipped`. With `"maxFindings": 0`
+every list is complete.
 )";
 
 }  // namespace

@@ -34,7 +34,7 @@ class MergeQueueProtection final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void evaluate(const AnalysisInput& in, std::vector<Finding>& out) const override {
+  void evaluate(const AnalysisInput& in, std::vector<Finding>& out, Budget& /*budget*/) const override {
     if (in.mode != "merge_group") return;
     const std::string branch = in.repository.branch.empty() ? "the target branch" : "branch " + in.repository.branch;
     if (!in.branch_protection_given) {

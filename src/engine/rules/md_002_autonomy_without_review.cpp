@@ -129,14 +129,14 @@ class Md002 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_input(const AnalysisInput& input, std::vector<Finding>& out) const override {
-    check_agent_change(input, out);
-  }
+  void visit_input(const AnalysisInput& input, FindingSink& out) const override { check_agent_change(input, out); }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     const Job& job = n.job.job;
     const WorkflowFile& wf = n.file();
+    Budget& budget = n.budget();
     if (job.environment || approval_gate(job.if_cond) || approval_gate(n.step.if_cond)) return;
+    if (!budget.step(1 + wf.triggers.size())) return;
     const Located* trigger = controlled_trigger(wf);
     if (!trigger) return;
     const Step& step = n.step;
@@ -158,6 +158,7 @@ class Md002 final : public WorkflowRule {
     while (start < v.size()) {
       std::size_t end = v.find('\n', start);
       if (end == std::string_view::npos) end = v.size();
+      if (!budget.step(1 + end - start)) return;
       const Action what = autonomous_action(v.substr(start, end - start));
       if (!what.name.empty()) {
         FindingBuilder(kInfo)
@@ -174,7 +175,7 @@ class Md002 final : public WorkflowRule {
   }
 
  private:
-  static void check_agent_change(const AnalysisInput& input, std::vector<Finding>& out) {
+  static void check_agent_change(const AnalysisInput& input, FindingSink& out) {
     if (input.mode != "pull_request" && input.mode != "issue") return;
     const std::string& branch = input.repository.branch;
     const bool agent_branch = branch.rfind("copilot/", 0) == 0 || branch.rfind("agent/", 0) == 0;

@@ -89,9 +89,12 @@ bool reads_output(const expr::ContextRead& r, const OutputRef& ref) {
   return expr::under(ref.object.empty() ? ref.path : ref.object, r.path);
 }
 
-// The first `${{ }}` of `v` reading the output: its offset in `v`, npos when none.
-std::size_t find_reference(std::string_view v, const OutputRef& ref) {
+// The first `${{ }}` of `v` reading the output: its offset in `v`, npos when
+// none (or once the budget has stopped).
+std::size_t find_reference(std::string_view v, const OutputRef& ref, Budget& budget) {
+  if (!budget.step(v.size())) return std::string_view::npos;
   for (const auto& t : expr::templates(v)) {
+    if (!budget.step(t.length)) return std::string_view::npos;
     const expr::Parsed p = expr::parse(t.inner);
     if (!p.ok()) continue;
     for (const auto& r : expr::contexts(*p.expression)) {
@@ -159,10 +162,12 @@ class Md003 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     const Job& job = n.job;
+    Budget& budget = n.budget();
     if (job.environment) return;  // gated by the environment's reviewers
     for (std::size_t i = 0; i < job.steps.size(); ++i) {
+      if (!budget.step()) return;
       const Step& s = job.steps[i];
       if (!s.id) continue;
       AiStep ai{&s, lower(s.id->value), "", Confidence::kHigh};
@@ -174,6 +179,7 @@ class Md003 final : public WorkflowRule {
           ai.confidence = Confidence::kMedium;
         }
       } else if (s.run) {
+        if (!budget.step(s.run->value.size())) return;
         const std::string call = model_call_in(s.run->value);
         if (!call.empty()) {
           ai.source = "model call (" + call + ")";
@@ -182,8 +188,8 @@ class Md003 final : public WorkflowRule {
       }
       if (ai.source.empty()) continue;
       const OutputRef own{str_cat({"steps.", ai.id, ".outputs"}), "", ""};
-      consumers(n.workflow.file, job, i + 1, own, ai, out);
-      through_job_outputs(n.workflow.file, job, own, ai, out);
+      consumers(n.workflow.file, job, i + 1, own, ai, budget, out);
+      through_job_outputs(n.workflow.file, job, own, ai, budget, out);
     }
   }
 
@@ -192,38 +198,40 @@ class Md003 final : public WorkflowRule {
   // that need this job, unless such a job runs in an environment or its `if:`
   // is a gate.
   static void through_job_outputs(const WorkflowFile& wf, const Job& job, const OutputRef& own, const AiStep& ai,
-                                  std::vector<Finding>& out) {
+                                  Budget& budget, FindingSink& out) {
     const std::string job_id = lower(job.id);
     for (const auto& [name, value] : job.outputs) {
-      if (find_reference(value.value, own) == std::string_view::npos) continue;
+      if (find_reference(value.value, own, budget) == std::string_view::npos) continue;
       const std::string path = str_cat({"needs.", job_id, ".outputs.", lower(name)});
       const OutputRef via{path, str_cat({"needs.", job_id, ".outputs"}), path};
       for (const auto& other : wf.jobs) {
+        if (!budget.step(1 + other.needs.size())) return;
         if (&other == &job || other.environment || is_gate_condition(other.if_cond)) continue;
         const bool needs_it =
             std::any_of(other.needs.begin(), other.needs.end(), [&](std::string_view x) { return lower(x) == job_id; });
-        if (needs_it) consumers(wf, other, 0, via, ai, out);
+        if (needs_it) consumers(wf, other, 0, via, ai, budget, out);
       }
     }
   }
 
   static void consumers(const WorkflowFile& wf, const Job& job, std::size_t first, const OutputRef& ref,
-                        const AiStep& ai, std::vector<Finding>& out) {
+                        const AiStep& ai, Budget& budget, FindingSink& out) {
     const std::string through = ref.via.empty() ? "" : str_cat({" (through `", ref.via, "`)"});
     for (std::size_t j = first; j < job.steps.size(); ++j) {
+      if (!budget.step()) return;
       const Step& s = job.steps[j];
       if (is_gate_condition(s.if_cond)) continue;
       const std::string step_name = s.name ? std::string(s.name->value)
                                     : s.id ? std::string(s.id->value)
                                            : "#" + std::to_string(j + 1);
       if (s.run) {
-        if (const std::size_t off = find_reference(s.run->value, ref); off != std::string_view::npos) {
+        if (const std::size_t off = find_reference(s.run->value, ref, budget); off != std::string_view::npos) {
           add(wf, PositionCursor(wf, *s.run).at(off), ai,
               str_cat({"the run script of step '", step_name, "'", through}), job, out);
           continue;
         }
         const auto env = std::find_if(s.env.begin(), s.env.end(), [&](const auto& e) {
-          return find_reference(e.second.value, ref) != std::string_view::npos;
+          return find_reference(e.second.value, ref, budget) != std::string_view::npos;
         });
         if (env != s.env.end()) {
           add(wf, wf.position(env->second), ai,
@@ -233,7 +241,7 @@ class Md003 final : public WorkflowRule {
       }
       if (s.uses && write_scoped(wf, job)) {
         const auto in = std::find_if(s.with.begin(), s.with.end(), [&](const auto& w) {
-          return find_reference(w.second.value, ref) != std::string_view::npos;
+          return find_reference(w.second.value, ref, budget) != std::string_view::npos;
         });
         if (in != s.with.end()) {
           add(wf, wf.position(in->second), ai,
@@ -246,7 +254,7 @@ class Md003 final : public WorkflowRule {
   }
 
   static void add(const WorkflowFile& wf, Position at, const AiStep& ai, const std::string& sink, const Job& job,
-                  std::vector<Finding>& out) {
+                  FindingSink& out) {
     FindingBuilder(kInfo)
         .confidence(ai.confidence)
         .at(wf, at)

@@ -28,7 +28,7 @@ class AuditTrail final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void evaluate(const AnalysisInput& in, std::vector<Finding>& out) const override {
+  void evaluate(const AnalysisInput& in, std::vector<Finding>& out, Budget& /*budget*/) const override {
     if (!in.strict) return;
     const bool has_author = in.author && !in.author->empty();
     const bool has_sha = in.commit_sha && !in.commit_sha->empty();

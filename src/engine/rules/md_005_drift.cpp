@@ -38,7 +38,7 @@ class Drift final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void evaluate(const AnalysisInput& in, std::vector<Finding>& out) const override {
+  void evaluate(const AnalysisInput& in, std::vector<Finding>& out, Budget& budget) const override {
     if (in.mode != "drift") return;
     if (!in.baseline) {
       FindingBuilder(kInfo)
@@ -49,6 +49,7 @@ class Drift final : public Rule {
     }
     const Json& recorded = (*in.baseline)["files"];
     for (const auto& f : in.files) {
+      if (!budget.step()) return;
       const std::string& p = f.path.relative;
       if (!is_governance_file(p)) continue;
       const auto it = recorded.find(p);
@@ -66,6 +67,7 @@ class Drift final : public Rule {
     }
     for (const auto& [p, h] : recorded.items()) {
       const std::string hash = h.get<std::string>();
+      if (!budget.step(1 + in.absent_paths.size())) return;
       if (hash.empty() || !is_governance_file(p)) continue;
       if (std::find(in.absent_paths.begin(), in.absent_paths.end(), p) == in.absent_paths.end()) continue;
       FindingBuilder(kInfo)

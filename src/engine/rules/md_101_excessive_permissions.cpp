@@ -80,10 +80,11 @@ class Md101 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_workflow(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_workflow(const WorkflowNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file;
     if (n.kind != gha::Kind::kWorkflow && n.kind != gha::Kind::kReusableWorkflow) return;
     Scope s{wf, n.input.policy, n.outsider_trigger, n.kind == gha::Kind::kReusableWorkflow, {}, Persona::kRegular};
+    if (!n.budget.step(wf.jobs.size())) return;
     for (const auto& job : wf.jobs) {
       if (!job.permissions.present) s.inheriting.push_back(job.id);
     }
@@ -98,13 +99,14 @@ class Md101 final : public WorkflowRule {
       default_token(s, out);
     }
     for (const auto& job : wf.jobs) {
+      if (!n.budget.step()) return;
       if (job.permissions.present) check_block(s, job.permissions, &job, out);
     }
   }
 
  private:
   // A declared `permissions:` block at workflow level (job == nullptr) or of a job.
-  static void check_block(const Scope& s, const Permissions& p, const Job* job, std::vector<Finding>& out) {
+  static void check_block(const Scope& s, const Permissions& p, const Job* job, FindingSink& out) {
     const Position key{p.line, p.column};
     // A job's own grant is the least persona's business unless the job only
     // runs inside someone else's call (a normal job of a reusable-only workflow).
@@ -147,6 +149,7 @@ class Md101 final : public WorkflowRule {
       case gha::Shorthand::kNone: break;
     }
     for (const auto& [scope, level] : p.scopes) {
+      if (!out.budget().step(1 + s.inheriting.size())) return;
       if (s.strict()) {
         ceiling(s, scope, level, job, out);
       } else if (!job && gha::level_of(level.value) == gha::Level::kWrite) {
@@ -161,7 +164,7 @@ class Md101 final : public WorkflowRule {
                                     : str_cat({"the jobs ", joined(s.inheriting), ","});
   }
 
-  static void workflow_write(const Scope& s, std::string_view scope, const Located& level, std::vector<Finding>& out) {
+  static void workflow_write(const Scope& s, std::string_view scope, const Located& level, FindingSink& out) {
     const bool defined = gha::parse_level(level.value).has_value();
     std::string message = str_cat({"`", scope, ": ", level.value, "` at workflow level is inherited by "});
     if (s.inheriting.empty()) {
@@ -183,8 +186,7 @@ class Md101 final : public WorkflowRule {
     b.message(message).emit(out);
   }
 
-  static void ceiling(const Scope& s, std::string_view scope, const Located& level, const Job* job,
-                      std::vector<Finding>& out) {
+  static void ceiling(const Scope& s, std::string_view scope, const Located& level, const Job* job, FindingSink& out) {
     const std::string ceiling = s.policy.permission_ceiling(scope);
     if (gha::level_of(level.value) <= gha::level_of(ceiling)) return;
     const std::string where = job ? str_cat({"job '", job->id, "'"}) : "workflow";
@@ -199,7 +201,7 @@ class Md101 final : public WorkflowRule {
 
   // Jobs with no `permissions:` at either level run with the repository's
   // default token, which may be read-write.
-  static void default_token(const Scope& s, std::vector<Finding>& out) {
+  static void default_token(const Scope& s, FindingSink& out) {
     const Severity severity = s.outsider ? Severity::kHigh : Severity::kMedium;
     const WorkflowFile& wf = s.wf;
     if (s.inheriting.empty()) return;
@@ -220,6 +222,7 @@ class Md101 final : public WorkflowRule {
       return;
     }
     for (const auto& job : wf.jobs) {
+      if (!out.budget().step()) return;
       if (job.permissions.present) continue;
       FindingBuilder(kInfo)
           .severity(severity)

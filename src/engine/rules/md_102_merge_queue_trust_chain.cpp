@@ -52,7 +52,7 @@ class MergeQueueTrustChain final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void evaluate(const AnalysisInput& in, std::vector<Finding>& out) const override {
+  void evaluate(const AnalysisInput& in, std::vector<Finding>& out, Budget& budget) const override {
     if (!in.policy.loaded || !in.branch_protection_given) return;
     const Policy& pol = in.policy;
     const BranchProtection bp = map_branch_protection(in.branch_protection);
@@ -94,12 +94,14 @@ class MergeQueueTrustChain final : public Rule {
       for (const auto& wf : in.workflows) {
         if (wf.parse_error) continue;
         for (const auto& job : wf.jobs) {
+          if (!budget.step(1 + known.size())) return;
           std::string ctx(job.name ? job.name->value : job.id);
           if (std::find(known.begin(), known.end(), ctx) == known.end()) known.push_back(ctx);
         }
       }
       std::vector<std::string> missing;
       for (const auto& c : bp.contexts) {
+        if (!budget.step(1 + known.size())) return;
         const bool wired =
             std::any_of(known.begin(), known.end(), [&](const auto& k) { return context_matches(c, k); });
         if (!wired) missing.push_back(c);

@@ -2,9 +2,9 @@
 // out or run code controlled by the pull request's author.
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
-#include "engine/expr/expr.hpp"
 #include "engine/rules/rules.hpp"
 #include "util/strings.hpp"
 
@@ -17,20 +17,6 @@ constexpr std::array<std::string_view, 19> kBuildCommands = {
     "npm install", "npm ci",  "npm run",         "npm test",         "yarn",       "pnpm ",    "make",
     "pip install", "poetry ", "python setup.py", "cargo build",      "cargo test", "go build", "go test",
     "gradle",      "mvn ",    "bundle install",  "composer install", "./"};
-
-// The first pull-request-controlled ref `text` names: a context of kPrRefs
-// in one of its `${{ }}`, or a literal refs/pull/ ref. "" when none.
-std::string pr_ref_in(std::string_view text) {
-  for (const auto& t : expr::templates(text)) {
-    const expr::Parsed p = expr::parse(t.inner);
-    if (!p.ok()) continue;
-    for (const auto& r : expr::contexts(*p.expression)) {
-      if (gha::pull_request_head(r.path)) return r.path;
-    }
-  }
-  if (text.find("refs/pull/") != std::string_view::npos) return "refs/pull/";
-  return {};
-}
 
 constexpr std::string_view kTags[] = {"security", "dangerous-triggers"};
 
@@ -64,34 +50,23 @@ class Md103 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file();
+    Budget& budget = n.budget();
+    if (!budget.step(1 + wf.triggers.size())) return;
     const Located* trigger = gha::privileged_trigger(wf);
     if (!trigger) return;
-    const Step& step = n.step;
-    std::optional<Position> at;
-    std::string ref;
-    if (gha::uses_action(step, "actions/checkout")) {
-      for (const auto& [key, value] : step.with) {
-        if (key != "ref" && key != "repository") continue;
-        ref = pr_ref_in(value.value);
-        if (!ref.empty()) {
-          at = wf.position(value);
-          break;
-        }
-      }
-    } else if (step.run) {
-      at = run_checkout(wf, *step.run, ref);
-    }
-    if (!at) return;
+    const auto checkout = gha::pull_request_checkout(wf, n.step, budget);
+    if (!checkout || budget.stopped()) return;
+    const std::string& ref = checkout->ref;
     const Job& job = n.job.job;
     FindingBuilder b(kInfo);
-    b.at(wf, *at).related(wf, *trigger, str_cat({"the `", trigger->value, "` trigger"}));
+    b.at(wf, checkout->at).related(wf, *trigger, str_cat({"the `", trigger->value, "` trigger"}));
     std::string message =
         str_cat({"Job '", job.id, "' of a `", trigger->value, "` workflow checks out pull-request-controlled code (`",
                  ref, "`) with the base repository's token and secrets"});
     Json context = context_object("trigger", trigger->value, "job", job.id, "ref", ref);
-    if (const auto exec = later_execution(wf, job, n.index)) {
+    if (const auto exec = later_execution(wf, job, n.index, budget)) {
       message += str_cat({", then runs it (line ", std::to_string(exec->line), ": `", wf.line_text(exec->line), "`)"});
       context["executedAt"] = exec->line;
       b.related(wf, *exec, "runs the checked-out code");
@@ -102,31 +77,11 @@ class Md103 final : public WorkflowRule {
   }
 
  private:
-  // `gh pr checkout`, or git fetch/checkout/switch of a PR ref inside a script.
-  static std::optional<Position> run_checkout(const WorkflowFile& wf, const Located& run, std::string& ref) {
-    const std::string_view v = run.value;
-    std::size_t start = 0;
-    while (start <= v.size()) {
-      std::size_t end = v.find('\n', start);
-      if (end == std::string_view::npos) end = v.size();
-      const std::string_view l = v.substr(start, end - start);
-      const bool gh = l.find("gh pr checkout") != std::string_view::npos;
-      const bool git = l.find("git checkout") != std::string_view::npos ||
-                       l.find("git fetch") != std::string_view::npos || l.find("git switch") != std::string_view::npos;
-      std::string r = gh ? "gh pr checkout" : git ? pr_ref_in(l) : "";
-      if (!r.empty()) {
-        ref = std::move(r);
-        return PositionCursor(wf, run).at(start);
-      }
-      if (end == v.size()) break;
-      start = end + 1;
-    }
-    return std::nullopt;
-  }
-
-  static std::optional<Position> later_execution(const WorkflowFile& wf, const Job& job, std::size_t after) {
+  static std::optional<Position> later_execution(const WorkflowFile& wf, const Job& job, std::size_t after,
+                                                 Budget& budget) {
     for (std::size_t i = after + 1; i < job.steps.size(); ++i) {
       const Step& s = job.steps[i];
+      if (!budget.step(1 + (s.run ? s.run->value.size() * kBuildCommands.size() : 0))) return std::nullopt;
       if (!s.run) continue;
       for (const auto cmd : kBuildCommands) {
         const std::size_t p = s.run->value.find(cmd);

@@ -13,9 +13,11 @@ namespace md_104 {
 namespace {
 
 // The first attacker-controlled context whose value flows into `value`'s
-// `${{ }}`, "" when none.
-std::string tainted_in(std::string_view value) {
+// `${{ }}`, "" when none (or once the budget has stopped).
+std::string tainted_in(std::string_view value, Budget& budget) {
+  if (!budget.step(value.size())) return {};
   for (const auto& t : expr::templates(value)) {
+    if (!budget.step(t.length)) return {};
     const expr::Parsed p = expr::parse(t.inner);
     if (!p.ok()) continue;
     for (const auto& r : expr::contexts(*p.expression)) {
@@ -85,11 +87,11 @@ class Md104 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { check(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { check(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { check(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { check(n, out); }
 
  private:
-  static void check(const StepNode& n, std::vector<Finding>& out) {
+  static void check(const StepNode& n, FindingSink& out) {
     const Step& step = n.step;
     if (step.run) scan(n, *step.run, "run script", out);
     if (step.uses && step.uses->value.starts_with("actions/github-script@")) {
@@ -99,10 +101,16 @@ class Md104 final : public WorkflowRule {
     }
   }
 
-  static void scan(const StepNode& n, const Located& code, const char* where, std::vector<Finding>& out) {
+  // Every `${{ }}` of the script is read (its length in units of the budget),
+  // parsed and classified; the cursor's walk to the findings is linear in the
+  // script, and the budget is asked for each template.
+  static void scan(const StepNode& n, const Located& code, const char* where, FindingSink& out) {
     const WorkflowFile& wf = n.file();
+    Budget& budget = n.budget();
+    if (!budget.step(code.value.size())) return;
     std::optional<PositionCursor> cursor;  // built at the first finding: most scripts have none
     for (const auto& t : expr::templates(code.value)) {
+      if (!budget.step(t.length)) return;
       const expr::Parsed p = expr::parse(t.inner);
       if (!p.ok()) continue;
       std::optional<Source> source;
@@ -139,7 +147,7 @@ class Md104 final : public WorkflowRule {
     if (name.empty()) return std::nullopt;
     if (path.starts_with("env.")) {
       if (const Located* v = env_value(n, name)) {
-        if (std::string origin = tainted_in(v->value); !origin.empty()) {
+        if (std::string origin = tainted_in(v->value, n.budget()); !origin.empty()) {
           return Source{Severity::kHigh, Confidence::kHigh, path, "set from `" + origin + "`",
                         "the attacker-controlled value becomes code"};
         }
@@ -150,22 +158,25 @@ class Md104 final : public WorkflowRule {
       const auto& m = n.job.job.matrix;
       if (!m) return std::nullopt;
       for (const auto& mv : m->values) {
+        if (!n.budget().step(1 + mv.key.size())) return std::nullopt;
         if (lower(mv.key) != name) continue;
-        if (std::string origin = tainted_in(mv.value.value); !origin.empty()) {
+        if (std::string origin = tainted_in(mv.value.value, n.budget()); !origin.empty()) {
           return Source{Severity::kHigh, Confidence::kHigh, path, "a matrix value built from `" + origin + "`",
                         "the attacker-controlled value becomes code"};
         }
       }
       return std::nullopt;
     }
-    if (path.starts_with("inputs.")) return input_source(n.file(), path, name);
+    if (path.starts_with("inputs.")) return input_source(n, path, name);
     return std::nullopt;
   }
 
   // An input of a reusable workflow or a composite action: its callers decide
   // the value, which may carry event data. Boolean and number inputs cannot
   // carry code; workflow_dispatch inputs come from people with write access.
-  static std::optional<Source> input_source(const WorkflowFile& wf, const std::string& path, std::string_view name) {
+  static std::optional<Source> input_source(const StepNode& n, const std::string& path, std::string_view name) {
+    const WorkflowFile& wf = n.file();
+    if (!n.budget().step(wf.triggers.size() + wf.inputs.size())) return std::nullopt;
     const bool called = wf.is_action || wf.has_trigger("workflow_call");
     if (!called) return std::nullopt;
     for (const auto& in : wf.inputs) {
@@ -184,6 +195,7 @@ class Md104 final : public WorkflowRule {
   static const Located* env_value(const StepNode& n, std::string_view name) {
     for (const auto* env : {&n.step.env, &n.job.job.env, &n.file().env}) {
       for (const auto& [k, v] : *env) {
+        if (!n.budget().step(1 + k.size())) return nullptr;
         if (lower(k) == name) return &v;
       }
     }

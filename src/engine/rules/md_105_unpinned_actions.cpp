@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/expr/expr.hpp"
+#include "engine/repo_config.hpp"
 #include "engine/rules/rules.hpp"
 #include "util/strings.hpp"
 
@@ -27,7 +28,10 @@ constexpr RuleInfo kInfo{
         "given as `${{ matrix.<key> }}` (optionally with literal text around it) are expanded from the job's "
         "`strategy.matrix` lists and `include:` entries, and each value is checked at the line it is written, with "
         "the image's line as a related location. GitHub's own `actions/*`, `github/*` and `dependabot/*` pinned to "
-        "a tag are reported with severity low in the pedantic persona.",
+        "a tag are reported with severity low in the pedantic persona. The repository config's pin policies "
+        "(`rules.MD-105.config.policies`: `hash-pin`, `ref-pin` or `any` per `uses:` pattern, docs/suppressions.md) "
+        "decide for the references they match: `ref-pin` and `any` accept a tag or branch, `hash-pin` asks a SHA "
+        "of GitHub's own actions too (medium, regular persona).",
     .not_reported =
         "Local (`./path`) and self-repository (`$/path`) references: they run code from this repository at the "
         "same commit. First-party actions pinned to a tag in the regular persona (the established linters' default "
@@ -80,44 +84,70 @@ class Md105 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file();
     const Job& job = n.job;
-    if (job.uses) check_uses(wf, *job.uses, "reusable workflow", out);
+    if (job.uses) check_uses(n.workflow.input, wf, *job.uses, "reusable workflow", out);
     if (job.container_image) check_image(wf, job, *job.container_image, "container image", out);
-    for (const auto& img : job.services_images) check_image(wf, job, img, "service image", out);
+    for (const auto& img : job.services_images) {
+      if (!n.budget().step()) return;
+      check_image(wf, job, img, "service image", out);
+    }
   }
 
-  void visit_action(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_action(const WorkflowNode& n, FindingSink& out) const override {
     for (const auto& job : n.file.jobs) {
+      if (!n.budget.step()) return;
       if (job.container_image) check_image(n.file, job, *job.container_image, "docker action image", out);
     }
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { check_step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { check_step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { check_step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { check_step(n, out); }
 
  private:
-  void check_step(const StepNode& n, std::vector<Finding>& out) const {
+  void check_step(const StepNode& n, FindingSink& out) const {
     if (!n.step.uses) return;
     const gha::Uses u = gha::parse_uses(n.step.uses->value);
     if (u.kind == gha::UsesKind::kDocker) {
       check_image(n.file(), n.job.job, *n.step.uses, "docker action image", out);
     } else {
-      check_uses(n.file(), *n.step.uses, "action", out);
+      check_uses(n.job.workflow.input, n.file(), *n.step.uses, "action", out);
     }
   }
 
-  static void check_uses(const WorkflowFile& wf, const Located& uses, std::string_view what,
-                         std::vector<Finding>& out) {
+  // The config's pin policy entry whose pattern matches `uses` best, nullptr
+  // when the config has none for it (the rule's own defaults then apply).
+  static const PinPolicyEntry* policy_entry(const AnalysisInput& input, std::string_view uses) {
+    if (input.config == nullptr) return nullptr;
+    const auto* pins = input.config->settings<PinningSettings>(kInfo.id);
+    return pins != nullptr ? pins->entry_for(uses) : nullptr;
+  }
+
+  static void check_uses(const AnalysisInput& input, const WorkflowFile& wf, const Located& uses, std::string_view what,
+                         FindingSink& out) {
     const gha::Uses u = gha::parse_uses(uses.value);
     if (u.kind != gha::UsesKind::kRepository || gha::is_commit_sha(u.ref)) return;
     const bool github = first_party(u.target);
+    const PinPolicyEntry* policy = policy_entry(input, uses.value);
+    // A ref is all that `ref-pin` and `any` ask; a missing ref is reported
+    // whatever the policy (GitHub refuses `uses:` without one).
+    if (policy != nullptr && policy->policy != PinPolicy::kHashPin && !u.ref.empty()) return;
     FindingBuilder b(kInfo);
-    b.at(wf, uses).context(context_object("reference", uses.value));
+    Json context = context_object("reference", uses.value);
+    if (policy != nullptr) {
+      context["policy"] =
+          context_object("pattern", policy->pattern.text, "policy", to_string(policy->policy), "location",
+                         str_cat({input.config->path, ":", std::to_string(policy->config_line)}));
+    }
+    b.at(wf, uses).context(std::move(context));
     if (u.ref.empty()) {
       b.message(
           str_cat({what, " `", u.target, "` is used without a ref, so it runs whatever its default branch holds"}));
+    } else if (policy != nullptr) {
+      b.message(
+          str_cat({what, " `", u.target, "` is pinned to `", u.ref, "`, not to a commit SHA, which the pin policy `",
+                   policy->pattern.text, ": hash-pin` of ", input.config->path, " asks for"}));
     } else if (github) {
       b.severity(Severity::kLow)
           .persona(Persona::kPedantic)
@@ -131,7 +161,7 @@ class Md105 final : public WorkflowRule {
   }
 
   static void check_image(const WorkflowFile& wf, const Job& job, const Located& image, std::string_view what,
-                          std::vector<Finding>& out) {
+                          FindingSink& out) {
     std::string_view v = image.value;
     if (v.starts_with("docker://")) v.remove_prefix(9);
     if (v.empty()) return;
@@ -141,10 +171,13 @@ class Md105 final : public WorkflowRule {
     }
     const MatrixImage m = matrix_image(v);
     if (m.key.empty() || !job.matrix || job.matrix->from_expression) return;
+    Budget& budget = out.budget();
     for (const auto k : job.matrix->expression_keys) {
+      if (!budget.step(1 + k.size())) return;
       if (lower(k) == m.key || k == "include") return;
     }
     for (const auto& mv : job.matrix->values) {
+      if (!budget.step(1 + mv.key.size() + mv.value.value.size())) return;
       if (lower(mv.key) != m.key || mv.value.value.find("${{") != std::string_view::npos) continue;
       const std::string expanded = str_cat({m.before, mv.value.value, m.after});
       report_image(wf, mv.value, expanded, expanded, what, &image, out);
@@ -154,7 +187,7 @@ class Md105 final : public WorkflowRule {
   // `at` is where the image text is written: the image itself, or the matrix
   // value it expands to (then `image` is the expression that expands it).
   static void report_image(const WorkflowFile& wf, const Located& at, std::string_view text, std::string_view reference,
-                           std::string_view what, const Located* image, std::vector<Finding>& out) {
+                           std::string_view what, const Located* image, FindingSink& out) {
     const gha::Image img = gha::parse_image(text);
     if (!img.digest.empty()) return;
     const bool floating = img.tag.empty() || img.tag == "latest";

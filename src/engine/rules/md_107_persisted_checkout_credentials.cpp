@@ -103,10 +103,10 @@ bool workspace_entry(std::string_view entry) {
 enum class Upload : std::uint8_t { kNone, kHiddenIncluded, kVersionUnknown };
 
 // Whether an upload-artifact step publishes the workspace's hidden files.
-Upload uploads_workspace(const WorkflowFile& wf, const Step& s) {
+Upload uploads_workspace(const WorkflowFile& wf, const Step& s, Budget& budget) {
   if (!gha::uses_action(s, "actions/upload-artifact")) return Upload::kNone;
   const Located* path = input(s, "path");
-  if (path == nullptr) return Upload::kNone;
+  if (path == nullptr || !budget.step(path->value.size())) return Upload::kNone;
   bool workspace = false;
   std::string_view rest = path->value;
   while (!rest.empty() && !workspace) {
@@ -125,43 +125,34 @@ Upload uploads_workspace(const WorkflowFile& wf, const Step& s) {
   return v->major < 4 || (v->major == 4 && v->minor < 4) ? Upload::kHiddenIncluded : Upload::kNone;
 }
 
-// Whether the checkout's ref or repository names the pull request's head.
-bool checks_out_pull_request_head(const Step& s) {
-  for (const auto& [key, value] : s.with) {
-    if (key != "ref" && key != "repository") continue;
-    for (const auto& t : expr::templates(value.value)) {
-      const expr::Parsed p = expr::parse(t.inner);
-      if (!p.ok()) continue;
-      for (const auto& r : expr::contexts(*p.expression)) {
-        if (gha::pull_request_head(r.path)) return true;
-      }
-    }
-  }
-  return false;
-}
-
 class Md107 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
+    if (!out.budget().step(1 + n.file().triggers.size())) return;
     check(n.file(), n.job, gha::privileged_trigger(n.file()), out);
   }
 
-  void visit_action(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_action(const WorkflowNode& n, FindingSink& out) const override {
     if (n.kind != gha::Kind::kCompositeAction) return;
     for (const auto& job : n.file.jobs) check(n.file, job, nullptr, out);
   }
 
  private:
-  static void check(const WorkflowFile& wf, const Job& job, const Located* privileged, std::vector<Finding>& out) {
+  // Each step is one unit of the budget and each later step one more per
+  // checkout (the uploads looked for), its inputs their count.
+  static void check(const WorkflowFile& wf, const Job& job, const Located* privileged, FindingSink& out) {
+    Budget& budget = out.budget();
     for (std::size_t i = 0; i < job.steps.size(); ++i) {
       const Step& s = job.steps[i];
+      if (!budget.step(1 + s.with.size())) return;
       if (!gha::uses_action(s, "actions/checkout")) continue;
       const Located* persist = input(s, "persist-credentials");
       if (is_false(persist)) continue;
       // MD-103 reports it, critical.
-      if (privileged && checks_out_pull_request_head(s)) continue;
+      if (privileged && gha::pull_request_checkout(wf, s, budget)) continue;
+      if (budget.stopped()) return;
       const auto version = gha::action_version(wf, s);
       const bool outside_workspace = version && version->major >= kCheckoutOutsideWorkspace;
       const std::string where = wf.is_action ? std::string("this action") : str_cat({"job '", job.id, "'"});
@@ -171,9 +162,11 @@ class Md107 final : public WorkflowRule {
       const Step* upload = nullptr;
       Upload kind = Upload::kNone;
       for (std::size_t j = i + 1; j < job.steps.size() && !outside_workspace && !upload; ++j) {
-        kind = uploads_workspace(wf, job.steps[j]);
+        if (!budget.step(1 + job.steps[j].with.size())) return;
+        kind = uploads_workspace(wf, job.steps[j], budget);
         if (kind != Upload::kNone) upload = &job.steps[j];
       }
+      if (budget.stopped()) return;
       if (upload) {
         b.severity(Severity::kHigh)
             .confidence(kind == Upload::kHiddenIncluded ? Confidence::kHigh : Confidence::kMedium)

@@ -110,9 +110,12 @@ struct Write {
   std::size_t data_end = std::string_view::npos;
 };
 
-std::optional<Write> write_on(std::string_view line) {
+// Each mention of a file's name costs the line's length (the words looked
+// for before it).
+std::optional<Write> write_on(std::string_view line, Budget& budget) {
   for (const auto& t : kTargets) {
     for (std::size_t p = line.find(t.name); p != std::string_view::npos; p = line.find(t.name, p + 1)) {
+      if (!budget.step(1 + line.size())) return std::nullopt;
       const std::size_t end = p + t.name.size();
       if (end < line.size() && name_char(line[end])) continue;
       // The reference: $NAME, ${NAME}, $env:NAME, %NAME%.
@@ -161,7 +164,7 @@ class Md108 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     const Step& step = n.step;
     if (!step.run) return;
     const WorkflowFile& wf = n.file();
@@ -169,6 +172,8 @@ class Md108 final : public WorkflowRule {
     if (!outsider) return;
     const Located* privileged = gha::privileged_trigger(wf);
     const std::string_view script = step.run->value;
+    Budget& budget = n.budget();
+    if (!budget.step(1 + script.size())) return;
     std::optional<PositionCursor> cursor;
     std::vector<std::string_view> lines;
     for (std::size_t start = 0; start <= script.size();) {
@@ -180,9 +185,11 @@ class Md108 final : public WorkflowRule {
     std::size_t offset = 0;
     for (std::size_t i = 0; i < lines.size(); offset += lines[i].size() + 1, ++i) {
       const std::string_view line = lines[i];
-      const auto w = write_on(line);
+      if (!budget.step(1 + line.size())) return;
+      const auto w = write_on(line, budget);
       if (!w) continue;
-      const Classified c = classify(n, written_text(lines, i, *w));
+      const Classified c = classify(n, written_text(lines, i, *w, budget));
+      if (budget.stopped()) return;
       const bool env_or_path = w->file != File::kOutput;
       FindingBuilder b(kInfo);
       if (c.data == Data::kAttacker) {
@@ -214,7 +221,9 @@ class Md108 final : public WorkflowRule {
  private:
   // The text a write sends: the command before the redirect, and the body of
   // a heredoc, a `{ ...; }` group or a loop that ends on this line.
-  static std::string written_text(const std::vector<std::string_view>& lines, std::size_t i, const Write& w) {
+  // Each line taken in costs its length.
+  static std::string written_text(const std::vector<std::string_view>& lines, std::size_t i, const Write& w,
+                                  Budget& budget) {
     const std::string_view line = lines[i];
     std::string text(w.data_end == std::string_view::npos ? line : line.substr(0, w.data_end));
     // A PowerShell cmdlet names the file itself: leave the reference out.
@@ -231,10 +240,12 @@ class Md108 final : public WorkflowRule {
       if (delimiter.size() > 1 && (delimiter[0] == '\'' || delimiter[0] == '"'))
         delimiter = delimiter.substr(1, delimiter.size() - 2);
       for (std::size_t k = i + 1; k < lines.size() && trim(lines[k]) != delimiter; ++k) {
+        if (!budget.step(1 + lines[k].size())) return text;
         text.append("\n").append(lines[k]);
       }
     } else if (head.starts_with("}") || head.starts_with("done")) {
       for (std::size_t k = i; k-- > 0;) {
+        if (!budget.step(1 + lines[k].size())) return text;
         const std::string_view l = trim(lines[k]);
         text.append("\n").append(lines[k]);
         if (l.starts_with("{") || l.ends_with("{") || l.starts_with("for ") || l.starts_with("while ")) break;
@@ -245,7 +256,10 @@ class Md108 final : public WorkflowRule {
 
   static Classified classify(const StepNode& n, const std::string& text) {
     Classified c;
+    Budget& budget = n.budget();
+    if (!budget.step(1 + text.size())) return c;
     for (const auto& t : expr::templates(text)) {
+      if (!budget.step(t.length)) return c;
       const expr::Parsed p = expr::parse(t.inner);
       c.data = Data::kUnknown;
       if (!p.ok()) continue;
@@ -258,7 +272,7 @@ class Md108 final : public WorkflowRule {
       }
     }
     // Shell expansions: $NAME, ${NAME}, $env:NAME, $(...), `...`.
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = 0; i < text.size() && !budget.stopped(); ++i) {
       if (text[i] == '`') c.data = Data::kUnknown;
       if (text[i] != '$' || i + 1 >= text.size()) continue;
       std::size_t s = i + 1;
@@ -284,7 +298,9 @@ class Md108 final : public WorkflowRule {
   static std::string env_origin(const StepNode& n, std::string_view name) {
     for (const auto* env : {&n.step.env, &n.job.job.env, &n.file().env}) {
       for (const auto& [k, v] : *env) {
+        if (!n.budget().step(1 + k.size())) return {};
         if (!iequals(k, name)) continue;
+        if (!n.budget().step(v.value.size())) return {};
         for (const auto& t : expr::templates(v.value)) {
           const expr::Parsed p = expr::parse(t.inner);
           if (!p.ok()) continue;

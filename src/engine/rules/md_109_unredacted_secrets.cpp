@@ -91,29 +91,32 @@ class Md109 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_workflow(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_workflow(const WorkflowNode& n, FindingSink& out) const override {
     scan_map(n.file, n.file.env, "the workflow env", out);
   }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     scan_map(n.file(), n.job.env, "a job env", out);
     scan_map(n.file(), n.job.secrets, "the secrets of a reusable workflow call", out);
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { scan_step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { scan_step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { scan_step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { scan_step(n, out); }
 
  private:
-  static void scan_step(const StepNode& n, std::vector<Finding>& out) {
+  static void scan_step(const StepNode& n, FindingSink& out) {
     const WorkflowFile& wf = n.file();
     if (n.step.run) scan(wf, *n.step.run, "a run script", out);
     scan_map(wf, n.step.with, "an action input", out);
     scan_map(wf, n.step.env, "a step env", out);
   }
 
-  static void scan(const WorkflowFile& wf, const Located& value, const char* where, std::vector<Finding>& out) {
+  static void scan(const WorkflowFile& wf, const Located& value, const char* where, FindingSink& out) {
+    Budget& budget = out.budget();
+    if (!budget.step(1 + value.value.size())) return;
     std::optional<PositionCursor> cursor;
     for (const auto& t : expr::templates(value.value)) {
+      if (!budget.step(t.length)) return;
       const expr::Parsed p = expr::parse(t.inner);
       if (!p.ok()) continue;
       const auto u = unredacted(*p.expression);
@@ -131,7 +134,7 @@ class Md109 final : public WorkflowRule {
   }
 
   static void scan_map(const WorkflowFile& wf, const std::vector<std::pair<std::string_view, Located>>& m,
-                       const char* where, std::vector<Finding>& out) {
+                       const char* where, FindingSink& out) {
     for (const auto& [k, v] : m) scan(wf, v, where, out);
   }
 };

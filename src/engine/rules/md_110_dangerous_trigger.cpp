@@ -21,11 +21,13 @@ constexpr RuleInfo kInfo{
         "starts it, and it runs with the base repository's secrets and a token that can write, next to data the "
         "pull request controls (its branch name, title, artifacts, cache entries). Keeping such a workflow safe "
         "takes more than not checking out the pull request's code — argument injection, environment files, "
-        "artifacts and caches have each turned one into code execution — so every use is reported (confidence "
-        "medium: the workflow may well be safe). One finding per trigger, at the trigger; MD-103 reports the "
-        "critical case of checking out and running the pull request's code.",
+        "artifacts and caches have each turned one into code execution — so every use that MD-103 does not "
+        "already report is reported (confidence medium: the workflow may well be safe). One finding per trigger, at "
+        "the trigger.",
     .not_reported =
-        "A `pull_request_target` workflow whose only job has the single step actions/labeler (the use GitHub "
+        "A workflow with a step that checks out the pull request's code (what MD-103 reports, critical: one "
+        "finding for the workflow, the stronger one, whether or not MD-103 runs or is suppressed); a "
+        "`pull_request_target` workflow whose only job has the single step actions/labeler (the use GitHub "
         "designed the trigger for); `pull_request`, which runs fork code without secrets and with a read-only "
         "token.",
     .remediation =
@@ -46,12 +48,28 @@ bool labeler_only(const WorkflowFile& wf) {
          gha::uses_action(wf.jobs[0].steps[0], "actions/labeler");
 }
 
+// Whether a step checks out the pull request's code: MD-103 reports the
+// workflow then, critical, and one finding per problem is enough.
+bool checks_out_pull_request_code(const WorkflowFile& wf, Budget& budget) {
+  for (const auto& job : wf.jobs) {
+    for (const auto& step : job.steps) {
+      if (!budget.step(1)) return false;
+      if (gha::pull_request_checkout(wf, step, budget)) return true;
+    }
+  }
+  return false;
+}
+
 class Md110 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_workflow(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_workflow(const WorkflowNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file;
+    Budget& budget = out.budget();
+    if (!budget.step(1 + wf.triggers.size())) return;
+    if (!gha::privileged_trigger(wf)) return;
+    if (checks_out_pull_request_code(wf, budget) || budget.stopped()) return;
     for (const auto& t : wf.triggers) {
       if (!gha::privileged_with_pull_request_code(t.value)) continue;
       if (t.value == "pull_request_target" && labeler_only(wf)) continue;

@@ -77,10 +77,12 @@ std::string lower(std::string_view s) {
 }
 
 // The lower-case path of a context access made of names and string indexes
-// (`github.actor`, `github['actor']`), "" for anything else.
-std::string access_path(const expr::Expression& e, std::uint32_t i) {
+// (`github.actor`, `github['actor']`), "" for anything else (or once the
+// budget has stopped: a chain's length is the input's).
+std::string access_path(const expr::Expression& e, std::uint32_t i, Budget& budget) {
   std::vector<std::string> parts;
   for (;;) {
+    if (!budget.step(1)) return {};
     const expr::Node& x = e.node(i);
     if (x.kind == expr::NodeKind::kContext) {
       parts.push_back(lower(e.slice(x.name)));
@@ -111,11 +113,11 @@ std::optional<std::string> literal(const expr::Expression& e, const expr::Node& 
 }
 
 // Whether node `i` tests the actor against a bot, and the actor context it reads.
-std::string bot_test(const expr::Expression& e, std::uint32_t i) {
+std::string bot_test(const expr::Expression& e, std::uint32_t i, Budget& budget) {
   const expr::Node& x = e.node(i);
   if (x.kind == expr::NodeKind::kBinary && x.op == expr::BinaryOp::kEq) {
     for (const auto& [ctx, lit] : {std::pair{x.first, x.second}, std::pair{x.second, x.first}}) {
-      std::string path = access_path(e, ctx);
+      std::string path = access_path(e, ctx, budget);
       const auto value = literal(e, e.node(lit));
       if (path.empty() || !value) continue;
       if (one_of(path, kActorNames) && value->ends_with("[bot]")) return path;
@@ -126,7 +128,7 @@ std::string bot_test(const expr::Expression& e, std::uint32_t i) {
   if (x.kind == expr::NodeKind::kCall && x.first != expr::kNoNode && e.node(x.first).next != expr::kNoNode) {
     const std::string name = lower(e.slice(x.name));
     if (name != "contains" && name != "startswith" && name != "endswith") return {};
-    std::string path = access_path(e, x.first);
+    std::string path = access_path(e, x.first, budget);
     const auto value = literal(e, e.node(e.node(x.first).next));
     if (one_of(path, kActorNames) && value && value->find("bot") != std::string::npos) return path;
   }
@@ -138,11 +140,12 @@ struct Found {
   bool decides = false;  // only `||` between the test and the condition's result
 };
 
-std::optional<Found> spoofable(const expr::Expression& e) {
+std::optional<Found> spoofable(const expr::Expression& e, Budget& budget) {
   const std::size_t n = e.size();
   std::vector<std::uint32_t> parent(n, expr::kNoNode);
   bool author_tested = false;
   for (std::uint32_t i = 0; i < n; ++i) {
+    if (!budget.step(1)) return std::nullopt;
     const expr::Node& x = e.node(i);
     if (x.kind == expr::NodeKind::kCall) {
       for (std::uint32_t a = x.first; a != expr::kNoNode; a = e.node(a).next) parent[a] = i;
@@ -150,15 +153,17 @@ std::optional<Found> spoofable(const expr::Expression& e) {
       if (x.first != expr::kNoNode) parent[x.first] = i;
       if (x.second != expr::kNoNode) parent[x.second] = i;
     }
-    if (one_of(access_path(e, i), kAuthor)) author_tested = true;
+    if (one_of(access_path(e, i, budget), kAuthor)) author_tested = true;
   }
   std::optional<Found> found;
   for (std::uint32_t i = 0; i < n; ++i) {
-    std::string actor = bot_test(e, i);
+    if (!budget.step(1)) return std::nullopt;
+    std::string actor = bot_test(e, i, budget);
     if (actor.empty()) continue;
     bool decides = true;
     bool negated = false;
     for (std::uint32_t p = parent[i]; p != expr::kNoNode; p = parent[p]) {
+      if (!budget.step(1)) return std::nullopt;
       const expr::Node& x = e.node(p);
       if (x.kind == expr::NodeKind::kNot) negated = true;
       if (x.kind != expr::NodeKind::kBinary || x.op != expr::BinaryOp::kOr) decides = false;
@@ -173,11 +178,11 @@ class Md111 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     if (n.job.if_cond) check(n, *n.job.if_cond, str_cat({"job '", n.job.id, "'"}), out);
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     if (!n.step.if_cond) return;
     const Step& s = n.step;
     const std::string_view name = s.name ? s.name->value : s.id ? s.id->value : std::string_view();
@@ -188,17 +193,19 @@ class Md111 final : public WorkflowRule {
   }
 
  private:
-  static void check(const JobNode& n, const Located& cond, const std::string& what, std::vector<Finding>& out) {
+  static void check(const JobNode& n, const Located& cond, const std::string& what, FindingSink& out) {
     const WorkflowFile& wf = n.file();
+    Budget& budget = out.budget();
+    if (!budget.step(1 + wf.triggers.size())) return;
     const Located* trigger = nullptr;
     for (const auto& t : wf.triggers) {
       if (t.value == "pull_request_target") trigger = &t;
     }
-    if (!trigger) return;
+    if (!trigger || !budget.step(cond.value.size())) return;
     const expr::Condition c = expr::parse_condition(cond.value);
     if (!c.expression) return;
-    const auto found = spoofable(*c.expression);
-    if (!found) return;
+    const auto found = spoofable(*c.expression, budget);
+    if (!found || budget.stopped()) return;
     FindingBuilder(kInfo)
         .confidence(found->decides ? Confidence::kHigh : Confidence::kMedium)
         .at(wf, cond)

@@ -109,9 +109,11 @@ struct UnsoundContains {
 };
 
 // contains('<text>', <context>): a substring test where a list was meant.
-std::optional<UnsoundContains> unsound_contains(const expr::Expression& e) {
+// Each call's context is parsed again: its length is asked of the budget.
+std::optional<UnsoundContains> unsound_contains(const expr::Expression& e, Budget& budget) {
   std::optional<UnsoundContains> found;
   for (std::uint32_t i = 0; i < e.size(); ++i) {
+    if (!budget.step(1)) return std::nullopt;
     const expr::Node& x = e.node(i);
     if (x.kind != expr::NodeKind::kCall || lower(e.slice(x.name)) != "contains") continue;
     if (x.first == expr::kNoNode || e.node(x.first).kind != expr::NodeKind::kString) continue;
@@ -122,6 +124,7 @@ std::optional<UnsoundContains> unsound_contains(const expr::Expression& e) {
         value.kind != expr::NodeKind::kContext) {
       continue;
     }
+    if (!budget.step(e.slice(value.span).size())) return std::nullopt;
     const expr::Parsed p = expr::parse(e.slice(value.span));
     if (!p.ok()) continue;
     const auto reads = expr::contexts(*p.expression);
@@ -136,15 +139,15 @@ class Md112 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     if (n.job.if_cond) check(n.file(), n.job, *n.job.if_cond, str_cat({"job '", n.job.id, "'"}), out);
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
 
  private:
-  static void step(const StepNode& n, std::vector<Finding>& out) {
+  static void step(const StepNode& n, FindingSink& out) {
     if (!n.step.if_cond) return;
     const Step& s = n.step;
     const std::string_view name = s.name ? s.name->value : s.id ? s.id->value : std::string_view();
@@ -154,7 +157,10 @@ class Md112 final : public WorkflowRule {
   }
 
   static void check(const WorkflowFile& wf, const Job& job, const Located& cond, const std::string& what,
-                    std::vector<Finding>& out) {
+                    FindingSink& out) {
+    Budget& budget = out.budget();
+    // Parsing and the walks over the parsed condition are linear in its text.
+    if (!budget.step(1 + 2 * cond.value.size())) return;
     const expr::Condition c = expr::parse_condition(cond.value);
     FindingBuilder b(kInfo);
     b.at(wf, cond);
@@ -178,7 +184,7 @@ class Md112 final : public WorkflowRule {
           .emit(out);
       return;
     }
-    if (const auto u = unsound_contains(*c.expression)) {
+    if (const auto u = unsound_contains(*c.expression, budget)) {
       if (!u->user_chosen) b.severity(Severity::kLow).persona(Persona::kPedantic);
       b.message(str_cat({"The condition of ", what,
                          " uses `contains()` on a string: it passes for any substring of it, so `", u->context,

@@ -63,23 +63,26 @@ class Md113 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_workflow(const WorkflowNode& n, std::vector<Finding>& out) const override {
+  void visit_workflow(const WorkflowNode& n, FindingSink& out) const override {
     check(n.file, n.file.env, "the workflow", out);
   }
 
-  void visit_action(const WorkflowNode& n, std::vector<Finding>& out) const override {
-    for (const auto& job : n.file.jobs) check(n.file, job.env, "this action", out);
+  void visit_action(const WorkflowNode& n, FindingSink& out) const override {
+    for (const auto& job : n.file.jobs) {
+      if (!out.budget().step(1)) return;
+      check(n.file, job.env, "this action", out);
+    }
   }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     check(n.file(), n.job.env, str_cat({"job '", n.job.id, "'"}), out);
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
 
  private:
-  static void step(const StepNode& n, std::vector<Finding>& out) {
+  static void step(const StepNode& n, FindingSink& out) {
     const Step& s = n.step;
     const std::string_view name = s.name ? s.name->value : s.id ? s.id->value : std::string_view();
     const std::string owner = n.file().is_action ? std::string("this action") : str_cat({"job '", n.job.job.id, "'"});
@@ -88,9 +91,12 @@ class Md113 final : public WorkflowRule {
   }
 
   static void check(const WorkflowFile& wf, const std::vector<std::pair<std::string_view, Located>>& env,
-                    const std::string& where, std::vector<Finding>& out) {
+                    const std::string& where, FindingSink& out) {
+    Budget& budget = out.budget();
     for (const auto& [key, value] : env) {
+      if (!budget.step(1 + key.size())) return;
       if (lower_trimmed(key) != lower_trimmed(kVariable)) continue;
+      if (!budget.step(value.value.size())) return;
       const std::string v = lower_trimmed(value.value);
       if (v == "false" || v == "0" || v.empty()) continue;
       const bool expression = !expr::templates(value.value).empty();

@@ -57,9 +57,10 @@ class Md114 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     const WorkflowFile& wf = n.file();
     for (const auto& c : n.job.registry_credentials) {
+      if (!out.budget().step(1 + (c.password ? c.password->value.size() : 0))) return;
       if (!literal(c.password)) continue;
       const std::string what =
           c.service.empty() ? std::string("the container") : str_cat({"service '", c.service, "'"});
@@ -74,11 +75,11 @@ class Md114 final : public WorkflowRule {
     }
   }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { step(n, out); }
+  void visit_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { step(n, out); }
 
  private:
-  static void step(const StepNode& n, std::vector<Finding>& out) {
+  static void step(const StepNode& n, FindingSink& out) {
     const Step& s = n.step;
     const std::string_view* action = nullptr;
     for (const auto& a : kLoginActions) {
@@ -86,7 +87,8 @@ class Md114 final : public WorkflowRule {
     }
     if (action == nullptr) return;
     for (const auto& [key, value] : s.with) {
-      if (key != "password" || !literal(value)) continue;
+      if (!out.budget().step(1 + key.size())) return;
+      if (key != "password" || !out.budget().step(value.value.size()) || !literal(value)) continue;
       FindingBuilder(kInfo)
           .at(n.file(), *s.uses)
           .related(n.file(), value, "the password, written as text")

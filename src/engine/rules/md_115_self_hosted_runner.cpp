@@ -63,18 +63,22 @@ struct Runner {
   bool certain = true;          // the self-hosted label, not only a runner group
 };
 
-// Where a job's runs-on names a self-hosted runner.
-std::optional<Runner> self_hosted(const Job& job) {
+// Where a job's runs-on names a self-hosted runner (nullopt once the budget
+// has stopped).
+std::optional<Runner> self_hosted(const Job& job, Budget& budget) {
   for (const auto& label : job.runs_on) {
+    if (!budget.step(1 + label.value.size())) return std::nullopt;
     if (self_hosted_label(label.value)) return Runner{&label, true};
     if (!job.matrix) continue;
     for (const auto& t : expr::templates(label.value)) {
+      if (!budget.step(t.length)) return std::nullopt;
       const expr::Parsed p = expr::parse(t.inner);
       if (!p.ok()) continue;
       for (const auto& r : expr::contexts(*p.expression)) {
         if (!r.path.starts_with("matrix.")) continue;
         const std::string_view key = std::string_view(r.path).substr(7);
         for (const auto& mv : job.matrix->values) {
+          if (!budget.step(1 + mv.key.size())) return std::nullopt;
           std::string k(mv.key);
           for (char& c : k) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
           if (k == key && self_hosted_label(mv.value.value)) return Runner{&mv.value, true};
@@ -90,10 +94,10 @@ class Md115 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     if (n.job.uses) return;
-    const auto runner = self_hosted(n.job);
-    if (!runner) return;
+    const auto runner = self_hosted(n.job, out.budget());
+    if (!runner || !out.budget().step(1 + n.file().triggers.size())) return;
     const WorkflowFile& wf = n.file();
     const Located* outsider = nullptr;
     for (const auto& t : wf.triggers) {

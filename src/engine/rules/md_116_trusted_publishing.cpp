@@ -125,11 +125,14 @@ bool public_index(const std::string& index) {
          host == "rubygems.org" || host == "crates.io";
 }
 
-// The ecosystem a script line publishes to, "" when it publishes nothing.
-std::string_view publish_command(const std::vector<std::string>& ws) {
-  if (ws.empty() || has(ws, "--dry-run")) return {};
+// The ecosystem a script line publishes to, "" when it publishes nothing (or
+// once the budget has stopped). A word costs one unit, and the line's length
+// in words again where it asks for another word of the line.
+std::string_view publish_command(const std::vector<std::string>& ws, Budget& budget) {
+  if (ws.empty() || !budget.step(ws.size()) || has(ws, "--dry-run")) return {};
   for (std::size_t i = 0; i < ws.size(); ++i) {
     const std::string& w = ws[i];
+    if (!budget.step(1) || ((w == "twine" || w == "yarn" || w == "cargo") && !budget.step(ws.size()))) return {};
     const std::string next = i + 1 < ws.size() ? ws[i + 1] : std::string();
     if (w == "twine" && has(ws, "upload")) return "PyPI";
     if ((w == "uv" || w == "hatch" || w == "pdm") && next == "publish") return "PyPI";
@@ -163,15 +166,20 @@ class Md116 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     action_token(n, out);
-    if (n.step.run && !has_id_token(n.file(), n.job.job)) script_token(n, out);
+    if (n.step.run && out.budget().step(1 + n.job.job.permissions.scopes.size() + n.file().permissions.scopes.size()) &&
+        !has_id_token(n.file(), n.job.job)) {
+      script_token(n, out);
+    }
   }
-  void visit_composite_step(const StepNode& n, std::vector<Finding>& out) const override { action_token(n, out); }
+  void visit_composite_step(const StepNode& n, FindingSink& out) const override { action_token(n, out); }
 
  private:
-  static void action_token(const StepNode& n, std::vector<Finding>& out) {
+  static void action_token(const StepNode& n, FindingSink& out) {
     const Step& s = n.step;
+    // The inputs are looked up a few times each.
+    if (!out.budget().step(1 + 4 * s.with.size())) return;
     const Located* at = nullptr;
     std::string_view index;
     if (gha::uses_action(s, "pypa/gh-action-pypi-publish")) {
@@ -197,16 +205,19 @@ class Md116 final : public WorkflowRule {
         .emit(out);
   }
 
-  static void script_token(const StepNode& n, std::vector<Finding>& out) {
+  static void script_token(const StepNode& n, FindingSink& out) {
     const std::string_view script = n.step.run->value;
-    const std::string variable = token_variable(n);
+    Budget& budget = out.budget();
+    const std::string variable = token_variable(n, budget);
     std::optional<PositionCursor> cursor;
     for (std::size_t start = 0; start < script.size();) {
       std::size_t end = script.find('\n', start);
       if (end == std::string_view::npos) end = script.size();
       const std::string_view line = script.substr(start, end - start);
+      if (!budget.step(1 + line.size())) return;
       const std::vector<std::string> ws = words(line);
-      const std::string_view index = publish_command(ws);
+      const std::string_view index = publish_command(ws, budget);
+      if (budget.stopped()) return;
       const bool flag = has(ws, "--token") || has(ws, "--password");
       if (!index.empty() && public_index(named_index(ws)) && (flag || !variable.empty())) {
         if (!cursor) cursor.emplace(n.file(), *n.step.run);
@@ -225,9 +236,10 @@ class Md116 final : public WorkflowRule {
   }
 
   // The first token variable the step's environment sets (step, job, workflow).
-  static std::string token_variable(const StepNode& n) {
+  static std::string token_variable(const StepNode& n, Budget& budget) {
     for (const auto* env : {&n.step.env, &n.job.job.env, &n.file().env}) {
       for (const auto& [k, v] : *env) {
+        if (!budget.step(1 + kTokenVariables.size())) return {};
         for (const auto t : kTokenVariables) {
           if (k == t && !trim(v.value).empty()) return std::string(k);
         }

@@ -63,7 +63,7 @@ class Md117 final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kInfo; }
 
-  void visit_job(const JobNode& n, std::vector<Finding>& out) const override {
+  void visit_job(const JobNode& n, FindingSink& out) const override {
     const Job& job = n.job;
     if (job.environment || job.uses) return;
     const WorkflowFile& wf = n.file();
@@ -73,6 +73,7 @@ class Md117 final : public WorkflowRule {
       if (c.password) scan(wf, job, *c.password, out);
     }
     for (const auto& s : job.steps) {
+      if (!out.budget().step(1)) return;
       if (s.run) scan(wf, job, *s.run, out);
       scan_map(wf, job, s.with, out);
       scan_map(wf, job, s.env, out);
@@ -80,9 +81,12 @@ class Md117 final : public WorkflowRule {
   }
 
  private:
-  static void scan(const WorkflowFile& wf, const Job& job, const Located& value, std::vector<Finding>& out) {
+  static void scan(const WorkflowFile& wf, const Job& job, const Located& value, FindingSink& out) {
+    Budget& budget = out.budget();
+    if (!budget.step(1 + value.value.size())) return;
     std::optional<PositionCursor> cursor;
     for (const auto& t : expr::templates(value.value)) {
+      if (!budget.step(t.length)) return;
       const std::string secret = secret_read(t);
       if (secret.empty()) continue;
       if (!cursor) cursor.emplace(wf, value);
@@ -97,7 +101,7 @@ class Md117 final : public WorkflowRule {
   }
 
   static void scan_map(const WorkflowFile& wf, const Job& job,
-                       const std::vector<std::pair<std::string_view, Located>>& m, std::vector<Finding>& out) {
+                       const std::vector<std::pair<std::string_view, Located>>& m, FindingSink& out) {
     for (const auto& [k, v] : m) scan(wf, job, v, out);
   }
 };

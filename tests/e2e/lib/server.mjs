@@ -20,6 +20,14 @@ export function serverBinary() {
   return bin;
 }
 
+// The test build with the fixtures (slow_operation, the conformance surface): ctest passes
+// PM_FIXTURE_BINARY; by hand, the Release build's.
+export function fixtureBinary() {
+  const bin = process.env.PM_FIXTURE_BINARY ?? join(sourceDir, 'build', 'release', 'phase-mirror-mcp-fixtures');
+  if (!existsSync(bin)) throw new Error(`fixture binary not found: ${bin} (build it or set PM_FIXTURE_BINARY)`);
+  return bin;
+}
+
 // A temporary workspace (with one workflow) and data directory; remove() deletes both.
 export function makeSandbox() {
   const root = mkdtempSync(join(tmpdir(), 'pm-e2e-'));
@@ -37,7 +45,6 @@ export function makeSandbox() {
     workspace,
     data,
     env: {
-      PHASE_MIRROR_TEST_FIXTURES: '1',
       PHASE_MIRROR_DATA_DIR: data,
       PHASE_MIRROR_WORKSPACE: workspace,
     },
@@ -76,11 +83,11 @@ export class RecordingTransport {
   }
 }
 
-// Spawns the server and connects an SDK client. Returns the client, the
+// Spawns the test build of the server (fixtures included) and connects an SDK client. Returns the client, the
 // recording transport, the collected stderr text and the errors the SDK reported.
 export async function connectClient(sandbox, { name = 'pm-e2e', capabilities = {} } = {}) {
   const stdio = new StdioClientTransport({
-    command: serverBinary(),
+    command: fixtureBinary(),
     args: [],
     env: { ...process.env, ...sandbox.env },
     cwd: sandbox.workspace,
@@ -106,3 +113,38 @@ export const PRODUCT_TOOLS = [
   'query_fp_store',
   'check_consent_requirements',
 ];
+
+// Starts the test build as `serve --http 127.0.0.1:0` and waits for its banner. Returns the endpoint URL, the
+// child process, its stderr so far, and stop(), which sends SIGTERM and resolves with the
+// exit code.
+export async function startHttpServer(sandbox, extraArgs = []) {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(fixtureBinary(), ['serve', '--http', '127.0.0.1:0', ...extraArgs], {
+    env: { ...process.env, ...sandbox.env },
+    cwd: sandbox.workspace,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr = { text: '' };
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening banner: ${stderr.text}`)), 10000);
+    proc.stderr.on('data', (chunk) => {
+      stderr.text += chunk.toString('utf8');
+      const m = /listening on (http:\/\/\S+\/mcp)/.exec(stderr.text);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(new URL(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr.text}`)));
+  });
+  const exited = new Promise((r) => proc.on('exit', (code) => r(code)));
+  return {
+    url,
+    proc,
+    stderr,
+    stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

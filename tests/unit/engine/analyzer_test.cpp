@@ -454,7 +454,7 @@ constexpr RuleInfo kThrowingInfo{.id = "MD-999",
 class ThrowingRule final : public Rule {
  public:
   const RuleInfo& info() const override { return kThrowingInfo; }
-  void evaluate(const AnalysisInput&, std::vector<Finding>& out) const override {
+  void evaluate(const AnalysisInput&, std::vector<Finding>& out, Budget&) const override {
     FindingBuilder(kThrowingInfo).message("partial").emit(out);
     throw std::runtime_error("boom");
   }
@@ -465,7 +465,7 @@ class ThrowingRule final : public Rule {
 class ThrowingWorkflowRule final : public WorkflowRule {
  public:
   const RuleInfo& info() const override { return kThrowingInfo; }
-  void visit_step(const StepNode& n, std::vector<Finding>& out) const override {
+  void visit_step(const StepNode& n, FindingSink& out) const override {
     if (n.index == 1) throw std::logic_error("step two");
     FindingBuilder(kThrowingInfo).at(n.file(), *n.step.run).message("step").emit(out);
   }
@@ -529,14 +529,16 @@ TEST(Analyzer, FalsePositivesAreSuppressedAndBreakerAndBlockHooksCalled) {
   EXPECT_TRUE(r.degraded);
   EXPECT_TRUE(recorded.empty());
 
-  opt.is_false_positive = [](const Finding& f) -> std::optional<std::string> {
-    if (f.rule_id == "MD-004") return "reviewed: bot commits";
+  opt.is_false_positive = [](const Finding& f) -> std::optional<Suppression> {
+    if (f.rule_id == "MD-004") return fp_store_suppression(f.finding_id, "reviewed: bot commits", "carol");
     return std::nullopt;
   };
   r = analyze(in, opt);
   EXPECT_TRUE(r.findings.empty());
   ASSERT_EQ(r.suppressed.size(), 1u);
-  EXPECT_EQ(r.suppressed[0].note, "reviewed: bot commits");
+  EXPECT_EQ(r.suppressed[0].suppression.kind, SuppressionKind::kFpStore);
+  EXPECT_EQ(r.suppressed[0].suppression.reason, "reviewed: bot commits");
+  EXPECT_EQ(r.suppressed[0].suppression.by, "carol");
   EXPECT_EQ(r.decision.outcome, "allow");
   EXPECT_EQ(r.report.violations_found, 0);
 }
@@ -683,7 +685,7 @@ TEST(RunAnalysis, DriftReportsRemovedBaselineEntries) {
 namespace pm::engine {
 namespace {
 
-TEST(RunAnalysis, CancellationStopsBetweenFilesAndBetweenRules) {
+TEST(RunAnalysis, CancellationStopsBetweenFilesAndBeforeRules) {
   test::TempDir dir;
   std::vector<std::string> files;
   for (int i = 0; i < 5; ++i) files.push_back(dir.write("f" + std::to_string(i) + ".txt", "x"));
@@ -691,23 +693,32 @@ TEST(RunAnalysis, CancellationStopsBetweenFilesAndBetweenRules) {
   AnalysisRequest req;
   req.files = files;
   int reads = 0;
+  CancellationToken token;
+  Budget budget(Budget::Limits{}, &token);
   AnalyzerOptions opt;
-  opt.progress = [&](std::size_t, std::size_t, const std::string&) { ++reads; };
-  opt.cancelled = [&] { return reads >= 2; };
+  opt.budget = &budget;
+  opt.progress = [&](std::size_t, std::size_t, const std::string&) {
+    if (++reads == 2) token.cancel(StopReason::kCancelled);
+  };
   auto run = run_analysis(req, ws, opt);
   ASSERT_TRUE(run.ok());
-  EXPECT_TRUE(run->result.cancelled);
-  EXPECT_EQ(run->files.size(), 2u);
+  EXPECT_TRUE(run->result.stopped);
+  EXPECT_EQ(reads, 2) << "the third file is not read";
+  EXPECT_EQ(budget.reason(), BudgetStop::kCancelled);
 
-  int checks = 0;
+  CancellationToken timed_out;
+  timed_out.cancel(StopReason::kTimeout);
+  Budget before_rules(Budget::Limits{}, &timed_out);
   AnalyzerOptions between_rules;
-  between_rules.cancelled = [&] { return ++checks > 2; };
+  between_rules.budget = &before_rules;
   const auto r = analyze(AnalysisInput{}, between_rules);
-  EXPECT_TRUE(r.cancelled);
-  EXPECT_LT(r.rules_run.size(), all_rules().size());
+  EXPECT_TRUE(r.stopped);
+  EXPECT_TRUE(r.rules_run.empty());
+  EXPECT_EQ(r.decision.outcome, "") << "a stopped analysis decides nothing";
+  EXPECT_EQ(before_rules.reason(), BudgetStop::kDeadline);
 }
 
-TEST(RunAnalysis, CancellationStopsTheWalkBetweenJobsAndSteps) {
+TEST(RunAnalysis, TheBudgetStopsTheWalkAndTheRulesInsideAStep) {
   std::string text = "on: issues\npermissions: {}\njobs:\n";
   for (int j = 0; j < 50; ++j) {
     text += "  j" + std::to_string(j) + ":\n    steps:\n";
@@ -715,16 +726,36 @@ TEST(RunAnalysis, CancellationStopsTheWalkBetweenJobsAndSteps) {
   }
   AnalysisInput in;
   in.workflows.push_back(parse_workflow(".github/workflows/big.yml", text));
-  int checks = 0;
+  Budget small(Budget::Limits{.time = std::nullopt, .max_steps = 20000, .max_bytes = Budget::kUnlimited});
   AnalyzerOptions opt;
-  opt.cancelled = [&] { return ++checks > 100; };
+  opt.budget = &small;
   const auto r = analyze(in, opt);
-  EXPECT_TRUE(r.cancelled);
-  EXPECT_TRUE(r.findings.empty());
-  // Asked per step: a cancelled walk stops within a job, not after the file.
-  EXPECT_EQ(checks, 101);
+  EXPECT_TRUE(r.stopped);
+  EXPECT_TRUE(r.findings.empty()) << "a stopped analysis reports nothing";
+  EXPECT_EQ(small.reason(), BudgetStop::kSteps);
   AnalyzerOptions never;
   EXPECT_EQ(analyze(in, never).findings.size(), 50u * 20u);
+
+  // One step whose script (about 900 KB) holds 20 000 expressions: MD-104
+  // asks the budget for the script, then for each expression, so an allowance
+  // of a bit more than the script stops it inside the step.
+  std::string script = "on: issues\npermissions: {}\njobs:\n  a:\n    steps:\n      - run: |\n";
+  for (int i = 0; i < 20000; ++i) script += "          echo \"${{ github.event.issue.title }}\"\n";
+  AnalysisInput one;
+  one.workflows.push_back(parse_workflow(".github/workflows/one.yml", script));
+  Budget within(Budget::Limits{.time = std::nullopt, .max_steps = 1200000, .max_bytes = Budget::kUnlimited});
+  std::vector<Finding> found;
+  rules::make_md_104()->evaluate(one, found, within);
+  EXPECT_EQ(within.reason(), BudgetStop::kSteps);
+  EXPECT_GT(found.size(), 0u);
+  EXPECT_LT(found.size(), 20000u);
+
+  // Findings are charged to the memory allowance as they are built.
+  Budget little_memory(Budget::Limits{.time = std::nullopt, .max_steps = Budget::kUnlimited, .max_bytes = 100000});
+  std::vector<Finding> kept;
+  rules::make_md_104()->evaluate(one, kept, little_memory);
+  EXPECT_EQ(little_memory.reason(), BudgetStop::kMemory);
+  EXPECT_LT(kept.size(), 200u);
 }
 
 TEST(RunAnalysis, UnparsableWorkflowNeverPassesAndIsNamed) {
@@ -774,6 +805,21 @@ TEST(RunAnalysis, OnlyTheRequestedPersonasFindingsAreReportedAndCounted) {
   EXPECT_EQ(run->result.findings[0].severity, Severity::kLow);
   const Json j = to_json(run->result.findings[0]);
   EXPECT_EQ(j["persona"], "pedantic");
+}
+
+TEST(RunAnalysis, NoIgnoreOrConfigEntrySuppressesAFileThatCouldNotBeParsed) {
+  test::TempDir dir;
+  dir.write(".github/workflows/bad.yml", "on: push\njobs: [\n");
+  dir.write(".github/phase-mirror.yml", "ignore-paths:\n  - .github/workflows/\n");
+  Workspace ws({dir.path()}, 1 << 20);
+  AnalysisRequest req;
+  req.files = {".github/workflows/bad.yml"};
+  auto run = run_analysis(req, ws, {});
+  ASSERT_TRUE(run.ok());
+  ASSERT_EQ(run->result.findings.size(), 1u);
+  EXPECT_EQ(run->result.findings[0].rule_id, "MD-000");
+  EXPECT_TRUE(run->result.suppressed.empty());
+  EXPECT_EQ(run->result.decision.outcome, "warn");
 }
 
 }  // namespace

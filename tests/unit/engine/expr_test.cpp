@@ -248,6 +248,9 @@ TEST(ExprConditions, TestsATerm) {
   EXPECT_FALSE(tests(parse_condition("always() || steps.review.outputs.approved"), approval));
   EXPECT_FALSE(tests(parse_condition("github.actor == 'dependabot[bot]'"), approval));
   EXPECT_FALSE(tests(parse_condition("${{ steps.x.outputs.approved }}\n"), approval));
+  // A syntax error is no expression: it names no term (and is not read as one).
+  EXPECT_FALSE(tests(parse_condition("3tartsWith(steps.review.outputs.approved, 'y')"), approval));
+  EXPECT_FALSE(tests(parse_condition("steps.review.outputs.approved =="), approval));
 }
 
 }  // namespace

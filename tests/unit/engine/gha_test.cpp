@@ -185,6 +185,42 @@ TEST(GhaContexts, AttackerControlledTextAndPullRequestHead) {
   EXPECT_FALSE(pull_request_head("github.event.pull_request.base.sha"));
 }
 
+TEST(GhaContexts, StepsThatCheckOutThePullRequestsCode) {
+  const auto wf = parse_workflow(".github/workflows/p.yml",
+                                 "on: pull_request_target\n"
+                                 "jobs:\n"
+                                 "  a:\n"
+                                 "    runs-on: x\n"
+                                 "    steps:\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "        with:\n"
+                                 "          ref: ${{ github.event.pull_request.head.sha }}\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "        with:\n"
+                                 "          ref: refs/pull/${{ github.event.number }}/merge\n"
+                                 "      - run: |\n"
+                                 "          echo start\n"
+                                 "          gh pr checkout \"$PR\"\n"
+                                 "      - run: git fetch origin main && git checkout main\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 1u);
+  const auto& steps = wf.jobs[0].steps;
+  ASSERT_EQ(steps.size(), 5u);
+  Budget budget;
+  EXPECT_FALSE(pull_request_checkout(wf, steps[0], budget).has_value());
+  const auto head = pull_request_checkout(wf, steps[1], budget);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->ref, "github.event.pull_request.head.sha");
+  EXPECT_EQ(head->at.line, 9);
+  EXPECT_EQ(pull_request_checkout(wf, steps[2], budget)->ref, "github.event.number");
+  const auto gh = pull_request_checkout(wf, steps[3], budget);
+  ASSERT_TRUE(gh.has_value());
+  EXPECT_EQ(gh->ref, "gh pr checkout");
+  EXPECT_EQ(gh->at.line, 15);
+  EXPECT_FALSE(pull_request_checkout(wf, steps[4], budget).has_value());
+}
+
 TEST(GhaImages, NameTagAndDigest) {
   const Image a = parse_image("node:20-bookworm");
   EXPECT_EQ(a.name, "node");

@@ -71,8 +71,8 @@ rules:
     reason: replaced by the org ruleset
 )");
   EXPECT_EQ(c.path, kPath);
-  EXPECT_EQ(c.persona, levels::Persona::kPedantic);
-  EXPECT_EQ(c.min_confidence, levels::Confidence::kLow);
+  EXPECT_EQ(c.persona, Persona::kPedantic);
+  EXPECT_EQ(c.min_confidence, Confidence::kLow);
   ASSERT_EQ(c.ignore_paths.size(), 2u);
   EXPECT_EQ(c.ignore_paths[0].where.text, "vendor/");
   EXPECT_EQ(c.ignore_paths[0].reason, "");
@@ -85,7 +85,7 @@ rules:
   ASSERT_NE(md105, nullptr);
   EXPECT_EQ(md105->config_line, 10);
   EXPECT_FALSE(c.disabled("MD-105"));
-  EXPECT_EQ(c.severity_override("MD-105"), levels::Severity::kHigh);
+  EXPECT_EQ(c.severity_override("MD-105"), Severity::kHigh);
   EXPECT_EQ(md105->reason, "our own tags are protected");
   EXPECT_EQ(md105->by, "@org/platform");
   ASSERT_EQ(md105->ignore.size(), 3u);
@@ -399,17 +399,21 @@ TEST(RepoConfigLoad, DefaultNamedAndDisabled) {
 
   auto missing = load_repo_config(ws, std::string("conf/team.yml"), true);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code, code::kFileNotFound);
+  EXPECT_EQ(missing.error().code, code::kInvalidInput);
+  EXPECT_EQ(missing.error().message, "Invalid configFile: no such file in the workspace: conf/team.yml");
+  EXPECT_EQ(missing.error().details["validationErrors"],
+            Json::parse(R"([{"path": "/configFile", "message": "no such file in the workspace: conf/team.yml",
+                            "keyword": "exists"}])"));
 
   dir.write(".github/phase-mirror.yml", "persona: auditor\n");
   dir.write("conf/team.yml", "persona: pedantic\n");
   auto def = load_repo_config(ws, std::nullopt, true);
   ASSERT_TRUE(def.ok() && def->has_value());
-  EXPECT_EQ((*def)->persona, levels::Persona::kAuditor);
+  EXPECT_EQ((*def)->persona, Persona::kAuditor);
   EXPECT_EQ((*def)->path, ".github/phase-mirror.yml");
   auto named = load_repo_config(ws, std::string("conf/team.yml"), true);
   ASSERT_TRUE(named.ok() && named->has_value());
-  EXPECT_EQ((*named)->persona, levels::Persona::kPedantic);
+  EXPECT_EQ((*named)->persona, Persona::kPedantic);
   auto off = load_repo_config(ws, std::string("conf/team.yml"), false);
   ASSERT_TRUE(off.ok());
   EXPECT_FALSE(off->has_value()) << "useConfig false ignores the file";

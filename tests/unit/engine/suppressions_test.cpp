@@ -124,7 +124,7 @@ TEST(Suppressions, DisabledRulesAndSeverityOverrides) {
   const Suppressions s(config_of(kConfig));
   EXPECT_TRUE(s.rule_disabled("MD-101"));
   EXPECT_FALSE(s.rule_disabled("MD-105"));
-  EXPECT_EQ(s.severity_override("MD-106"), levels::Severity::kCritical);
+  EXPECT_EQ(s.severity_override("MD-106"), Severity::kCritical);
   EXPECT_EQ(s.severity_override("MD-105"), std::nullopt);
 }
 
@@ -162,8 +162,6 @@ TEST(Suppressions, FpStoreEntryKeepsItsReviewNote) {
 }
 
 TEST(AnalysisLevels, InputThenConfigThenDefaultEachOnItsOwn) {
-  using levels::Confidence;
-  using levels::Persona;
   const AnalysisLevels none = resolve_levels(std::nullopt, std::nullopt, nullptr);
   EXPECT_EQ(none.to_json(), Json::parse(R"({"persona": "regular", "minConfidence": "medium",
       "personaFrom": "default", "minConfidenceFrom": "default"})"));
@@ -190,32 +188,21 @@ TEST(AnalysisLevels, InputThenConfigThenDefaultEachOnItsOwn) {
   EXPECT_EQ(input.min_confidence, Confidence::kLow);
 }
 
-TEST(Levels, NamesOrderAndWhatAPersonaReports) {
-  // Block-scope declarations: the engine's finding.hpp has enums of the same names.
-  using levels::Confidence;
-  using levels::parse_confidence;
-  using levels::parse_persona;
-  using levels::parse_severity;
-  using levels::Persona;
-  using levels::reported;
-  using levels::Severity;
-  EXPECT_EQ(parse_severity("critical"), Severity::kCritical);
-  EXPECT_EQ(parse_severity("Critical"), std::nullopt);
-  EXPECT_EQ(parse_confidence("medium"), Confidence::kMedium);
-  EXPECT_EQ(parse_persona("auditor"), Persona::kAuditor);
-  EXPECT_EQ(parse_persona(""), std::nullopt);
-  EXPECT_STREQ(to_string(Severity::kLow), "low");
-  EXPECT_STREQ(to_string(Confidence::kHigh), "high");
-  EXPECT_STREQ(to_string(Persona::kPedantic), "pedantic");
-  EXPECT_LT(Severity::kHigh, Severity::kCritical);
-  EXPECT_LT(Persona::kRegular, Persona::kPedantic);
-
-  EXPECT_TRUE(reported(Persona::kRegular, Confidence::kMedium, Persona::kRegular, Confidence::kHigh));
-  EXPECT_FALSE(reported(Persona::kRegular, Confidence::kMedium, Persona::kRegular, Confidence::kLow));
-  EXPECT_FALSE(reported(Persona::kRegular, Confidence::kLow, Persona::kPedantic, Confidence::kHigh));
-  EXPECT_TRUE(reported(Persona::kPedantic, Confidence::kMedium, Persona::kPedantic, Confidence::kMedium));
-  EXPECT_TRUE(reported(Persona::kAuditor, Confidence::kLow, Persona::kAuditor, Confidence::kLow));
-  EXPECT_FALSE(reported(Persona::kPedantic, Confidence::kLow, Persona::kAuditor, Confidence::kHigh));
+TEST(AnalysisLevels, ReportsThePersonasUpToItsOwnAtOrAboveMinConfidence) {
+  const auto levels = [](Persona p, Confidence c) {
+    AnalysisLevels l;
+    l.persona = p;
+    l.min_confidence = c;
+    return l;
+  };
+  EXPECT_TRUE(levels(Persona::kRegular, Confidence::kMedium).reports(Persona::kRegular, Confidence::kHigh));
+  EXPECT_FALSE(levels(Persona::kRegular, Confidence::kMedium).reports(Persona::kRegular, Confidence::kLow));
+  EXPECT_FALSE(levels(Persona::kRegular, Confidence::kLow).reports(Persona::kPedantic, Confidence::kHigh));
+  EXPECT_TRUE(levels(Persona::kPedantic, Confidence::kMedium).reports(Persona::kPedantic, Confidence::kMedium));
+  EXPECT_TRUE(levels(Persona::kAuditor, Confidence::kLow).reports(Persona::kAuditor, Confidence::kLow));
+  EXPECT_FALSE(levels(Persona::kPedantic, Confidence::kLow).reports(Persona::kAuditor, Confidence::kHigh));
+  EXPECT_EQ(default_min_confidence(Persona::kPedantic), Confidence::kMedium);
+  EXPECT_EQ(default_min_confidence(Persona::kAuditor), Confidence::kLow);
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ TEST_F(ServerTest, VersionNegotiation) {
     Config c;
     Metrics m;
     Capture cap;
-    Server s(c, m, {}, [&](const Json& j) { return cap(j); });
+    Server s(c, m, std::vector<ToolDef>{}, [&](const Json& j) { return cap(j); });
     s.handle_line(
         dump_line({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", {{"protocolVersion", v}}}}));
     EXPECT_EQ((*cap.response(1))["result"]["protocolVersion"], v);
