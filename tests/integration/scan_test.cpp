@@ -89,14 +89,14 @@ TEST_F(Scan, PlainReportShowsEachFindingWithItsSourceLineAndGatesWithOne) {
   EXPECT_NE(r.out.find("   = fix: Use the `pull_request` trigger"), std::string::npos);
   EXPECT_NE(r.out.find("note: scanned 1 workflow, 0 composite actions, 0 dependabot files\n"), std::string::npos);
   EXPECT_EQ(r.out.find("MD-105"), std::string::npos) << "a tag-pinned first-party action is pedantic";
-  std::string summary = "\n3 findings (1 critical, 2 high) in 1 file\n";
+  std::string summary = "\n2 findings (1 critical, 1 high) in 1 file\n";
   EXPECT_EQ(r.out.substr(r.out.size() - std::min(r.out.size(), summary.size())), summary) << "the summary ends it";
 
   auto pedantic = scan({"--persona", "pedantic"});
   EXPECT_EQ(pedantic.exit_code, 1);
   EXPECT_NE(pedantic.out.find(".github/workflows/ci.yml:8:15: low MD-105 [high confidence]"), std::string::npos)
       << pedantic.out;
-  summary = "\n4 findings (1 critical, 2 high, 1 low) in 1 file\n";
+  summary = "\n3 findings (1 critical, 1 high, 1 low) in 1 file\n";
   EXPECT_EQ(pedantic.out.substr(pedantic.out.size() - std::min(pedantic.out.size(), summary.size())), summary);
   EXPECT_LT(pedantic.out.find("ci.yml:8:15"), pedantic.out.find("ci.yml:10:16")) << "file and line order";
 }
@@ -116,7 +116,7 @@ TEST_F(Scan, ThresholdsDecideWhatIsReportedAndWhatFails) {
   repo_.write(".github/workflows/ci.yml", kRisky);
   auto critical = scan({"--min-severity", "critical", "--persona", "pedantic"});
   EXPECT_EQ(critical.exit_code, 1);
-  EXPECT_NE(critical.out.find("1 finding (1 critical) in 1 file; 3 below --min-severity critical / --min-confidence "
+  EXPECT_NE(critical.out.find("1 finding (1 critical) in 1 file; 2 below --min-severity critical / --min-confidence "
                               "low not shown"),
             std::string::npos)
       << critical.out;
@@ -164,7 +164,7 @@ TEST_F(Scan, FindingsAreTheToolsFindings) {
   std::sort(from_tool.begin(), from_tool.end());
   std::sort(from_scan.begin(), from_scan.end());
   EXPECT_EQ(from_scan, from_tool);
-  EXPECT_EQ(from_scan.size(), 3u);
+  EXPECT_EQ(from_scan.size(), 2u);
 }
 
 TEST_F(Scan, ReviewedFalsePositivesAreSuppressedAndDoNotCount) {
@@ -223,8 +223,8 @@ TEST_F(Scan, SarifDescribesRulesAndResultsForCodeScanning) {
   EXPECT_NE((*md103)["helpUri"].get<std::string>().find("/rules.md#md-103--dangerous-trigger-with-untrusted-checkout"),
             std::string::npos);
   EXPECT_NE((*md103)["help"]["text"].get<std::string>().find("Remediation: "), std::string::npos);
-  ASSERT_EQ(run["results"].size(), 4u);
-  const Json& critical = run["results"][2];
+  ASSERT_EQ(run["results"].size(), 3u);
+  const Json& critical = run["results"][1];
   EXPECT_EQ(critical["ruleId"], "MD-103");
   EXPECT_EQ(run["tool"]["driver"]["rules"][critical["ruleIndex"].get<std::size_t>()]["id"], "MD-103");
   EXPECT_EQ(critical["level"], "error");
@@ -234,7 +234,7 @@ TEST_F(Scan, SarifDescribesRulesAndResultsForCodeScanning) {
   EXPECT_EQ(loc["region"]["startColumn"], 16);
   EXPECT_EQ(loc["region"]["snippet"]["text"], "${{ github.event.pull_request.head.sha }}");
   EXPECT_EQ(critical["partialFingerprints"]["phaseMirrorFindingId/v1"].get<std::string>().size(), 32u);
-  EXPECT_EQ(run["results"][1]["level"], "note") << "a low finding";
+  EXPECT_EQ(run["results"][0]["level"], "note") << "a low finding";
   EXPECT_EQ(run["invocations"][0]["executionSuccessful"], true);
 }
 
@@ -309,7 +309,7 @@ TEST_F(Scan, RootPathsGlobsAndExcludes) {
   TempDir elsewhere;
   auto from_outside = scan({repo_.path(), "--no-adr"}, {}, elsewhere.path());
   EXPECT_EQ(from_outside.exit_code, 1);
-  EXPECT_EQ(from_outside.out.rfind(".github/workflows/risky.yml:1:5: high MD-110", 0), 0u)
+  EXPECT_EQ(from_outside.out.rfind(".github/workflows/risky.yml:10:16: critical MD-103", 0), 0u)
       << "a repository given as the one PATH is the root: paths stay relative\n"
       << from_outside.out;
   auto with_root = scan({"--root", repo_.path(), ".github/workflows/clean.yml"}, {}, elsewhere.path());
