@@ -47,6 +47,8 @@ constexpr RuleInfo kInfo{
         "          API_KEY: ${{ secrets.API_KEY }}\n",
 };
 
+constexpr std::string_view kUnguarded = ": a repository or organisation secret that no protection rule guards";
+
 // The first secret by name whose value reaches the template's result.
 std::string secret_read(const expr::Template& t) {
   const expr::Parsed p = expr::parse(t.inner);
@@ -92,9 +94,7 @@ class Md117 final : public WorkflowRule {
       if (!cursor) cursor.emplace(wf, value);
       FindingBuilder(kInfo)
           .at(wf, cursor->at(t.offset))
-          .message(str_cat({"Job '", job.id, "' reads `", secret,
-                            "` without an `environment:`: a repository or organisation secret that no protection "
-                            "rule guards"}))
+          .message(str_cat({"Job '", job.id, "' reads `", secret, "` without an `environment:`", kUnguarded}))
           .context(context_object("job", job.id, "secret", secret))
           .emit(out);
     }
