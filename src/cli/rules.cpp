@@ -38,6 +38,7 @@ Json rule_catalogue_json() {
     rule["description"] = i.description;
     rule["notReported"] = i.not_reported;
     rule["remediation"] = i.remediation;
+    rule["example"] = i.example;
     rule["adrRefs"] = json_strings(i.adr_refs);
     rule["tags"] = json_strings(i.tags);
     list.push_back(std::move(rule));

@@ -211,6 +211,7 @@ void add_rules(Report& report, const Json& catalogue, const Json& adr_details) {
       if (const std::string c = text_of(r, "defaultConfidence"); !c.empty()) m.default_confidence = c;
       m.tags = strings_of(r, "tags");
       m.not_reported = text_of(r, "notReported");
+      m.example = text_of(r, "example");
       m.help_anchor = rules_doc_anchor(m.id, m.title);
       report.rules.push_back(std::move(m));
     }

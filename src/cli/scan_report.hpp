@@ -61,6 +61,7 @@ struct RuleMeta {
   std::string default_confidence = "high";
   std::vector<std::string> tags;
   std::string not_reported;  // what the rule deliberately does not report
+  std::string example;       // a workflow excerpt the rule reports (YAML), or empty
   std::string help_anchor;   // fragment of docs/rules.md; empty for ADR rules
   std::string adr_id;
   std::string adr_file;

@@ -123,6 +123,10 @@ Json rule_json(const RuleMeta& r, const std::string& docs_url) {
     text += "\n\nRemediation: " + r.remediation;
     markdown += "\n\n**Remediation:** " + r.remediation;
   }
+  if (!r.example.empty()) {
+    text += "\n\nReported:\n" + r.example;
+    markdown += "\n\nReported:\n\n```yaml\n" + r.example + "```";
+  }
   if (!r.adr_file.empty()) {
     text += "\n\nDecided in " + r.adr_file + ".";
     markdown += "\n\nDecided in `" + r.adr_file + "`.";

@@ -86,6 +86,8 @@ struct RuleInfo {
   std::string_view remediation;
   std::span<const std::string_view> adr_refs;
   std::span<const std::string_view> tags;  // "security", "supply-chain", "governance", ...
+  // A short workflow excerpt the rule reports (YAML); "" when the rule has none.
+  std::string_view example = {};
 };
 
 class Rule {
@@ -158,7 +160,7 @@ class FindingBuilder {
   Finding f_;
 };
 
-// All rules, in catalogue order (MD-001..MD-005, MD-101..MD-106).
+// All rules, in catalogue order (MD-001..MD-005, then MD-101 onwards).
 const std::vector<std::unique_ptr<Rule>>& all_rules();
 
 }  // namespace pm::engine

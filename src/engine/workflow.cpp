@@ -436,9 +436,48 @@ std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values)
   return nullptr;
 }
 
-constexpr std::array<std::string_view, 12> kJobKeys = {"name",        "uses",      "if",       "secrets",
-                                                       "environment", "container", "services", "needs",
-                                                       "env",         "outputs",   "steps",    "strategy"};
+constexpr std::array<std::string_view, 13> kJobKeys = {"name",      "uses",     "if",     "secrets", "environment",
+                                                       "container", "services", "needs",  "env",     "outputs",
+                                                       "steps",     "strategy", "runs-on"};
+
+// The `credentials:` of a container or service mapping, when it has any.
+void add_credentials(std::string_view service, const Node& n, Values& values, std::vector<RegistryCredentials>& out) {
+  if (!n.is_mapping()) return;
+  const Node* credentials = nullptr;
+  RegistryCredentials c;
+  for (const auto& [k, v] : n.entries()) {
+    if (k.is_scalar() && k.value() == "credentials") {
+      credentials = &v;
+      c.line = k.line;
+      c.column = k.column;
+      break;
+    }
+  }
+  if (!credentials || !credentials->is_mapping()) return;
+  c.service = service;
+  c.image = values.scalar_field(n, "image");
+  c.username = values.scalar_field(*credentials, "username");
+  c.password = values.scalar_field(*credentials, "password");
+  if (c.username || c.password) out.push_back(c);
+}
+
+void parse_runs_on(const Node& n, Values& values, Job& j) {
+  const auto labels = [&](const Node& v) {
+    if (v.is_scalar()) {
+      if (!v.is_null()) j.runs_on.push_back(values.located(v));
+      return;
+    }
+    for (const auto& item : v.items()) {
+      if (item.is_scalar() && !item.is_null()) j.runs_on.push_back(values.located(item));
+    }
+  };
+  if (!n.is_mapping()) {
+    labels(n);
+    return;
+  }
+  if (const Node* l = n.get("labels")) labels(*l);
+  j.runner_group = values.scalar_field(n, "group");
+}
 
 Job parse_job(const Node& key, const Node& n, Values& values) {
   Job j;
@@ -446,8 +485,8 @@ Job parse_job(const Node& key, const Node& n, Values& values) {
   j.line = key.line;
   j.column = key.column;
   if (!n.is_mapping()) return j;
-  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, outputs, steps, strategy] =
-      first_values(n, kJobKeys);
+  const auto [name, uses, if_cond, secrets, environment, container, services, needs, env, outputs, steps, strategy,
+              runs_on] = first_values(n, kJobKeys);
   j.name = values.scalar_of(name);
   j.permissions = parse_permissions(n, values);
   j.uses = values.scalar_of(uses);
@@ -467,11 +506,14 @@ Job parse_job(const Node& key, const Node& n, Values& values) {
     }
   }
   j.container_image = image_of(container, values);
+  if (container) add_credentials({}, *container, values, j.registry_credentials);
   if (services && services->is_mapping()) {
     for (const auto& [sk, sv] : services->entries()) {
       if (auto img = image_of(&sv, values)) j.services_images.push_back(*img);
+      if (sk.is_scalar()) add_credentials(values.keep(sk.value()), sv, values, j.registry_credentials);
     }
   }
+  if (runs_on) parse_runs_on(*runs_on, values, j);
   if (needs) {
     if (needs->is_scalar() && !needs->is_null()) {
       j.needs.push_back(values.keep(needs->value()));

@@ -114,6 +114,16 @@ struct Matrix {
   std::vector<std::string_view> expression_keys;
 };
 
+// `credentials:` of a job's container or of one of its services.
+struct RegistryCredentials {
+  std::string_view service;  // the service's name; "" for the job's container
+  int line = 0;              // of the credentials: key
+  int column = 0;
+  OptionalLocated image;
+  OptionalLocated username;
+  OptionalLocated password;
+};
+
 struct Job {
   std::string_view id;
   int line = 0;
@@ -127,6 +137,11 @@ struct Job {
   OptionalLocated environment;  // environment name (gate)
   OptionalLocated container_image;
   std::vector<Located> services_images;
+  std::vector<RegistryCredentials> registry_credentials;  // empty for most jobs
+  // `runs-on`: its labels (a string, a list, or the `labels:` of a mapping)
+  // and the `group:` of a mapping.
+  std::vector<Located> runs_on;
+  OptionalLocated runner_group;
   std::vector<std::string_view> needs;
   std::vector<std::pair<std::string_view, Located>> env;
   std::vector<std::pair<std::string_view, Located>> outputs;  // job outputs (`needs.<id>.outputs.<name>`)

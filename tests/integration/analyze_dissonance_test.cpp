@@ -82,7 +82,7 @@ TEST(AnalyzeDissonance, RealisticWorkflowGivesFindingsWithFileAndLine) {
 TEST(AnalyzeDissonance, MaxFindingsListsTheMostSevereAndCountsEveryFinding) {
   // 60 jobs with an expression injection (high) and an unpinned third-party
   // action (medium) each, and write-all on an outsider trigger (critical).
-  std::string wf = "on: pull_request_target\npermissions: write-all\njobs:\n";
+  std::string wf = "on: issue_comment\npermissions: write-all\njobs:\n";
   for (int i = 0; i < 60; ++i) {
     wf += "  j" + std::to_string(i) +
           ":\n    runs-on: x\n    steps:\n      - uses: someorg/action@v1\n"

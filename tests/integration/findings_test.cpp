@@ -56,6 +56,27 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-104", "pull_request_title_in_scripts"},
     {"MD-104", "reusable_workflow_inputs"},
     {"MD-104", "safe_patterns"},
+    {"MD-107", "workspace_uploaded_with_token"},
+    {"MD-107", "credentials_not_persisted"},
+    {"MD-108", "pull_request_target_env_writes"},
+    {"MD-108", "trusted_triggers"},
+    {"MD-109", "json_secret_fields"},
+    {"MD-109", "secrets_by_name"},
+    {"MD-110", "pull_request_target_and_workflow_run"},
+    {"MD-110", "labeler_and_pull_request"},
+    {"MD-111", "dependabot_auto_merge_by_actor"},
+    {"MD-111", "dependabot_auto_merge_done_right"},
+    {"MD-112", "always_true_conditions"},
+    {"MD-112", "sound_conditions"},
+    {"MD-113", "legacy_set_env"},
+    {"MD-114", "passwords_in_clear"},
+    {"MD-114", "passwords_from_secrets"},
+    {"MD-115", "pull_request_on_own_hardware"},
+    {"MD-115", "github_hosted"},
+    {"MD-116", "release_with_tokens"},
+    {"MD-116", "trusted_publishing"},
+    {"MD-117", "deploy_without_environment"},
+    {"MD-117", "deploy_in_environment"},
 };
 
 std::string describe(const Json& f) {
@@ -253,14 +274,16 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     for (const auto& [k, v] : r.items()) keys.push_back(k);
     EXPECT_EQ(keys,
               (std::vector<std::string>{"id", "title", "severity", "defaultSeverity", "defaultConfidence", "persona",
-                                        "description", "notReported", "remediation", "adrRefs", "tags"}))
+                                        "description", "notReported", "remediation", "example", "adrRefs", "tags"}))
         << r["id"];
     EXPECT_EQ(r["severity"], r["defaultSeverity"]) << "the name earlier versions used";
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
+                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111",
+                                      "MD-112", "MD-113", "MD-114", "MD-115", "MD-116", "MD-117"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

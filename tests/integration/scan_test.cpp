@@ -124,7 +124,7 @@ TEST_F(Scan, ThresholdsDecideWhatIsReportedAndWhatFails) {
 
   repo_.write(".github/workflows/ci.yml",
               "on: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
-              "      - uses: actions/checkout@v4\n");
+              "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n");
   auto low_only = scan({"--min-severity", "medium", "--persona", "pedantic"});
   EXPECT_EQ(low_only.exit_code, 0) << "only a finding below the threshold: clean";
   EXPECT_NE(low_only.out.find("No findings; 1 below --min-severity medium"), std::string::npos) << low_only.out;

@@ -216,7 +216,8 @@ TEST_F(Suppress, AnInvalidConfigFailsTheCallWithEachProblemAndItsLine) {
       "Invalid repository config .github/phase-mirror.yml (3 errors): /persona (line 1): 'expert' is not a "
       "persona (regular, pedantic or auditor); /rules/MD-105/ignore/0 (line 5): invalid glob '[x': has a '[' "
       "that is not closed within its path segment; /rules/MD-999 (line 6): unknown rule id 'MD-999' (rules: MD-001, "
-      "MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106)");
+      "MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106, MD-107, MD-108, MD-109, "
+      "MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117)");
   const Json& details = env["data"]["details"];
   EXPECT_EQ(details["file"], kConfigPath);
   EXPECT_EQ(details["validationErrors"], Json::parse(R"json([
@@ -224,7 +225,7 @@ TEST_F(Suppress, AnInvalidConfigFailsTheCallWithEachProblemAndItsLine) {
        "line": 1, "column": 10},
       {"path": "/rules/MD-105/ignore/0", "message": "invalid glob '[x': has a '[' that is not closed within its path segment",
        "keyword": "pattern", "line": 5, "column": 9},
-      {"path": "/rules/MD-999", "message": "unknown rule id 'MD-999' (rules: MD-001, MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106)",
+      {"path": "/rules/MD-999", "message": "unknown rule id 'MD-999' (rules: MD-001, MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106, MD-107, MD-108, MD-109, MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117)",
        "keyword": "propertyNames", "line": 6, "column": 3}])json"));
   EXPECT_EQ(analysis(Json{{"useConfig", false}})["findings"].size(), 3u) << "useConfig false does not read it";
 
@@ -239,7 +240,8 @@ TEST_F(Suppress, AnInvalidConfigFailsTheCallWithEachProblemAndItsLine) {
 }
 
 // A string input of a reusable workflow expanded in a script: MD-104 with
-// confidence low; a tag-pinned first-party action: MD-105, pedantic.
+// confidence low; a tag-pinned first-party action: MD-105, pedantic; its
+// checkout keeps the token on disk: MD-107, pedantic with confidence low.
 constexpr const char* kReusable =
     "on:\n"
     "  workflow_call:\n"
@@ -260,22 +262,22 @@ TEST_F(Suppress, MinConfidenceAndPersonaFromInputElseConfigElseDefault) {
   const Json regular = analysis(Json::object());
   EXPECT_TRUE(regular["findings"].empty());
   EXPECT_EQ(regular["levels"], Json::parse(R"({"persona": "regular", "minConfidence": "medium",
-      "personaFrom": "default", "minConfidenceFrom": "default", "notReported": 2})"));
+      "personaFrom": "default", "minConfidenceFrom": "default", "notReported": 3})"));
   EXPECT_NE(regular["summary"].get<std::string>().find(
-                "\nNot reported: 2 outside persona regular or below minConfidence medium"),
+                "\nNot reported: 3 outside persona regular or below minConfidence medium"),
             std::string::npos);
   EXPECT_EQ(regular["decision"]["outcome"], "allow");
 
   EXPECT_EQ(rule_lines(analysis(Json{{"minConfidence", "low"}})["findings"]), (std::vector<std::string>{"MD-104@13"}));
   EXPECT_EQ(rule_lines(analysis(Json{{"persona", "pedantic"}})["findings"]), (std::vector<std::string>{"MD-105@12"}));
   const Json auditor = analysis(Json{{"persona", "auditor"}});
-  EXPECT_EQ(rule_lines(auditor["findings"]), (std::vector<std::string>{"MD-105@12", "MD-104@13"}))
+  EXPECT_EQ(rule_lines(auditor["findings"]), (std::vector<std::string>{"MD-105@12", "MD-107@12", "MD-104@13"}))
       << "auditor reports everything: every persona and low confidence";
   EXPECT_EQ(auditor["levels"]["notReported"], 0);
 
   repo_.write(kConfigPath, "persona: pedantic\nmin-confidence: low\n");
   const Json from_config = analysis(Json::object());
-  EXPECT_EQ(rule_lines(from_config["findings"]), (std::vector<std::string>{"MD-105@12", "MD-104@13"}));
+  EXPECT_EQ(rule_lines(from_config["findings"]), (std::vector<std::string>{"MD-105@12", "MD-107@12", "MD-104@13"}));
   EXPECT_EQ(from_config["levels"], Json::parse(R"({"persona": "pedantic", "minConfidence": "low",
       "personaFrom": "config", "minConfidenceFrom": "config", "notReported": 0})"));
   const Json input_first = analysis(Json{{"persona", "regular"}, {"minConfidence", "high"}});

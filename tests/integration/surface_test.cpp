@@ -182,7 +182,8 @@ TEST_F(Surface, UnknownResourcesAreResourceNotFound) {
 
 TEST_F(Surface, CompletionsForPromptArgumentsAndTemplateVariables) {
   EXPECT_EQ(values(complete({{"type", "ref/resource"}, {"uri", "phase-mirror://rules/{id}"}}, "id", "md-10")),
-            (std::vector<std::string>{"MD-101", "MD-102", "MD-103", "MD-104", "MD-105", "MD-106"}));
+            (std::vector<std::string>{"MD-101", "MD-102", "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108",
+                                      "MD-109"}));
   EXPECT_EQ(values(complete({{"type", "ref/resource"}, {"uri", "phase-mirror://adr/{id}"}}, "id", "")),
             (std::vector<std::string>{"ADR-004", "ADR-012"}));
   EXPECT_EQ(values(complete({{"type", "ref/prompt"}, {"name", "review_workflow_change"}}, "path", ".github/")),

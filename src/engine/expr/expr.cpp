@@ -512,16 +512,9 @@ bool is_access(NodeKind k) {
 
 }  // namespace
 
-std::vector<ContextRead> contexts(const Expression& e) {
+std::vector<bool> flowing_nodes(const Expression& e) {
   const std::size_t n = e.size();
-  // Whether each node is a context access chain (rooted at a bare name), and
-  // whether a longer chain continues it.
-  std::vector<bool> chain(n, false), continued(n, false), flows(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Node& x = e.node(static_cast<std::uint32_t>(i));
-    chain[i] = x.kind == NodeKind::kContext || (is_access(x.kind) && chain[x.first]);
-    if (chain[i] && x.kind != NodeKind::kContext) continued[x.first] = true;
-  }
+  std::vector<bool> flows(n, false);
   // Top-down (parents have higher indexes): which values reach the result.
   flows[e.root_index()] = true;
   for (std::size_t i = n; i-- > 0;) {
@@ -530,8 +523,9 @@ std::vector<ContextRead> contexts(const Expression& e) {
     switch (x.kind) {
       case NodeKind::kNot: flows[x.first] = false; break;
       case NodeKind::kBinary: {
+        // `a && b` gives a only when a is falsy (false, 0, '', null): no text of it gets through.
         const bool logical = x.op == BinaryOp::kAnd || x.op == BinaryOp::kOr;
-        flows[x.first] = logical && f;
+        flows[x.first] = x.op == BinaryOp::kOr && f;
         flows[x.second] = logical && f;
         break;
       }
@@ -549,6 +543,20 @@ std::vector<ContextRead> contexts(const Expression& e) {
       default: break;
     }
   }
+  return flows;
+}
+
+std::vector<ContextRead> contexts(const Expression& e) {
+  const std::size_t n = e.size();
+  // Whether each node is a context access chain (rooted at a bare name), and
+  // whether a longer chain continues it.
+  std::vector<bool> chain(n, false), continued(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Node& x = e.node(static_cast<std::uint32_t>(i));
+    chain[i] = x.kind == NodeKind::kContext || (is_access(x.kind) && chain[x.first]);
+    if (chain[i] && x.kind != NodeKind::kContext) continued[x.first] = true;
+  }
+  const std::vector<bool> flows = flowing_nodes(e);
   std::vector<ContextRead> out;
   std::vector<std::uint32_t> links;
   for (std::size_t i = 0; i < n; ++i) {

@@ -163,6 +163,11 @@ struct ContextRead {
   bool flows = false;           // its value can become (part of) the expression's value
   bool computed_index = false;  // an index computed by an expression (`secrets[name]`)
 };
+// Whether each node's value can become (part of) the expression's value,
+// indexed like Expression::node: `a || b` passes both sides on, `a && b` only
+// b (a only when falsy: false, 0, '' or null), `a == b`, `!a` and boolean
+// functions (contains, startsWith, ...) neither.
+std::vector<bool> flowing_nodes(const Expression& e);
 // Every maximal context access, in source order. Contexts read inside an
 // index or a call argument are listed on their own.
 std::vector<ContextRead> contexts(const Expression& e);

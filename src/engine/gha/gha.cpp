@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "engine/expr/expr.hpp"
 
 namespace pm::engine::gha {
 
@@ -47,6 +52,66 @@ constexpr std::array<std::string_view, 8> kOutsiderControlled = {
 template <std::size_t N>
 bool one_of(std::string_view s, const std::array<std::string_view, N>& set) {
   return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+// Fields an outsider writes (titles, bodies, branch names, commit messages).
+constexpr std::array<std::string_view, 26> kAttackerFields = {
+    "github.head_ref",
+    "github.event.issue.title",
+    "github.event.issue.body",
+    "github.event.pull_request.title",
+    "github.event.pull_request.body",
+    "github.event.pull_request.head.ref",
+    "github.event.pull_request.head.label",
+    "github.event.pull_request.head.repo.default_branch",
+    "github.event.comment.body",
+    "github.event.review.body",
+    "github.event.review_comment.body",
+    "github.event.pages.*.page_name",
+    "github.event.commits.*.message",
+    "github.event.commits.*.author.email",
+    "github.event.commits.*.author.name",
+    "github.event.head_commit.message",
+    "github.event.head_commit.author.email",
+    "github.event.head_commit.author.name",
+    "github.event.discussion.title",
+    "github.event.discussion.body",
+    "github.event.workflow_run.head_branch",
+    "github.event.workflow_run.head_commit.message",
+    "github.event.workflow_run.head_commit.author.email",
+    "github.event.workflow_run.head_commit.author.name",
+    "github.event.workflow_run.pull_requests.*.head.ref",
+    "github.event.workflow_run.display_title",
+};
+
+// Whole objects that hold such fields (e.g. `toJSON(github.event.issue)`).
+constexpr std::array<std::string_view, 11> kAttackerObjects = {"github.event",
+                                                               "github.event.issue",
+                                                               "github.event.pull_request",
+                                                               "github.event.comment",
+                                                               "github.event.review",
+                                                               "github.event.review_comment",
+                                                               "github.event.discussion",
+                                                               "github.event.head_commit",
+                                                               "github.event.commits",
+                                                               "github.event.workflow_run",
+                                                               "github"};
+
+constexpr std::array<std::string_view, 10> kPullRequestHead = {
+    "github.event.pull_request.head.sha",
+    "github.event.pull_request.head.ref",
+    "github.head_ref",
+    "github.event.workflow_run.head_sha",
+    "github.event.workflow_run.head_branch",
+    "github.event.workflow_run.head_commit.id",
+    "github.event.pull_request.merge_commit_sha",
+    "github.event.number",
+    "github.event.pull_request.number",
+    "github.event.pull_request.head.repo.full_name",
+};
+
+char lower_ascii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 }  // namespace
@@ -132,9 +197,83 @@ const Located* first_outsider_trigger(const WorkflowFile& wf) {
   return nullptr;
 }
 
+const Located* privileged_trigger(const WorkflowFile& wf) {
+  const Located* found = nullptr;
+  for (const auto& t : wf.triggers) {
+    if (t.value == "pull_request_target") return &t;
+    if (!found && t.value == "workflow_run") found = &t;
+  }
+  return found;
+}
+
 bool reusable_only(const WorkflowFile& wf) {
   return !wf.triggers.empty() && std::all_of(wf.triggers.begin(), wf.triggers.end(),
                                              [](const Located& t) { return t.value == "workflow_call"; });
+}
+
+bool attacker_controlled(std::string_view path) {
+  return std::any_of(kAttackerFields.begin(), kAttackerFields.end(),
+                     [&](std::string_view f) { return expr::matches(path, f); }) ||
+         one_of(path, kAttackerObjects);
+}
+
+bool pull_request_head(std::string_view path) {
+  return one_of(path, kPullRequestHead);
+}
+
+namespace {
+
+// The first pull-request-controlled ref `text` names, "" when none (or once
+// the budget has stopped).
+std::string pull_request_ref_in(std::string_view text, Budget& budget) {
+  if (!budget.step(text.size())) return {};
+  for (const auto& t : expr::templates(text)) {
+    if (!budget.step(t.length)) return {};
+    const expr::Parsed p = expr::parse(t.inner);
+    if (!p.ok()) continue;
+    for (const auto& r : expr::contexts(*p.expression)) {
+      if (pull_request_head(r.path)) return r.path;
+    }
+  }
+  if (text.find("refs/pull/") != std::string_view::npos) return "refs/pull/";
+  return {};
+}
+
+// `gh pr checkout`, or git fetch/checkout/switch of a pull request ref, on a
+// line of a script.
+std::optional<PullRequestCheckout> script_checkout(const WorkflowFile& wf, const Located& run, Budget& budget) {
+  const std::string_view v = run.value;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t end = v.find('\n', start);
+    if (end == std::string_view::npos) end = v.size();
+    if (!budget.step(1 + end - start)) return std::nullopt;
+    const std::string_view l = v.substr(start, end - start);
+    const bool gh = l.find("gh pr checkout") != std::string_view::npos;
+    const bool git = l.find("git checkout") != std::string_view::npos ||
+                     l.find("git fetch") != std::string_view::npos || l.find("git switch") != std::string_view::npos;
+    std::string ref = gh ? "gh pr checkout" : git ? pull_request_ref_in(l, budget) : "";
+    if (!ref.empty()) return PullRequestCheckout{PositionCursor(wf, run).at(start), std::move(ref)};
+    if (end == v.size()) break;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf, const Step& step, Budget& budget) {
+  if (uses_action(step, "actions/checkout")) {
+    for (const auto& [key, value] : step.with) {
+      if (!budget.step(1 + key.size())) return std::nullopt;
+      if (key != "ref" && key != "repository") continue;
+      std::string ref = pull_request_ref_in(value.value, budget);
+      if (!ref.empty()) return PullRequestCheckout{wf.position(value), std::move(ref)};
+    }
+    return std::nullopt;
+  }
+  if (step.run) return script_checkout(wf, *step.run, budget);
+  return std::nullopt;
 }
 
 const char* to_string(Kind k) {
@@ -204,6 +343,56 @@ bool is_commit_sha(std::string_view ref) {
   return ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
          });
+}
+
+bool uses_action(const Step& step, std::string_view action) {
+  if (!step.uses) return false;
+  const Uses u = parse_uses(step.uses->value);
+  return u.kind == UsesKind::kRepository && u.target.size() == action.size() &&
+         std::equal(u.target.begin(), u.target.end(), action.begin(),
+                    [](char a, char b) { return lower_ascii(a) == lower_ascii(b); });
+}
+
+namespace {
+
+// "v4", "v4.2.1", "4.2" (the text ends at a space or the end).
+std::optional<ActionVersion> version_of(std::string_view text) {
+  if (!text.empty() && (text[0] == 'v' || text[0] == 'V')) text.remove_prefix(1);
+  const auto number = [&](int& out) {
+    std::size_t n = 0;
+    out = 0;
+    while (n < text.size() && n < 6 && text[n] >= '0' && text[n] <= '9') out = out * 10 + (text[n++] - '0');
+    text.remove_prefix(n);
+    return n > 0;
+  };
+  ActionVersion v;
+  if (!number(v.major)) return std::nullopt;
+  if (text.empty() || text[0] != '.') {
+    v.minor = kLatestMinor;
+    return text.empty() || text[0] == ' ' || text[0] == '\t' ? std::optional(v) : std::nullopt;
+  }
+  text.remove_prefix(1);
+  if (!number(v.minor)) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::optional<ActionVersion> action_version(const WorkflowFile& wf, const Step& step) {
+  if (!step.uses) return std::nullopt;
+  const Uses u = parse_uses(step.uses->value);
+  if (u.kind != UsesKind::kRepository) return std::nullopt;
+  if (!is_commit_sha(u.ref)) return version_of(u.ref);
+  // The comment after the SHA on the `uses:` line, as pinning tools write it.
+  const std::string_view line = wf.source_line(step.uses->line);
+  const std::size_t hash = line.find('#', line.find(u.ref));
+  if (hash == std::string_view::npos) return std::nullopt;
+  std::string_view comment = line.substr(hash + 1);
+  const std::size_t start = comment.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return std::nullopt;
+  comment.remove_prefix(start);
+  if (comment.starts_with("tag=")) comment.remove_prefix(4);
+  return version_of(comment);
 }
 
 Image parse_image(std::string_view image) {

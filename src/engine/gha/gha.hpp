@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "engine/workflow.hpp"
+#include "util/budget.hpp"
 #include "util/error.hpp"
 
 namespace pm::engine::gha {
@@ -65,8 +67,34 @@ bool privileged_with_pull_request_code(std::string_view event);
 bool agent_or_outsider_controlled(std::string_view event);
 // The first trigger of `wf` of that class, or nullptr.
 const Located* first_outsider_trigger(const WorkflowFile& wf);
+// The workflow's pull_request_target trigger, else its workflow_run trigger,
+// else nullptr.
+const Located* privileged_trigger(const WorkflowFile& wf);
 // Only `workflow_call`: every run is a call, with the caller's token.
 bool reusable_only(const WorkflowFile& wf);
+
+// ---- Contexts ---------------------------------------------------------------
+
+// Paths as expr::contexts spells them (lower case, `*` for any index).
+// Text an outsider writes — issue, pull request, comment, review, discussion
+// and commit texts, branch names — or a whole event object holding such text.
+bool attacker_controlled(std::string_view path);
+// The pull request's head: its commit, branch, repository or number (what a
+// checkout of the author's code names), on pull_request_target and
+// workflow_run.
+bool pull_request_head(std::string_view path);
+
+// A step that checks out the pull request's code: actions/checkout whose
+// `ref:` or `repository:` names its head (a pull_request_head context, or a
+// literal refs/pull/ ref), or a `run:` line doing `gh pr checkout` or a git
+// fetch/checkout/switch of such a ref. What MD-103 reports on privileged
+// triggers; MD-107 and MD-110 leave such workflows to it.
+struct PullRequestCheckout {
+  Position at;      // the `ref:`/`repository:` value, or the script line
+  std::string ref;  // the context path, "refs/pull/" or "gh pr checkout"
+};
+// nullopt when the step checks out no such code, or once `budget` has stopped.
+std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf, const Step& step, Budget& budget);
 
 // ---- Files ------------------------------------------------------------------
 
@@ -104,6 +132,19 @@ struct Uses {
 Uses parse_uses(std::string_view uses);
 // A full 40-hex commit SHA.
 bool is_commit_sha(std::string_view ref);
+// Whether the step uses the repository action `action` ("actions/checkout"),
+// at any ref; owner and repository compare case-insensitively, as on GitHub.
+bool uses_action(const Step& step, std::string_view action);
+// The release a step's `uses:` names: its ref (`v4`, `v4.2.1`, `4.2`), or
+// for a commit SHA the version comment after it (`@<sha> # v4.2.1`). A major
+// version alone floats to the newest release of that major: its minor is
+// kLatestMinor. nullopt when neither says (a branch, a SHA without comment).
+inline constexpr int kLatestMinor = 1 << 30;
+struct ActionVersion {
+  int major = 0;
+  int minor = 0;
+};
+std::optional<ActionVersion> action_version(const WorkflowFile& wf, const Step& step);
 
 // A container image reference: `name[:tag][@sha256:digest]`.
 struct Image {

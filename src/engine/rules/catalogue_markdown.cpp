@@ -46,6 +46,7 @@ void append_rule(std::string& md, const RuleInfo& i, const char* note) {
     md.append("\n");
   }
   if (note != nullptr) md.append(note).append("\n");
+  if (!i.example.empty()) md.append("\nReported:\n\n```yaml\n").append(i.example).append("```\n");
   md.append("\n");
 }
 

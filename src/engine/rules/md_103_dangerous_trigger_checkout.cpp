@@ -2,9 +2,9 @@
 // out or run code controlled by the pull request's author.
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
-#include "engine/expr/expr.hpp"
 #include "engine/rules/rules.hpp"
 #include "util/strings.hpp"
 
@@ -12,48 +12,11 @@ namespace pm::engine::rules {
 namespace md_103 {
 namespace {
 
-// Context paths that name the pull request's head (what its author controls).
-constexpr std::array<std::string_view, 10> kPrRefs = {
-    "github.event.pull_request.head.sha",
-    "github.event.pull_request.head.ref",
-    "github.head_ref",
-    "github.event.workflow_run.head_sha",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.id",
-    "github.event.pull_request.merge_commit_sha",
-    "github.event.number",
-    "github.event.pull_request.number",
-    "github.event.pull_request.head.repo.full_name",
-};
-
 // Commands that execute code from the checked-out tree.
 constexpr std::array<std::string_view, 19> kBuildCommands = {
     "npm install", "npm ci",  "npm run",         "npm test",         "yarn",       "pnpm ",    "make",
     "pip install", "poetry ", "python setup.py", "cargo build",      "cargo test", "go build", "go test",
     "gradle",      "mvn ",    "bundle install",  "composer install", "./"};
-
-// The first pull-request-controlled ref `text` names: a context of kPrRefs
-// in one of its `${{ }}`, or a literal refs/pull/ ref. "" when none (or once
-// the budget has stopped).
-std::string pr_ref_in(std::string_view text, Budget& budget) {
-  if (!budget.step(text.size())) return {};
-  for (const auto& t : expr::templates(text)) {
-    if (!budget.step(t.length)) return {};
-    const expr::Parsed p = expr::parse(t.inner);
-    if (!p.ok()) continue;
-    for (const auto& r : expr::contexts(*p.expression)) {
-      for (const auto ref : kPrRefs) {
-        if (r.path == ref) return r.path;
-      }
-    }
-  }
-  if (text.find("refs/pull/") != std::string_view::npos) return "refs/pull/";
-  return {};
-}
-
-bool is_checkout_action(const Step& s) {
-  return s.uses && s.uses->value.starts_with("actions/checkout");
-}
 
 constexpr std::string_view kTags[] = {"security", "dangerous-triggers"};
 
@@ -91,27 +54,14 @@ class Md103 final : public WorkflowRule {
     const WorkflowFile& wf = n.file();
     Budget& budget = n.budget();
     if (!budget.step(1 + wf.triggers.size())) return;
-    const Located* trigger = privileged_trigger(wf);
+    const Located* trigger = gha::privileged_trigger(wf);
     if (!trigger) return;
-    const Step& step = n.step;
-    std::optional<Position> at;
-    std::string ref;
-    if (is_checkout_action(step)) {
-      for (const auto& [key, value] : step.with) {
-        if (key != "ref" && key != "repository") continue;
-        ref = pr_ref_in(value.value, budget);
-        if (!ref.empty()) {
-          at = wf.position(value);
-          break;
-        }
-      }
-    } else if (step.run) {
-      at = run_checkout(wf, *step.run, ref, budget);
-    }
-    if (!at || budget.stopped()) return;
+    const auto checkout = gha::pull_request_checkout(wf, n.step, budget);
+    if (!checkout || budget.stopped()) return;
+    const std::string& ref = checkout->ref;
     const Job& job = n.job.job;
     FindingBuilder b(kInfo);
-    b.at(wf, *at).related(wf, *trigger, str_cat({"the `", trigger->value, "` trigger"}));
+    b.at(wf, checkout->at).related(wf, *trigger, str_cat({"the `", trigger->value, "` trigger"}));
     std::string message =
         str_cat({"Job '", job.id, "' of a `", trigger->value, "` workflow checks out pull-request-controlled code (`",
                  ref, "`) with the base repository's token and secrets"});
@@ -127,40 +77,6 @@ class Md103 final : public WorkflowRule {
   }
 
  private:
-  static const Located* privileged_trigger(const WorkflowFile& wf) {
-    for (const auto& t : wf.triggers) {
-      if (t.value == "pull_request_target") return &t;
-    }
-    for (const auto& t : wf.triggers) {
-      if (gha::privileged_with_pull_request_code(t.value)) return &t;
-    }
-    return nullptr;
-  }
-
-  // `gh pr checkout`, or git fetch/checkout/switch of a PR ref inside a script.
-  static std::optional<Position> run_checkout(const WorkflowFile& wf, const Located& run, std::string& ref,
-                                              Budget& budget) {
-    const std::string_view v = run.value;
-    std::size_t start = 0;
-    while (start <= v.size()) {
-      std::size_t end = v.find('\n', start);
-      if (end == std::string_view::npos) end = v.size();
-      if (!budget.step(1 + end - start)) return std::nullopt;
-      const std::string_view l = v.substr(start, end - start);
-      const bool gh = l.find("gh pr checkout") != std::string_view::npos;
-      const bool git = l.find("git checkout") != std::string_view::npos ||
-                       l.find("git fetch") != std::string_view::npos || l.find("git switch") != std::string_view::npos;
-      std::string r = gh ? "gh pr checkout" : git ? pr_ref_in(l, budget) : "";
-      if (!r.empty()) {
-        ref = std::move(r);
-        return PositionCursor(wf, run).at(start);
-      }
-      if (end == v.size()) break;
-      start = end + 1;
-    }
-    return std::nullopt;
-  }
-
   static std::optional<Position> later_execution(const WorkflowFile& wf, const Job& job, std::size_t after,
                                                  Budget& budget) {
     for (std::size_t i = after + 1; i < job.steps.size(); ++i) {

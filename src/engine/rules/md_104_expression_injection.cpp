@@ -1,8 +1,6 @@
 // MD-104: attacker-controllable values expanded with `${{ }}` into code (a
 // `run:` script, an actions/github-script `script:`), directly or through an
 // `env:` value, a matrix value or an input.
-#include <algorithm>
-#include <array>
 #include <optional>
 #include <string_view>
 
@@ -14,56 +12,6 @@ namespace pm::engine::rules {
 namespace md_104 {
 namespace {
 
-// Fields an outsider writes (titles, bodies, branch names, commit messages),
-// as expr::contexts spells them (`*` for any index).
-constexpr std::array<std::string_view, 26> kTaintedFields = {
-    "github.head_ref",
-    "github.event.issue.title",
-    "github.event.issue.body",
-    "github.event.pull_request.title",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.comment.body",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.pages.*.page_name",
-    "github.event.commits.*.message",
-    "github.event.commits.*.author.email",
-    "github.event.commits.*.author.name",
-    "github.event.head_commit.message",
-    "github.event.head_commit.author.email",
-    "github.event.head_commit.author.name",
-    "github.event.discussion.title",
-    "github.event.discussion.body",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.message",
-    "github.event.workflow_run.head_commit.author.email",
-    "github.event.workflow_run.head_commit.author.name",
-    "github.event.workflow_run.pull_requests.*.head.ref",
-    "github.event.workflow_run.display_title",
-};
-
-// Whole objects that hold such fields (e.g. `toJSON(github.event.issue)`).
-constexpr std::array<std::string_view, 11> kTaintedObjects = {"github.event",
-                                                              "github.event.issue",
-                                                              "github.event.pull_request",
-                                                              "github.event.comment",
-                                                              "github.event.review",
-                                                              "github.event.review_comment",
-                                                              "github.event.discussion",
-                                                              "github.event.head_commit",
-                                                              "github.event.commits",
-                                                              "github.event.workflow_run",
-                                                              "github"};
-
-bool tainted(std::string_view path) {
-  return std::any_of(kTaintedFields.begin(), kTaintedFields.end(),
-                     [&](std::string_view f) { return expr::matches(path, f); }) ||
-         std::find(kTaintedObjects.begin(), kTaintedObjects.end(), path) != kTaintedObjects.end();
-}
-
 // The first attacker-controlled context whose value flows into `value`'s
 // `${{ }}`, "" when none (or once the budget has stopped).
 std::string tainted_in(std::string_view value, Budget& budget) {
@@ -73,7 +21,7 @@ std::string tainted_in(std::string_view value, Budget& budget) {
     const expr::Parsed p = expr::parse(t.inner);
     if (!p.ok()) continue;
     for (const auto& r : expr::contexts(*p.expression)) {
-      if (r.flows && tainted(r.path)) return r.path;
+      if (r.flows && gha::attacker_controlled(r.path)) return r.path;
     }
   }
   return {};
@@ -193,7 +141,7 @@ class Md104 final : public WorkflowRule {
   }
 
   static std::optional<Source> classify(const StepNode& n, const std::string& path) {
-    if (tainted(path))
+    if (gha::attacker_controlled(path))
       return Source{Severity::kHigh, Confidence::kHigh, path, "", "an attacker-controlled value becomes code"};
     const std::string_view name = second_segment(path);
     if (name.empty()) return std::nullopt;

@@ -44,6 +44,17 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_104());
     r.push_back(rules::make_md_105());
     r.push_back(rules::make_md_106());
+    r.push_back(rules::make_md_107());
+    r.push_back(rules::make_md_108());
+    r.push_back(rules::make_md_109());
+    r.push_back(rules::make_md_110());
+    r.push_back(rules::make_md_111());
+    r.push_back(rules::make_md_112());
+    r.push_back(rules::make_md_113());
+    r.push_back(rules::make_md_114());
+    r.push_back(rules::make_md_115());
+    r.push_back(rules::make_md_116());
+    r.push_back(rules::make_md_117());
     return r;
   }();
   return catalogue;

@@ -45,6 +45,17 @@ std::unique_ptr<Rule> make_md_103();  // dangerous trigger + untrusted checkout
 std::unique_ptr<Rule> make_md_104();  // expression injection
 std::unique_ptr<Rule> make_md_105();  // unpinned actions and images
 std::unique_ptr<Rule> make_md_106();  // secrets handed over wholesale
+std::unique_ptr<Rule> make_md_107();  // persisted checkout credentials
+std::unique_ptr<Rule> make_md_108();  // environment file written with untrusted data
+std::unique_ptr<Rule> make_md_109();  // secret values that escape log redaction
+std::unique_ptr<Rule> make_md_110();  // dangerous trigger in use
+std::unique_ptr<Rule> make_md_111();  // spoofable bot condition
+std::unique_ptr<Rule> make_md_112();  // unsound condition
+std::unique_ptr<Rule> make_md_113();  // insecure workflow commands enabled
+std::unique_ptr<Rule> make_md_114();  // hard-coded container registry credentials
+std::unique_ptr<Rule> make_md_115();  // self-hosted runner
+std::unique_ptr<Rule> make_md_116();  // publishing token where trusted publishing exists
+std::unique_ptr<Rule> make_md_117();  // secrets outside an environment
 
 }  // namespace pm::engine::rules
 

@@ -788,7 +788,8 @@ TEST(RunAnalysis, OnlyTheRequestedPersonasFindingsAreReportedAndCounted) {
   test::TempDir dir;
   // A tag-pinned first-party action: pedantic only.
   dir.write(".github/workflows/ci.yml",
-            "on: push\npermissions:\n  contents: read\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n");
+            "on: push\npermissions:\n  contents: read\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n"
+            "        with:\n          persist-credentials: false\n");
   Workspace ws({dir.path()}, 1 << 20);
   AnalysisRequest req;
   req.files = {".github/workflows/ci.yml"};

@@ -147,6 +147,9 @@ TEST(ExprParser, WhatFlowsIntoTheResult) {
   EXPECT_EQ(flowing("github.event.issue.title == 'x'"), std::vector<std::string>{});
   EXPECT_EQ(flowing("contains(github.event.issue.title, 'x') && 'yes' || 'no'"), std::vector<std::string>{});
   EXPECT_EQ(flowing("github.event.issue.title || 'untitled'"), std::vector<std::string>{"github.event.issue.title"});
+  // `a && b` gives a only when a is falsy.
+  EXPECT_EQ(flowing("github.event.issue.title && github.event.issue.body"),
+            std::vector<std::string>{"github.event.issue.body"});
   EXPECT_EQ(flowing("format('{0}', github.head_ref)"), std::vector<std::string>{"github.head_ref"});
   EXPECT_EQ(flowing("toJSON(github.event)"), std::vector<std::string>{"github.event"});
   EXPECT_EQ(flowing("hashFiles(github.event.issue.title)"), std::vector<std::string>{});

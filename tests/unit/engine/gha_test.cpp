@@ -125,6 +125,102 @@ TEST(GhaUses, LocalSelfDockerAndRepositoryReferences) {
   EXPECT_FALSE(is_commit_sha("v4.1.1"));
 }
 
+TEST(GhaUses, NamedActionAtAnyRef) {
+  const auto step = [](std::string_view uses) {
+    Step s;
+    s.uses = Located{uses, 1, 1};
+    return s;
+  };
+  EXPECT_TRUE(uses_action(step("actions/checkout@v4"), "actions/checkout"));
+  EXPECT_TRUE(uses_action(step("Actions/Checkout@b4ffde65f46336ab88eb53be808477a3936bae11"), "actions/checkout"));
+  EXPECT_TRUE(uses_action(step("actions/checkout"), "actions/checkout"));
+  EXPECT_FALSE(uses_action(step("actions/checkout-extra@v1"), "actions/checkout"));
+  EXPECT_FALSE(uses_action(step("docker://actions/checkout"), "actions/checkout"));
+  EXPECT_FALSE(uses_action(step("./actions/checkout"), "actions/checkout"));
+  EXPECT_FALSE(uses_action(Step{}, "actions/checkout"));
+}
+
+TEST(GhaUses, VersionFromTheRefOrThePinComment) {
+  const WorkflowFile wf =
+      parse_workflow(".github/workflows/v.yml",
+                     "on: push\n"
+                     "jobs:\n"
+                     "  a:\n"
+                     "    runs-on: ubuntu-latest\n"
+                     "    steps:\n"
+                     "      - uses: actions/checkout@v4\n"
+                     "      - uses: actions/checkout@v4.2.1\n"
+                     "      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v6.0.0\n"
+                     "      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11\n"
+                     "      - uses: actions/checkout@main\n"
+                     "      - uses: actions/upload-artifact@3.1\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  const auto& steps = wf.jobs.at(0).steps;
+  ASSERT_EQ(steps.size(), 6u);
+  const auto v0 = action_version(wf, steps[0]);
+  ASSERT_TRUE(v0.has_value());
+  EXPECT_EQ(v0->major, 4);
+  EXPECT_EQ(v0->minor, kLatestMinor);
+  const auto v1 = action_version(wf, steps[1]);
+  ASSERT_TRUE(v1.has_value());
+  EXPECT_EQ(v1->minor, 2);
+  const auto v2 = action_version(wf, steps[2]);
+  ASSERT_TRUE(v2.has_value());
+  EXPECT_EQ(v2->major, 6);
+  EXPECT_EQ(v2->minor, 0);
+  EXPECT_FALSE(action_version(wf, steps[3]).has_value());
+  EXPECT_FALSE(action_version(wf, steps[4]).has_value());
+  EXPECT_EQ(action_version(wf, steps[5])->major, 3);
+}
+
+TEST(GhaContexts, AttackerControlledTextAndPullRequestHead) {
+  EXPECT_TRUE(attacker_controlled("github.event.issue.title"));
+  EXPECT_TRUE(attacker_controlled("github.event.commits.*.message"));
+  EXPECT_TRUE(attacker_controlled("github.head_ref"));
+  EXPECT_TRUE(attacker_controlled("github.event.pull_request"));
+  EXPECT_FALSE(attacker_controlled("github.event.pull_request.number"));
+  EXPECT_FALSE(attacker_controlled("github.sha"));
+  EXPECT_TRUE(pull_request_head("github.event.pull_request.head.sha"));
+  EXPECT_TRUE(pull_request_head("github.event.workflow_run.head_branch"));
+  EXPECT_FALSE(pull_request_head("github.event.pull_request.base.sha"));
+}
+
+TEST(GhaContexts, StepsThatCheckOutThePullRequestsCode) {
+  const auto wf = parse_workflow(".github/workflows/p.yml",
+                                 "on: pull_request_target\n"
+                                 "jobs:\n"
+                                 "  a:\n"
+                                 "    runs-on: x\n"
+                                 "    steps:\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "        with:\n"
+                                 "          ref: ${{ github.event.pull_request.head.sha }}\n"
+                                 "      - uses: actions/checkout@v4\n"
+                                 "        with:\n"
+                                 "          ref: refs/pull/${{ github.event.number }}/merge\n"
+                                 "      - run: |\n"
+                                 "          echo start\n"
+                                 "          gh pr checkout \"$PR\"\n"
+                                 "      - run: git fetch origin main && git checkout main\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 1u);
+  const auto& steps = wf.jobs[0].steps;
+  ASSERT_EQ(steps.size(), 5u);
+  Budget budget;
+  EXPECT_FALSE(pull_request_checkout(wf, steps[0], budget).has_value());
+  const auto head = pull_request_checkout(wf, steps[1], budget);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->ref, "github.event.pull_request.head.sha");
+  EXPECT_EQ(head->at.line, 9);
+  EXPECT_EQ(pull_request_checkout(wf, steps[2], budget)->ref, "github.event.number");
+  const auto gh = pull_request_checkout(wf, steps[3], budget);
+  ASSERT_TRUE(gh.has_value());
+  EXPECT_EQ(gh->ref, "gh pr checkout");
+  EXPECT_EQ(gh->at.line, 15);
+  EXPECT_FALSE(pull_request_checkout(wf, steps[4], budget).has_value());
+}
+
 TEST(GhaImages, NameTagAndDigest) {
   const Image a = parse_image("node:20-bookworm");
   EXPECT_EQ(a.name, "node");

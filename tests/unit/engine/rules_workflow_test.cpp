@@ -487,5 +487,21 @@ TEST(Md002, BotAuthorAndOrdinaryBranches) {
   EXPECT_TRUE(run(*rules::make_md_002(), in).empty());
 }
 
+// ---------------------------------------------------------------- MD-114
+
+TEST(Md114, TheReportNeverRepeatsTheHardCodedPassword) {
+  std::ifstream in(std::string(PM_SOURCE_DIR) + "/tests/data/rules/MD-114/passwords_in_clear.yml", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto found = run_text(rules::make_md_114(), ss.str());
+  ASSERT_EQ(found.size(), 3u);
+  for (const auto& f : found) {
+    const std::string all = f.message + f.evidence + f.context.dump() + f.remediation;
+    EXPECT_EQ(all.find("hunter2"), std::string::npos) << all;
+    ASSERT_EQ(f.related.size(), 1u);
+    EXPECT_NE(f.related[0].line, f.line) << "the password's line is related, not cited";
+  }
+}
+
 }  // namespace
 }  // namespace pm::engine

@@ -524,5 +524,56 @@ TEST(WorkflowModel, InvalidInputsBecomeParseErrors) {
   ASSERT_EQ(utf.line_count(), 3u);  // source lines are kept for evidence
 }
 
+TEST(WorkflowModel, RunsOnLabelsGroupsAndRegistryCredentials) {
+  auto wf = parse_workflow(".github/workflows/ci.yml",
+                           "on: push\n"
+                           "jobs:\n"
+                           "  a:\n"
+                           "    runs-on: ubuntu-latest\n"
+                           "  b:\n"
+                           "    runs-on: [self-hosted, linux, x64]\n"
+                           "  c:\n"
+                           "    runs-on:\n"
+                           "      group: large-runners\n"
+                           "      labels: gpu\n"
+                           "    container:\n"
+                           "      image: ghcr.io/octo/build:1\n"
+                           "      credentials:\n"
+                           "        username: octo\n"
+                           "        password: ${{ secrets.GHCR_TOKEN }}\n"
+                           "    services:\n"
+                           "      db:\n"
+                           "        image: postgres:16\n"
+                           "      cache:\n"
+                           "        image: registry.example.com/cache:2\n"
+                           "        credentials:\n"
+                           "          password: hunter2\n");
+  ASSERT_FALSE(wf.parse_error.has_value()) << wf.parse_error->message;
+  ASSERT_EQ(wf.jobs.size(), 3u);
+  ASSERT_EQ(wf.jobs[0].runs_on.size(), 1u);
+  EXPECT_EQ(wf.jobs[0].runs_on[0].value, "ubuntu-latest");
+  EXPECT_FALSE(wf.jobs[0].runner_group.has_value());
+  ASSERT_EQ(wf.jobs[1].runs_on.size(), 3u);
+  EXPECT_EQ(wf.jobs[1].runs_on[0].value, "self-hosted");
+  EXPECT_EQ(wf.jobs[1].runs_on[0].line, 6);
+  EXPECT_EQ(wf.jobs[1].runs_on[2].value, "x64");
+  const Job& c = wf.jobs[2];
+  ASSERT_EQ(c.runs_on.size(), 1u);
+  EXPECT_EQ(c.runs_on[0].value, "gpu");
+  ASSERT_TRUE(c.runner_group.has_value());
+  EXPECT_EQ(c.runner_group->value, "large-runners");
+  ASSERT_EQ(c.registry_credentials.size(), 2u);
+  EXPECT_EQ(c.registry_credentials[0].service, "");
+  EXPECT_EQ(c.registry_credentials[0].line, 13);
+  EXPECT_EQ(c.registry_credentials[0].column, 7);
+  EXPECT_EQ(c.registry_credentials[0].image->value, "ghcr.io/octo/build:1");
+  EXPECT_EQ(c.registry_credentials[0].username->value, "octo");
+  EXPECT_EQ(c.registry_credentials[0].password->line, 15);
+  EXPECT_EQ(c.registry_credentials[1].service, "cache");
+  EXPECT_FALSE(c.registry_credentials[1].username.has_value());
+  EXPECT_EQ(c.registry_credentials[1].password->value, "hunter2");
+  EXPECT_EQ(c.registry_credentials[1].password->line, 22);
+}
+
 }  // namespace
 }  // namespace pm::engine
