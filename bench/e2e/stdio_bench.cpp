@@ -534,16 +534,19 @@ class Soak {
 
   void normal_call(const Scenario& s) {
     const long long id = server_.next_id();
+    const auto t = Clock::now();
     server_.send_line(call_line(id, s));
-    auto [got, line] = next_answer(Clock::now() + std::chrono::seconds(120), s.name);
+    auto [got, line] = next_answer(t + std::chrono::seconds(120), s.name);
     if (got != id) throw std::runtime_error("an answer to another call while waiting for " + s.name);
     count(normal_[s.name], code_of(line));
+    normal_ms_[s.name].push_back(ms_since(t));
     ++calls_;
   }
 
   void hostile_call(const HostileKind& k, std::size_t round) {
     const std::string& body = k.bodies[round % k.bodies.size()];
     const long long id = server_.next_id();
+    const auto t = Clock::now();
     server_.send_line(R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + "," + body);
     ++calls_;
     ++hostile_;
@@ -556,9 +559,10 @@ class Soak {
       ++hostile_by_kind_[k.name]["cancelled (no answer)"];
       return;
     }
-    auto [got, line] = next_answer(Clock::now() + k.deadline, k.name);
+    auto [got, line] = next_answer(t + k.deadline, k.name);
     if (got != id && !(got < 0 && k.null_id_ok)) throw std::runtime_error("an answer to another call: " + k.name);
     count(hostile_by_kind_[k.name], code_of(line));
+    hostile_ms_[k.name].push_back(ms_since(t));
   }
 
   // get_server_info right after a hostile call: it needs a free worker.
@@ -610,6 +614,8 @@ class Soak {
     out["cancelledCallsAnswered"] = cancelled_answered_;
     out["normalAnswers"] = normal_;
     out["hostileAnswers"] = hostile_by_kind_;
+    for (const auto& [name, ms] : normal_ms_) out["normalMs"][name] = to_json(percentiles(ms));
+    for (const auto& [name, ms] : hostile_ms_) out["hostileMs"][name] = to_json(percentiles(ms));
     Json rows = Json::array();
     for (const auto& s : samples_)
       rows.push_back(Json{{"elapsedS", std::round(s.elapsed_s * 10) / 10},
@@ -658,6 +664,8 @@ class Soak {
   std::map<std::string, std::map<std::string, std::size_t>> normal_;
   std::map<std::string, std::map<std::string, std::size_t>> hostile_by_kind_;
   std::vector<double> probe_ms_;
+  std::map<std::string, std::vector<double>> normal_ms_;
+  std::map<std::string, std::vector<double>> hostile_ms_;
   std::vector<SoakSample> samples_;
   std::vector<std::string> failures_;
 };
@@ -667,16 +675,21 @@ std::string soak_markdown(const Json& r) {
   md << "\n### Soak" << (r["smoke"].get<bool>() ? " (smoke run: RSS growth not judged)" : "") << ": " << r["seconds"]
      << " s, " << r["calls"] << " calls, " << r["hostileCalls"] << " hostile (one in " << r["hostileEvery"] << "), "
      << r["workers"] << " worker(s), call timeout " << r["callTimeoutMs"]
-     << " ms\n\n| calls | answers by code |\n|---|---|\n";
+     << " ms\n\n| calls | answers by code | round trip p50 / max (ms) |\n|---|---|---|\n";
   const auto codes = [](const Json& by_code) {
     std::string s;
     for (const auto& [code, n] : by_code.items()) s += (s.empty() ? "" : ", ") + code + " " + n.dump();
     return s;
   };
+  const auto times = [](const Json& all, const std::string& name) {
+    if (!all.is_object() || !all.contains(name)) return std::string("-");
+    return fmt(all[name]["p50"].get<double>(), 1) + " / " + fmt(all[name]["max"].get<double>(), 1);
+  };
   for (const auto& [name, by_code] : r["normalAnswers"].items())
-    md << "| " << name << " | " << codes(by_code) << " |\n";
+    md << "| " << name << " | " << codes(by_code) << " | " << times(r.value("normalMs", Json()), name) << " |\n";
   for (const auto& [name, by_code] : r["hostileAnswers"].items())
-    md << "| hostile: " << name << " | " << codes(by_code) << " |\n";
+    md << "| hostile: " << name << " | " << codes(by_code) << " | " << times(r.value("hostileMs", Json()), name)
+       << " |\n";
   const Json& p = r["probeMs"];
   md << "\nProbes after hostile calls: " << r["probes"] << ", p50 " << fmt(p["p50"].get<double>()) << " ms, max "
      << fmt(p["max"].get<double>()) << " ms; cancelled calls answered anyway: " << r["cancelledCallsAnswered"]
