@@ -143,9 +143,9 @@ for f in deploy/systemd/* deploy/nginx/* deploy/caddy/*; do
     cat "$tmp/out" >&2
   fi
 done
-for marked in $(sed -nE 's/^<!-- (deploy\/[^ ]+) -->$/\1/p' docs/DEPLOYMENT.md); do
+while read -r marked; do
   [[ -f $marked ]] || fail "docs/DEPLOYMENT.md marks a code block as $marked, which does not exist"
-done
+done < <(sed -nE 's/^<!-- (deploy\/[^ ]+) -->$/\1/p' docs/DEPLOYMENT.md)
 
 for e in "${examples[@]}"; do
   kind=${e%%:*} path=${e#*:}
