@@ -386,8 +386,10 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 // Writes the hostile repository content into the workspace and returns the
-// kinds of hostile call, in the order they are sent.
-std::vector<HostileKind> hostile_kinds(const Inputs& in) {
+// kinds of hostile call, in the order they are sent. A smoke run sends a 1 MB
+// orgId and a 64 KB path instead of 50 MB and 4 MB (one 50 MB message can
+// take minutes on a loaded machine).
+std::vector<HostileKind> hostile_kinds(const Inputs& in, bool smoke) {
   const std::string ws = in.workspace + "/";
   write_text(ws + ".github/workflows/hostile-bomb.yml", hostile::yaml_alias_bomb());
   write_text(ws + ".github/workflows/hostile-deep.yml", hostile::deeply_nested_workflow(100000));
@@ -418,10 +420,11 @@ std::vector<HostileKind> hostile_kinds(const Inputs& in) {
        {tool_body("check_adr_compliance", Json{{"files", {"hostile/BAD.txt"}}, {"adrPath", "hostile/adr-glob"}})}},
       {"ADR regex too large for a 1 MB file",
        {tool_body("check_adr_compliance", Json{{"files", {"hostile/words.txt"}}, {"adrPath", "hostile/adr-regex"}})}},
-      {"50 MB orgId / 4 MB path",
-       {tool_body("query_fp_store",
-                  Json{{"queryType", "fp_rate"}, {"ruleId", "MD-101"}, {"orgId", std::string(50u << 20, 'o')}}),
-        tool_body("analyze_dissonance", Json{{"files", {std::string(4u << 20, 'p')}}})}},
+      {smoke ? "1 MB orgId / 64 KB path" : "50 MB orgId / 4 MB path",
+       {tool_body("query_fp_store", Json{{"queryType", "fp_rate"},
+                                         {"ruleId", "MD-101"},
+                                         {"orgId", std::string(smoke ? 1u << 20 : 50u << 20, 'o')}}),
+        tool_body("analyze_dissonance", Json{{"files", {std::string(smoke ? 64u << 10 : 4u << 20, 'p')}}})}},
       {"invalid UTF-8 / NUL",
        {"\"method\":\"tools/call\",\"params\":{\"name\":\"check_consent_requirements\",\"arguments\":{\"orgId\":"
         "\"org\xff\xfe\",\"checkType\":\"summary\"}}}",
@@ -711,7 +714,7 @@ std::string soak_markdown(const Json& r) {
 }
 
 int run_soak(const Options& opt, const Inputs& in, const std::vector<Scenario>& available) {
-  Soak soak(opt, in, hostile_kinds(in));
+  Soak soak(opt, in, hostile_kinds(in, opt.smoke));
   const Json report = soak.run(mix(available, true));
   const std::string md = soak_markdown(report);
   std::cout << md << std::flush;
