@@ -1,13 +1,142 @@
 #include "util/json.hpp"
 
+#include <charconv>
+#include <cstdio>
+
 namespace pm {
 
+namespace {
+
+// nlohmann's dump (UTF-8 kept raw, invalid UTF-8 replaced) byte for byte, written for
+// speed: every answer is dumped at least twice (its text copy and the message), and
+// nlohmann decodes each byte of each string. Here runs of bytes that need no escape are
+// copied whole; a string that is not valid UTF-8 is left to nlohmann for the exact
+// U+FFFD replacements, and a document with binary values to nlohmann altogether.
+class Writer {
+ public:
+  Writer(std::string& out, int indent) : out_(out), indent_(indent) {}
+
+  // False when `j` holds a binary value (nothing the server builds does).
+  bool value(const Json& j, int depth) {
+    switch (j.type()) {
+      case Json::value_t::object: return object(j, depth);
+      case Json::value_t::array: return array(j, depth);
+      case Json::value_t::string: string(j.get_ref<const std::string&>()); return true;
+      case Json::value_t::boolean: out_ += j.get<bool>() ? "true" : "false"; return true;
+      case Json::value_t::number_integer: integer(j.get<std::int64_t>()); return true;
+      case Json::value_t::number_unsigned: integer(j.get<std::uint64_t>()); return true;
+      case Json::value_t::number_float: out_ += j.dump(); return true;  // nlohmann's shortest form
+      case Json::value_t::null: out_ += "null"; return true;
+      case Json::value_t::discarded: out_ += "<discarded>"; return true;
+      case Json::value_t::binary: return false;
+    }
+    return false;
+  }
+
+ private:
+  bool object(const Json& j, int depth) {
+    const auto& items = j.get_ref<const Json::object_t&>();
+    if (items.empty()) {
+      out_ += "{}";
+      return true;
+    }
+    out_.push_back('{');
+    bool first = true;
+    for (const auto& [key, item] : items) {
+      if (!first) out_.push_back(',');
+      first = false;
+      newline(depth + 1);
+      string(key);
+      out_ += indent_ < 0 ? ":" : ": ";
+      if (!value(item, depth + 1)) return false;
+    }
+    newline(depth);
+    out_.push_back('}');
+    return true;
+  }
+
+  bool array(const Json& j, int depth) {
+    const auto& items = j.get_ref<const Json::array_t&>();
+    if (items.empty()) {
+      out_ += "[]";
+      return true;
+    }
+    out_.push_back('[');
+    bool first = true;
+    for (const auto& item : items) {
+      if (!first) out_.push_back(',');
+      first = false;
+      newline(depth + 1);
+      if (!value(item, depth + 1)) return false;
+    }
+    newline(depth);
+    out_.push_back(']');
+    return true;
+  }
+
+  void newline(int depth) {
+    if (indent_ < 0) return;
+    out_.push_back('\n');
+    out_.append(static_cast<std::size_t>(depth) * static_cast<std::size_t>(indent_), ' ');
+  }
+
+  template <typename Int>
+  void integer(Int v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+  }
+
+  void string(const std::string& s) {
+    if (!is_valid_utf8(s)) {
+      out_ += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+      return;
+    }
+    out_.push_back('"');
+    const char* run = s.data();
+    const char* const end = run + s.size();
+    for (const char* p = run; p != end; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 sequences included: kept raw
+      out_.append(run, p);
+      run = p + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+          char buf[8];
+          (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out_.append(buf, 6);
+        }
+      }
+    }
+    out_.append(run, end);
+    out_.push_back('"');
+  }
+
+  std::string& out_;
+  int indent_;  // -1: one line
+};
+
+std::string dump_with(const Json& j, int indent) {
+  std::string out;
+  if (Writer(out, indent).value(j, 0)) return out;
+  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::string dump_pretty(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+  return dump_with(j, 2);
 }
 
 std::string dump_line(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return dump_with(j, -1);
 }
 
 // Nesting depth of the brackets outside strings, stopping once past `limit`.
