@@ -1,7 +1,9 @@
 #include "util/json.hpp"
 
+#include <array>
 #include <charconv>
-#include <cstdio>
+#include <cstdint>
+#include <cstring>
 
 namespace pm {
 
@@ -22,11 +24,17 @@ class Writer {
       case Json::value_t::object: return object(j, depth);
       case Json::value_t::array: return array(j, depth);
       case Json::value_t::string: string(j.get_ref<const std::string&>()); return true;
-      case Json::value_t::boolean: out_ += j.get<bool>() ? "true" : "false"; return true;
+      case Json::value_t::boolean:
+        if (j.get<bool>()) {
+          out_.append("true", 4);
+        } else {
+          out_.append("false", 5);
+        }
+        return true;
       case Json::value_t::number_integer: integer(j.get<std::int64_t>()); return true;
       case Json::value_t::number_unsigned: integer(j.get<std::uint64_t>()); return true;
       case Json::value_t::number_float: out_ += j.dump(); return true;  // nlohmann's shortest form
-      case Json::value_t::null: out_ += "null"; return true;
+      case Json::value_t::null: out_.append("null", 4); return true;
       case Json::value_t::discarded: out_ += "<discarded>"; return true;
       case Json::value_t::binary: return false;
     }
@@ -47,7 +55,7 @@ class Writer {
       first = false;
       newline(depth + 1);
       string(key);
-      out_ += indent_ < 0 ? ":" : ": ";
+      out_.append(": ", indent_ < 0 ? 1 : 2);
       if (!value(item, depth + 1)) return false;
     }
     newline(depth);
@@ -87,36 +95,63 @@ class Writer {
     out_.append(buf, r.ptr);
   }
 
+  // Bytes an escaped byte takes beyond its own: 1 for \" \\ \b \f \n \r \t, 5 for \u00XX.
+  static constexpr std::array<std::uint8_t, 256> kExtra = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = 5;
+    for (const char c : {'"', '\\', '\b', '\f', '\n', '\r', '\t'}) t[static_cast<unsigned char>(c)] = 1;
+    return t;
+  }();
+
+  // Two passes: the escaped size, then the bytes written in place, so that a text with an
+  // escape every few bytes (an indented JSON text) costs no append per run.
   void string(const std::string& s) {
-    if (!is_valid_utf8(s)) {
+    std::size_t extra = 0;
+    unsigned char high = 0;
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      extra += kExtra[c];
+      high |= c;
+    }
+    if ((high & 0x80) != 0 && !is_valid_utf8(s)) {
       out_ += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
       return;
     }
-    out_.push_back('"');
-    const char* run = s.data();
-    const char* const end = run + s.size();
-    for (const char* p = run; p != end; ++p) {
-      const auto c = static_cast<unsigned char>(*p);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 sequences included: kept raw
-      out_.append(run, p);
-      run = p + 1;
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default: {
-          char buf[8];
-          (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out_.append(buf, 6);
+    const std::size_t at = out_.size();
+    out_.resize(at + s.size() + extra + 2);
+    char* o = out_.data() + at;
+    *o++ = '"';
+    if (extra == 0) {
+      std::memcpy(o, s.data(), s.size());
+      o += s.size();
+    } else {
+      for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (kExtra[c] == 0) {
+          *o++ = ch;  // UTF-8 sequences included: kept raw
+          continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+          case '"': *o++ = '"'; break;
+          case '\\': *o++ = '\\'; break;
+          case '\b': *o++ = 'b'; break;
+          case '\f': *o++ = 'f'; break;
+          case '\n': *o++ = 'n'; break;
+          case '\r': *o++ = 'r'; break;
+          case '\t': *o++ = 't'; break;
+          default: {
+            static constexpr char kHex[] = "0123456789abcdef";
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = kHex[c >> 4];
+            *o++ = kHex[c & 0xF];
+          }
         }
       }
     }
-    out_.append(run, end);
-    out_.push_back('"');
+    *o = '"';
   }
 
   std::string& out_;
@@ -125,6 +160,7 @@ class Writer {
 
 std::string dump_with(const Json& j, int indent) {
   std::string out;
+  out.reserve(256);
   if (Writer(out, indent).value(j, 0)) return out;
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
