@@ -1,9 +1,9 @@
 #include "util/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 
 namespace pm {
 
@@ -122,8 +122,7 @@ class Writer {
     char* o = out_.data() + at;
     *o++ = '"';
     if (extra == 0) {
-      std::memcpy(o, s.data(), s.size());
-      o += s.size();
+      o = std::copy(s.begin(), s.end(), o);
     } else {
       for (const char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
