@@ -236,16 +236,17 @@ class Md122 final : public WorkflowRule {
     const bool write = token_can_write(n);
     Severity severity = Severity::kMedium;
     Confidence confidence = Confidence::kMedium;
-    std::string why;
+    std::string who;   // who writes the text
+    std::string tail;  // what the agent can do with it
     if (v.kind == gha::Untrusted::kCallerInput || !ex.trigger) {
       confidence = Confidence::kLow;
-      why = wf.is_action ? "whoever uses this action decides the text, which may be an outsider's"
+      who = wf.is_action ? "whoever uses this action decides the text, which may be an outsider's"
                          : "the caller's event decides the text, which may be an outsider's";
     } else {
       severity = sink.tools && write ? Severity::kHigh : Severity::kMedium;
-      why = str_cat({"on `", ex.trigger->value, "` anyone can write it, and the ",
-                     sink.tools ? "agent acts with a token that " : "model answers in a job whose token ",
-                     write ? "can write" : "can only read"});
+      who = str_cat({"on `", ex.trigger->value, "` anyone can write it"});
+      tail = str_cat({"; the ", sink.tools ? "agent acts with a token that " : "model answers in a job whose token ",
+                      write ? "can write" : "can only read"});
     }
     if (!sink.known) confidence = Confidence::kLow;
     const Step& step = n.step;
@@ -257,8 +258,8 @@ class Md122 final : public WorkflowRule {
     if (cli) b.related(wf, *cli, "the agent CLI call");
     if (ex.trigger) b.related(wf, *ex.trigger, str_cat({"the `", ex.trigger->value, "` trigger"}));
     b.message(str_cat({what, step_name.empty() ? "" : " in step '", step_name, step_name.empty() ? "" : "'", " of ",
-                       wf.is_action ? "this action" : str_cat({"job '", n.job.job.id, "'"}), ": ", why,
-                       ", and the model reads it as instructions"}))
+                       wf.is_action ? "this action" : str_cat({"job '", n.job.job.id, "'"}), ": ", who,
+                       ", and the model reads it as instructions", tail}))
         .context(context_object("expression", expression, "context", std::string(context), "job", n.job.job.id))
         .emit(out);
   }
