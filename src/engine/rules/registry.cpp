@@ -55,6 +55,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_115());
     r.push_back(rules::make_md_116());
     r.push_back(rules::make_md_117());
+    r.push_back(rules::make_md_122());
     return r;
   }();
   return catalogue;

@@ -56,6 +56,7 @@ std::unique_ptr<Rule> make_md_114();  // hard-coded container registry credentia
 std::unique_ptr<Rule> make_md_115();  // self-hosted runner
 std::unique_ptr<Rule> make_md_116();  // publishing token where trusted publishing exists
 std::unique_ptr<Rule> make_md_117();  // secrets outside an environment
+std::unique_ptr<Rule> make_md_122();  // prompt injection into an AI agent
 
 }  // namespace pm::engine::rules
 
