@@ -53,9 +53,10 @@ DependabotUpdate dependabot_update(const Node& n, Budget* budget) {
   }
   u.open_pull_requests_limit = dependabot_field(n, "open-pull-requests-limit");
   u.insecure_external_code_execution = dependabot_field(n, "insecure-external-code-execution");
-  if (const Node* c = n.get("cooldown"); c != nullptr && (c->is_mapping() || c->is_null())) {
+  if (const Node* c = n.get("cooldown")) {
     DependabotCooldown cd;
     cd.at = dependabot_key_at(n, "cooldown").value_or(Position{c->line, c->column});
+    cd.well_formed = c->is_mapping() || c->is_null();
     cd.default_days = dependabot_field(*c, "default-days");
     cd.semver_major_days = dependabot_field(*c, "semver-major-days");
     cd.semver_minor_days = dependabot_field(*c, "semver-minor-days");

@@ -26,6 +26,7 @@ struct DependabotValue {
 // are never delayed).
 struct DependabotCooldown {
   Position at;  // of the cooldown: key
+  bool well_formed = true;  // a mapping (or empty); Dependabot rejects any other value
   std::optional<DependabotValue> default_days;
   std::optional<DependabotValue> semver_major_days;
   std::optional<DependabotValue> semver_minor_days;
@@ -35,6 +36,7 @@ struct DependabotCooldown {
 // One entry of `updates:`.
 struct DependabotUpdate {
   Position at;  // of the entry's first key
+  // Required: Dependabot rejects the file without it, so rules skip such entries.
   std::optional<DependabotValue> package_ecosystem;
   std::optional<DependabotValue> directory;
   std::vector<DependabotValue> directories;

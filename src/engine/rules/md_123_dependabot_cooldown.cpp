@@ -33,8 +33,9 @@ constexpr RuleInfo kInfo{
         "version then wait 0 days), is reported as too short: low, confidence medium, pedantic persona.",
     .not_reported =
         "Security updates: Dependabot never delays them, so a cooldown costs no fix. Entries with "
-        "`open-pull-requests-limit: 0`, which turn version updates off and keep only security updates. Days that "
-        "are not a whole number (Dependabot rejects the file). `semver-*-days` shorter than a sufficient "
+        "`open-pull-requests-limit: 0`, which turn version updates off and keep only security updates. Entries "
+        "Dependabot rejects (no `package-ecosystem`, a `cooldown` that is not a mapping, days that are not a whole "
+        "number): they update nothing. `semver-*-days` shorter than a sufficient "
         "`default-days` (a deliberate choice).",
     .remediation =
         "Give every `updates` entry a `cooldown` with `default-days: 7` or more (optionally longer "
@@ -60,10 +61,6 @@ std::optional<long> days_of(const std::optional<DependabotValue>& v) {
   return n;
 }
 
-std::string ecosystem_of(const DependabotUpdate& u) {
-  return u.package_ecosystem ? u.package_ecosystem->value : std::string("(no package-ecosystem)");
-}
-
 class Md123 final : public Rule {
  public:
   const RuleInfo& info() const override { return kInfo; }
@@ -81,8 +78,10 @@ class Md123 final : public Rule {
 
  private:
   static void judge(const DependabotFile& d, const DependabotUpdate& u, FindingSink& out) {
+    // Entries Dependabot rejects update nothing.
+    if (!u.package_ecosystem || (u.cooldown && !u.cooldown->well_formed)) return;
     if (const auto limit = days_of(u.open_pull_requests_limit); limit && *limit == 0) return;
-    const std::string ecosystem = ecosystem_of(u);
+    const std::string& ecosystem = u.package_ecosystem->value;
     if (!u.cooldown) {
       FindingBuilder(kInfo)
           .at(d.file, u.at)

@@ -26,8 +26,9 @@ constexpr RuleInfo kInfo{
         "without those credentials. Confidence high for the ecosystems where Dependabot honours the option "
         "(`bundler`, `mix`, `pip`); for others, where GitHub documents no effect, low confidence in the pedantic "
         "persona.",
-    .not_reported = "`insecure-external-code-execution: deny`, and entries without the option (Dependabot's default "
-                    "is not to run it).",
+    .not_reported =
+        "`insecure-external-code-execution: deny`, entries without the option (Dependabot's default is not to run "
+        "it), and entries without `package-ecosystem` (Dependabot rejects the file and updates nothing).",
     .remediation =
         "Remove `insecure-external-code-execution: allow` (or set `deny`); if the update then fails, vendor or pin "
         "what the manifest computes so that it can be read without running it, and keep private registries away "
@@ -73,9 +74,12 @@ class Md124 final : public Rule {
       if (d.file.parse_error) continue;
       for (const auto& u : d.updates) {
         if (!budget.step(1 + u.registries.size())) return;
-        if (!u.insecure_external_code_execution || u.insecure_external_code_execution->value != "allow") continue;
-        const std::string ecosystem =
-            u.package_ecosystem ? u.package_ecosystem->value : std::string("(no package-ecosystem)");
+        // An entry without package-ecosystem makes Dependabot reject the file: it updates nothing.
+        if (!u.package_ecosystem || !u.insecure_external_code_execution ||
+            u.insecure_external_code_execution->value != "allow") {
+          continue;
+        }
+        const std::string& ecosystem = u.package_ecosystem->value;
         const bool registries = uses_registries(d, u);
         FindingBuilder b(kInfo);
         b.at(d.file, u.insecure_external_code_execution->at);
