@@ -395,8 +395,8 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
                 parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
             if (budget.stopped()) return stopped();
           } else if (dependabot_file) {
-            input.dependabot.push_back(parse_dependabot(
-                file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
+            input.dependabot.push_back(
+                parse_dependabot(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
             if (budget.stopped()) return stopped();
           }
           input.files.push_back(*file);

@@ -75,7 +75,8 @@ DependabotUpdate dependabot_update(const Node& n, Budget* budget) {
 bool is_dependabot_path(std::string_view relative) {
   for (const std::string_view name : {".github/dependabot.yml", ".github/dependabot.yaml"}) {
     if (relative == name) return true;
-    if (relative.size() > name.size() && relative.ends_with(name) && relative[relative.size() - name.size() - 1] == '/') {
+    if (relative.size() > name.size() && relative.ends_with(name) &&
+        relative[relative.size() - name.size() - 1] == '/') {
       return true;
     }
   }

@@ -25,7 +25,7 @@ struct DependabotValue {
 // `cooldown:` of an `updates` entry (version updates only; security updates
 // are never delayed).
 struct DependabotCooldown {
-  Position at;  // of the cooldown: key
+  Position at;              // of the cooldown: key
   bool well_formed = true;  // a mapping (or empty); Dependabot rejects any other value
   std::optional<DependabotValue> default_days;
   std::optional<DependabotValue> semver_major_days;

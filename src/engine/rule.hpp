@@ -57,8 +57,8 @@ struct AnalysisInput {
   const RepoConfig* config = nullptr;
   const Suppressions* suppressions = nullptr;
   bool dry_run = false;
-  std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
-  std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
+  std::vector<FileData> files;             // files read successfully (path, kind, hash; bytes not kept)
+  std::vector<WorkflowFile> workflows;     // parsed from files of kind workflow (and composite actions)
   std::vector<DependabotFile> dependabot;  // parsed from .github/dependabot.y{a,}ml files
   Policy policy;
   std::optional<Json> branch_protection;  // GitHub REST snapshot; nullopt = protection disabled/absent

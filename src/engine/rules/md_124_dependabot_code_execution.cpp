@@ -88,10 +88,14 @@ class Md124 final : public Rule {
         } else if (!registries) {
           b.severity(Severity::kMedium);
         }
-        if (registries && u.registries_at) b.related(d.file, *u.registries_at, "the registries whose credentials the code can use");
-        b.message("Dependabot runs the code of the " + ecosystem + " manifests and their dependencies while it updates them" +
+        if (registries && u.registries_at)
+          b.related(d.file, *u.registries_at, "the registries whose credentials the code can use");
+        b.message("Dependabot runs the code of the " + ecosystem +
+                  " manifests and their dependencies while it updates them" +
                   (registries ? ", with the credentials of the entry's private registries at hand"
-                              : std::string(honours_option(ecosystem) ? "" : " (GitHub documents the option for bundler, mix and pip only)")))
+                              : std::string(honours_option(ecosystem)
+                                                ? ""
+                                                : " (GitHub documents the option for bundler, mix and pip only)")))
             .context(context_object("ecosystem", ecosystem, "registries", registries))
             .emit(sink);
       }

@@ -22,8 +22,7 @@ const RuleInfo kParseFailure{
         "expansion of YAML bombs). The finding gives the parser's line, column and message. A workflow that cannot "
         "be read cannot be checked, so the analysis fails closed: the decision is at least warn and names the files "
         "that could not be checked.",
-    .not_reported =
-        "Files that are not workflows, actions or Dependabot configurations (they are not parsed as YAML).",
+    .not_reported = "Files that are not workflows, actions or Dependabot configurations (they are not parsed as YAML).",
     .remediation =
         "Fix the file so that GitHub (and this check) can read it; a workflow that cannot be read cannot be checked.",
     .adr_refs = {},

@@ -116,13 +116,13 @@ TEST(Dependabot, ModelKeepsEveryValueWithItsPosition) {
 
 TEST(Dependabot, ShapesDependabotRejectsLeaveNothingToJudge) {
   for (const char* text : {
-           "",                                             // empty file
-           "# comments only\n",                            //
-           "- version: 2\n",                               // top level not a mapping
-           "version: 2\nupdates: npm\n",                   // updates not a list
-           "version: 2\nupdates:\n  npm: {}\n",            // updates a mapping
-           "version: 2\nupdates:\n  - npm\n  - [pip]\n",   // items that are not mappings
-           "version: 2\nupdates:\n",                       // updates null
+           "",                                            // empty file
+           "# comments only\n",                           //
+           "- version: 2\n",                              // top level not a mapping
+           "version: 2\nupdates: npm\n",                  // updates not a list
+           "version: 2\nupdates:\n  npm: {}\n",           // updates a mapping
+           "version: 2\nupdates:\n  - npm\n  - [pip]\n",  // items that are not mappings
+           "version: 2\nupdates:\n",                      // updates null
        }) {
     const auto d = parse_dependabot(".github/dependabot.yml", text);
     EXPECT_FALSE(d.file.parse_error) << text;
