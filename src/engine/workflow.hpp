@@ -237,4 +237,11 @@ WorkflowFile parse_workflow(const std::string& path, std::string_view text, Budg
 WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source,
                             Budget* budget = nullptr);
 
+// What parse_workflow does first, for every YAML file the rules read: gives
+// `wf` the source and its line starts, and parses it. parse_error is set (and
+// the result not to be read) when the text is not UTF-8 (`what` names the
+// file in that message: "a workflow"), not valid YAML, or the budget stopped.
+yaml::ParseResult read_yaml_source(WorkflowFile& wf, std::shared_ptr<const std::string> source, Budget* budget,
+                                   std::string_view what);
+
 }  // namespace pm::engine

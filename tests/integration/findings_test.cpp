@@ -87,12 +87,19 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-122", "agent_reads_issue_itself"},
     {"MD-122", "trusted_triggers_only"},
     {"MD-122", "agent_review.action"},
+    {"MD-123", "updates_without_cooldown.dependabot"},
+    {"MD-123", "updates_with_cooldown.dependabot"},
+    {"MD-124", "manifests_run_with_registry_tokens.dependabot"},
+    {"MD-124", "manifests_not_run.dependabot"},
 };
 
 // Where a data file is analysed: `<name>.action` as an action's metadata,
-// anything else as a workflow.
+// `<name>.dependabot` as the Dependabot configuration of a repository of its
+// own in the workspace, anything else as a workflow.
 std::string analysed_path(const std::string& name) {
   if (name.ends_with(".action")) return ".github/actions/" + name.substr(0, name.size() - 7) + "/action.yml";
+  const std::string suffix = ".dependabot";
+  if (name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size()) + "/.github/dependabot.yml";
   return ".github/workflows/" + name + ".yml";
 }
 
@@ -300,7 +307,7 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
   EXPECT_EQ(ids,
             (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
                                       "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111",
-                                      "MD-112", "MD-113", "MD-114", "MD-115", "MD-116", "MD-117", "MD-122"}));
+                                      "MD-112", "MD-113", "MD-114", "MD-115", "MD-116", "MD-117", "MD-122", "MD-123", "MD-124"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

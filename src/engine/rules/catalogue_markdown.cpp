@@ -80,6 +80,8 @@ on purpose. "—" means the tool has no check of that kind. All our rules work o
 | MD-116 | `use-trusted-publishing` | — | — | Jobs with `id-token: write` are not reported (the tools use trusted publishing there); dry runs and other registries are not reported. |
 | MD-117 | `secrets-outside-env` | — | — | Auditor persona; `secrets.GITHUB_TOKEN` and secrets only tested are not reported. |
 | MD-122 | — | — | `llm_prompt_injection` (a warning at every agent action on a risky trigger) | Reported only where outsider-written text is expanded into a prompt input (or handed through `env:` to an agent CLI), at that `${{ }}`; an agent that reads the issue through its own tools is not reported; severity follows the job's token (write or read-only) and whether the model has tools. |
+| MD-123 | `dependabot-cooldown` | — | — | Entries that keep only security updates (`open-pull-requests-limit: 0`) and entries Dependabot rejects are not reported; a `default-days` below 7 is pedantic, confidence medium. |
+| MD-124 | `dependabot-execution` | — | — | High only when the entry uses private `registries` (medium without); ecosystems for which GitHub documents no effect of the option are pedantic, confidence low. |
 
 Audits of those tools that have no rule here, and why:
 
