@@ -7,7 +7,7 @@
 //                  [--calls N] [--heavy-calls N] [--startups N] [--throughput-calls N]
 //                  [--growth-calls N] [--warmup-calls N] [--json FILE] [--markdown FILE]
 //                  [--server-log FILE]   (server stderr; default /dev/null)
-//                  [--only TEXT]         (latency scenarios whose name contains TEXT)
+//                  [--only TEXT[,TEXT]]  (latency scenarios whose name contains one of the TEXTs)
 //   pm_stdio_bench --binary ... --soak-seconds N [--soak-sample-seconds N] [--soak-hostile-every K]
 //                  [--soak-workers N] [--soak-call-timeout-ms N] [--soak-probe-ms N]
 //                  [--soak-rss-limit-kb N] [--json FILE] [--markdown FILE]
@@ -157,6 +157,17 @@ std::vector<Scenario> scenarios(const Inputs& in) {
       {"check_consent_requirements: summary", "check_consent_requirements",
        Json{{"orgId", "bench-org"}, {"checkType", "summary"}}, false},
   };
+}
+
+// `only` is empty (every scenario) or comma-separated parts of scenario names, so that the
+// floor (ping) and small calls are measured side by side in one run.
+bool selected(const std::string& only, const std::string& name) {
+  if (only.empty()) return true;
+  std::istringstream parts(only);
+  for (std::string part; std::getline(parts, part, ',');) {
+    if (!part.empty() && name.find(part) != std::string::npos) return true;
+  }
+  return false;
 }
 
 SpawnOptions spawn_options(const Options& opt, const Inputs& in) {
@@ -878,7 +889,7 @@ int run(int argc, char** argv) {
   report["startup"] = measure_startup(opt, in);
   report["scenarios"] = Json::array();
   for (const auto& s : available) {
-    if (!opt.only.empty() && s.name.find(opt.only) == std::string::npos) continue;
+    if (!selected(opt.only, s.name)) continue;
     std::cerr << "latency: " << s.name << "...\n";
     report["scenarios"].push_back(measure_scenario(opt, in, s));
   }

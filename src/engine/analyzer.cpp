@@ -148,10 +148,12 @@ Finding failed_rule_finding(const Rule& rule, const std::exception_ptr& error) {
 
 Finding parse_failure_finding(const WorkflowFile& wf) {
   const auto& err = *wf.parse_error;
+  const std::string title =
+      is_dependabot_path(wf.path) ? "Dependabot configuration could not be parsed" : "Workflow could not be parsed";
   FindingBuilder b(rules::kParseFailure);
   b.at(wf, Position{err.line, err.column})
-      .message("Workflow could not be parsed: " + err.message + " (line " + std::to_string(err.line) + ")")
-      .context(Json{{"title", "Workflow could not be parsed"}, {"column", err.column}});
+      .message(title + ": " + err.message + " (line " + std::to_string(err.line) + ")")
+      .context(Json{{"title", title}, {"column", err.column}});
   if (wf.line_text(err.line).empty()) b.in_file(wf.path, err.message.substr(0, 200));
   return b.build();
 }
@@ -177,6 +179,11 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
     if (!wf.parse_error) continue;
     raw.push_back(parse_failure_finding(wf));
     unchecked.push_back(wf.path);
+  }
+  for (const auto& d : input.dependabot) {
+    if (!d.file.parse_error) continue;
+    raw.push_back(parse_failure_finding(d.file));
+    unchecked.push_back(d.file.path);
   }
   // Rules over the whole input one by one; rules over workflows together, in
   // one walk of the files.
@@ -378,13 +385,18 @@ Result<AnalysisRun> run_analysis(const AnalysisRequest& req, const Workspace& ws
         // A workflow or action is always parsed: one with a NUL byte is a parse
         // finding (MD-000), not a binary file that passes unchecked.
         const bool actions_file = gha::is_actions_path(file->path.relative);
-        if (!actions_file && is_binary(bytes)) {
+        const bool dependabot_file = !actions_file && is_dependabot_path(file->path.relative);
+        if (!actions_file && !dependabot_file && is_binary(bytes)) {
           run.binary_files.push_back(given);
         } else {
           suppressions.add_file(file->path.relative, bytes);  // its inline ignores, before the bytes move
           if (actions_file) {
             input.workflows.push_back(
                 parse_workflow(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
+            if (budget.stopped()) return stopped();
+          } else if (dependabot_file) {
+            input.dependabot.push_back(
+                parse_dependabot(file->path.relative, std::make_shared<const std::string>(std::move(bytes)), &budget));
             if (budget.stopped()) return stopped();
           }
           input.files.push_back(*file);

@@ -85,7 +85,8 @@ struct AnalysisResult {
 // be read) keeps the outcome from being allow.
 AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& options, std::size_t file_errors = 0);
 
-// Fail-closed finding (ruleId MD-000, rules::kParseFailure) for a workflow the parser rejected.
+// Fail-closed finding (ruleId MD-000, rules::kParseFailure) for a workflow or Dependabot
+// configuration the parser rejected.
 Finding parse_failure_finding(const WorkflowFile& wf);
 
 // Org of an analysis (PRODUCT.md §8): repository.owner when given, else the

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/dependabot.hpp"
 #include "engine/finding.hpp"
 #include "engine/workflow.hpp"
 #include "engine/workspace.hpp"
@@ -56,8 +57,9 @@ struct AnalysisInput {
   const RepoConfig* config = nullptr;
   const Suppressions* suppressions = nullptr;
   bool dry_run = false;
-  std::vector<FileData> files;          // files read successfully (path, kind, hash; bytes not kept)
-  std::vector<WorkflowFile> workflows;  // parsed from files of kind workflow (and composite actions)
+  std::vector<FileData> files;             // files read successfully (path, kind, hash; bytes not kept)
+  std::vector<WorkflowFile> workflows;     // parsed from files of kind workflow (and composite actions)
+  std::vector<DependabotFile> dependabot;  // parsed from .github/dependabot.y{a,}ml files
   Policy policy;
   std::optional<Json> branch_protection;  // GitHub REST snapshot; nullopt = protection disabled/absent
   bool branch_protection_given = false;   // a branchProtectionFile was named (nullopt then = disabled)

@@ -411,12 +411,16 @@ std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values)
     m->column = key.column;
     if (v.is_scalar()) {
       m->from_expression = has_expression(v);
+      if (m->from_expression) m->expressions.push_back(MatrixValue{{}, values.located(v)});
       return m;
     }
     for (const auto& [k, val] : v.entries()) {
       if (!k.is_scalar() || k.value() == "exclude") continue;
       if (k.value() == "include") {
-        if (has_expression(val)) m->expression_keys.push_back(values.keep(k.value()));
+        if (has_expression(val)) {
+          m->expression_keys.push_back(values.keep(k.value()));
+          m->expressions.push_back(MatrixValue{m->expression_keys.back(), values.located(val)});
+        }
         for (const auto& entry : val.items()) {
           for (const auto& [ik, iv] : entry.entries()) {
             if (ik.is_scalar()) add_matrix_value(ik.value(), iv, values, *m);
@@ -426,6 +430,7 @@ std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values)
       }
       if (has_expression(val)) {
         m->expression_keys.push_back(values.keep(k.value()));
+        m->expressions.push_back(MatrixValue{m->expression_keys.back(), values.located(val)});
       } else if (val.is_scalar()) {
         add_matrix_value(k.value(), val, values, *m);
       }
@@ -646,38 +651,44 @@ WorkflowFile parse_workflow(const std::string& path, std::string_view text, Budg
   return parse_workflow(path, std::make_shared<const std::string>(text), budget);
 }
 
-WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source, Budget* budget) {
-  WorkflowFile wf;
-  wf.path = path;
+yaml::ParseResult read_yaml_source(WorkflowFile& wf, std::shared_ptr<const std::string> source, Budget* budget,
+                                   std::string_view what) {
+  yaml::ParseResult parsed;
   const std::string_view text = source ? std::string_view(*source) : std::string_view();
   if (text.size() > UINT32_MAX) {
     // Line offsets and YAML node sizes are 32-bit; the file limit is far below.
     wf.parse_error = yaml::ParseError{"the file is larger than 4 GiB", 1, 1};
-    return wf;
+    return parsed;
   }
   // The line and encoding scans below read every byte once.
   if (budget != nullptr && !budget->step(text.size())) {
     wf.parse_error = yaml::ParseError{yaml::kStoppedMessage, 1, 1};
-    return wf;
+    return parsed;
   }
   wf.line_starts = line_starts_of(text);
   wf.source = std::move(source);
-  // GitHub reads workflows as UTF-8 text: a file that is not would otherwise
+  // GitHub reads these files as UTF-8 text: a file that is not would otherwise
   // reach the rules half-read (or be taken for binary) and pass unchecked.
   if (const std::size_t bad = first_invalid_byte(text); bad != std::string_view::npos) {
     const Position at = position_of(wf.line_starts, text, bad);
     wf.parse_error = yaml::ParseError{str_cat({text[bad] == '\0' ? "a NUL byte" : "invalid UTF-8", " at byte offset ",
-                                               std::to_string(bad), ": a workflow must be UTF-8 text"}),
+                                               std::to_string(bad), ": ", what, " must be UTF-8 text"}),
                                       at.line, at.column};
-    return wf;
+    return parsed;
   }
   yaml::Limits limits;
   limits.budget = budget;
-  yaml::ParseResult parsed = yaml::parse(text, limits);
-  if (parsed.error) {
-    wf.parse_error = std::move(parsed.error);
-    return wf;
-  }
+  parsed = yaml::parse(text, limits);
+  if (parsed.error) wf.parse_error = parsed.error;
+  return parsed;
+}
+
+WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source, Budget* budget) {
+  WorkflowFile wf;
+  wf.path = path;
+  const yaml::ParseResult parsed = read_yaml_source(wf, std::move(source), budget, "a workflow");
+  if (wf.parse_error) return wf;
+  const std::string_view text = wf.source ? std::string_view(*wf.source) : std::string_view();
   const Node* root = nullptr;
   for (const auto& doc : parsed.documents) {
     if (doc.root) {

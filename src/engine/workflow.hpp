@@ -112,6 +112,10 @@ struct Matrix {
   std::vector<MatrixValue> values;
   // Keys given by an expression (`os: ${{ fromJSON(needs.a.outputs.os) }}`).
   std::vector<std::string_view> expression_keys;
+  // Those expressions with their keys; `include` for an `include:` given by
+  // one, "" for a matrix that is one expression. What such a key expands to
+  // comes from the expression's contexts.
+  std::vector<MatrixValue> expressions;
 };
 
 // `credentials:` of a job's container or of one of its services.
@@ -232,5 +236,12 @@ WorkflowFile parse_workflow(const std::string& path, std::string_view text, Budg
 // (a caller done with the bytes saves a copy of the whole file).
 WorkflowFile parse_workflow(const std::string& path, std::shared_ptr<const std::string> source,
                             Budget* budget = nullptr);
+
+// What parse_workflow does first, for every YAML file the rules read: gives
+// `wf` the source and its line starts, and parses it. parse_error is set (and
+// the result not to be read) when the text is not UTF-8 (`what` names the
+// file in that message: "a workflow"), not valid YAML, or the budget stopped.
+yaml::ParseResult read_yaml_source(WorkflowFile& wf, std::shared_ptr<const std::string> source, Budget* budget,
+                                   std::string_view what);
 
 }  // namespace pm::engine

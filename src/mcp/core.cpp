@@ -518,8 +518,9 @@ void Core::run_call(const std::shared_ptr<Call>& call) {
     call->out->no_answer(call->id);
     return;
   }
-  recorder_.record(rec);  // before the answer: a client that asks for metrics next sees this call
+  recorder_.count(rec);
   call->out->send(make_result(call->id, std::move(result)));
+  recorder_.log(rec);
   if (rec.duration_ms >= kTrimAfterMs) executor_.note_heavy_job();
 }
 

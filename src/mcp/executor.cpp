@@ -65,11 +65,12 @@ Executor::TimerId Executor::arm(Clock::time_point deadline, std::function<void()
   {
     std::lock_guard lock(mu_);
     id = next_timer_++;
-    earliest = timers_.empty() || deadline < timers_.begin()->first;
+    earliest = deadline < watchdog_wakes_;
     timers_.emplace(deadline, std::make_pair(id, std::move(on_expire)));
   }
-  // Calls share one timeout, so a new deadline is rarely the earliest: the watchdog is
-  // woken only when it must wake sooner than it planned.
+  // Calls share one timeout, so a new deadline is rarely sooner than the watchdog's own
+  // wake-up, even when the timer before it was disarmed: the watchdog is woken only when
+  // it must wake sooner than it planned, not once per call.
   if (earliest) timer_cv_.notify_all();
   return id;
 }
@@ -84,14 +85,18 @@ void Executor::watchdog_loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (timers_.empty()) {
+      watchdog_wakes_ = Clock::time_point::max();
       timer_cv_.wait(lock);
+      watchdog_wakes_ = Clock::time_point::min();
       continue;
     }
     auto first = timers_.begin();
     // A copy: disarm() may erase the entry while this thread waits.
     const Clock::time_point when = first->first;
     if (when > Clock::now()) {
+      watchdog_wakes_ = when;
       timer_cv_.wait_until(lock, when);
+      watchdog_wakes_ = Clock::time_point::min();
       continue;
     }
     auto fire = std::move(first->second.second);

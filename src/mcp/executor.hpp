@@ -58,6 +58,9 @@ class Executor {
   std::condition_variable timer_cv_;
   std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>> timers_;
   TimerId next_timer_ = 1;
+  // When the watchdog wakes by itself (max: not before it is notified; min: it is awake
+  // and looks at the timers before it sleeps again).
+  Clock::time_point watchdog_wakes_ = Clock::time_point::min();
   std::thread watchdog_;
 };
 

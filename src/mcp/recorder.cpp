@@ -34,9 +34,18 @@ Json sanitize_args(const Json& args) {
   return args;
 }
 
-void CallLog::record(const CallRecord& r) {
-  const bool is_error = r.outcome == "error" || r.outcome == "timeout" || r.outcome == "rate_limited";
-  metrics_.record(r.tool, r.duration_ms, is_error);
+namespace {
+bool is_error_outcome(const CallRecord& r) {
+  return r.outcome == "error" || r.outcome == "timeout" || r.outcome == "rate_limited";
+}
+}  // namespace
+
+void CallLog::count(const CallRecord& r) {
+  metrics_.record(r.tool, r.duration_ms, is_error_outcome(r));
+}
+
+void CallLog::log(const CallRecord& r) {
+  const bool is_error = is_error_outcome(r);
   const double ms = std::round(r.duration_ms * 1000) / 1000;
   Json fields = {{"requestId", r.request_id},
                  {"tool", r.tool},

@@ -26,7 +26,15 @@ struct CallRecord {
 class Recorder {
  public:
   virtual ~Recorder() = default;
-  virtual void record(const CallRecord& r) = 0;
+  // The two halves of a record, so that a caller can answer in between: count() before the
+  // answer (a client that asks for metrics next sees the call), log() after it (the log
+  // lines are not part of the call's round trip).
+  virtual void count(const CallRecord& r) = 0;
+  virtual void log(const CallRecord& r) = 0;
+  void record(const CallRecord& r) {
+    count(r);
+    log(r);
+  }
 };
 
 // Live metrics (get_server_info), one log line per call, and with `emf` one CloudWatch
@@ -34,7 +42,8 @@ class Recorder {
 class CallLog final : public Recorder {
  public:
   CallLog(Metrics& metrics, bool emf) : metrics_(metrics), emf_(emf) {}
-  void record(const CallRecord& r) override;
+  void count(const CallRecord& r) override;
+  void log(const CallRecord& r) override;
 
  private:
   Metrics& metrics_;

@@ -112,6 +112,62 @@ TEST_F(Scan, CleanRepositoryExitsZero) {
       << r.out;
 }
 
+TEST_F(Scan, DependabotConfigurationIsCheckedWithFileAndLine) {
+  repo_.write(".github/workflows/ci.yml", kClean);
+  repo_.write(".github/dependabot.yml",
+              "version: 2\n"
+              "registries:\n"
+              "  internal-pypi:\n"
+              "    type: python-index\n"
+              "    url: https://pypi.example.com/simple\n"
+              "    token: ${{ secrets.PYPI_TOKEN }}\n"
+              "updates:\n"
+              "  - package-ecosystem: pip\n"
+              "    directory: /\n"
+              "    registries: \"*\"\n"
+              "    insecure-external-code-execution: allow\n"
+              "    schedule:\n"
+              "      interval: weekly\n");
+  auto plain = scan({});
+  EXPECT_EQ(plain.exit_code, 1) << plain.err;
+  EXPECT_NE(plain.out.find(".github/dependabot.yml:8:5: medium MD-123 [high confidence] Dependabot updates of pip "
+                           "have no cooldown"),
+            std::string::npos)
+      << plain.out;
+  EXPECT_NE(plain.out.find(".github/dependabot.yml:11:39: high MD-124 [high confidence] Dependabot runs the code of "
+                           "the pip manifests"),
+            std::string::npos)
+      << plain.out;
+  EXPECT_NE(plain.out.find("   related: .github/dependabot.yml:10:5 the registries whose credentials the code can use"),
+            std::string::npos)
+      << plain.out;
+  EXPECT_NE(plain.out.find("note: scanned 1 workflow, 0 composite actions, 1 dependabot file\n"), std::string::npos);
+
+  const std::string out = repo_.path() + "/results.sarif";
+  auto sarif = scan({"--format", "sarif", "--output", out});
+  EXPECT_EQ(sarif.exit_code, 1) << sarif.err;
+  const Json run = Json::parse(slurp(out))["runs"][0];
+  ASSERT_EQ(run["results"].size(), 2u) << run["results"].dump(2);
+  const Json& md124 = run["results"][1];
+  EXPECT_EQ(md124["ruleId"], "MD-124");
+  EXPECT_EQ(md124["level"], "error");
+  const Json& loc = md124["locations"][0]["physicalLocation"];
+  EXPECT_EQ(loc["artifactLocation"]["uri"], ".github/dependabot.yml");
+  EXPECT_EQ(loc["region"]["startLine"], 11);
+  EXPECT_EQ(loc["region"]["startColumn"], 39);
+  EXPECT_EQ(run["results"][0]["ruleId"], "MD-123");
+  EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+
+  // A configuration that is not YAML is never passed unchecked.
+  repo_.write(".github/dependabot.yml", "version: 2\nupdates:\n  - package-ecosystem: [pip\n");
+  auto broken = scan({});
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  EXPECT_NE(broken.out.find(".github/dependabot.yml:4:1: high MD-000 [high confidence] Dependabot configuration could "
+                            "not be parsed: "),
+            std::string::npos)
+      << broken.out;
+}
+
 TEST_F(Scan, ThresholdsDecideWhatIsReportedAndWhatFails) {
   repo_.write(".github/workflows/ci.yml", kRisky);
   auto critical = scan({"--min-severity", "critical", "--persona", "pedantic"});

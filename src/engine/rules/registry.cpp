@@ -16,12 +16,13 @@ const RuleInfo kParseFailure{
     .confidence = Confidence::kHigh,
     .persona = Persona::kRegular,
     .description =
-        "A workflow (`.github/workflows/*.yml|yaml`) or action (`action.yml`) that is not valid YAML, is not UTF-8 "
+        "A workflow (`.github/workflows/*.yml|yaml`), action (`action.yml`) or Dependabot configuration "
+        "(`.github/dependabot.yml|yaml`) that is not valid YAML, is not UTF-8 "
         "text (invalid UTF-8 or a NUL byte, at its byte offset), or exceeds the parser's limits (nesting depth, alias "
         "expansion of YAML bombs). The finding gives the parser's line, column and message. A workflow that cannot "
         "be read cannot be checked, so the analysis fails closed: the decision is at least warn and names the files "
         "that could not be checked.",
-    .not_reported = "Files that are not workflows or actions (they are not parsed as YAML).",
+    .not_reported = "Files that are not workflows, actions or Dependabot configurations (they are not parsed as YAML).",
     .remediation =
         "Fix the file so that GitHub (and this check) can read it; a workflow that cannot be read cannot be checked.",
     .adr_refs = {},
@@ -55,6 +56,9 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_115());
     r.push_back(rules::make_md_116());
     r.push_back(rules::make_md_117());
+    r.push_back(rules::make_md_122());
+    r.push_back(rules::make_md_123());
+    r.push_back(rules::make_md_124());
     return r;
   }();
   return catalogue;

@@ -5,7 +5,8 @@
 // negative case. A rule author adds a file, not test code.
 //
 // <name>.yml is read as .github/workflows/<name>.yml, <name>.action.yml as
-// .github/actions/<name>/action.yml. The expected file is either the list of
+// .github/actions/<name>/action.yml, <name>.dependabot.yml as
+// .github/dependabot.yml. The expected file is either the list of
 // findings or {"policy": <policy file JSON>, "findings": [...]}. The rule runs
 // alone, in the auditor persona (every finding); a finding's persona is
 // "regular" when the expected entry leaves it out.
@@ -81,8 +82,11 @@ TEST_P(RuleData, ReportsExactlyTheExpectedFindings) {
   ASSERT_NE(rule, nullptr) << "no rule " << c.rule << " for " << c.file;
   const std::string file = c.file.filename().string();
   const bool action = file.ends_with(".action.yml");
+  const bool dependabot = file.ends_with(".dependabot.yml");
   const std::string stem = file.substr(0, file.size() - (action ? 11 : 4));
-  const std::string path = action ? ".github/actions/" + stem + "/action.yml" : ".github/workflows/" + stem + ".yml";
+  const std::string path = action       ? ".github/actions/" + stem + "/action.yml"
+                           : dependabot ? std::string(".github/dependabot.yml")
+                                        : ".github/workflows/" + stem + ".yml";
   fs::path expected_path = c.file;
   expected_path.replace_extension(".expected.json");
   if (action) expected_path = c.file.parent_path() / (stem + ".action.expected.json");
@@ -91,8 +95,13 @@ TEST_P(RuleData, ReportsExactlyTheExpectedFindings) {
 
   AnalysisInput in;
   in.persona = Persona::kAuditor;
-  in.workflows.push_back(parse_workflow(path, read(c.file)));
-  ASSERT_FALSE(in.workflows[0].parse_error.has_value()) << in.workflows[0].parse_error->message;
+  if (dependabot) {
+    in.dependabot.push_back(parse_dependabot(path, read(c.file)));
+  } else {
+    in.workflows.push_back(parse_workflow(path, read(c.file)));
+  }
+  const WorkflowFile& source = dependabot ? in.dependabot[0].file : in.workflows[0];
+  ASSERT_FALSE(source.parse_error.has_value()) << source.parse_error->message;
   const Json* expected_findings = &expected_doc;
   if (expected_doc.is_object()) {
     if (expected_doc.contains("policy")) {
@@ -113,7 +122,7 @@ TEST_P(RuleData, ReportsExactlyTheExpectedFindings) {
     EXPECT_EQ(f.message.find('\n'), std::string::npos) << f.message;
     EXPECT_EQ(f.finding_id.size(), 32u);
     // The evidence is the source line the finding cites.
-    EXPECT_EQ(f.evidence, in.workflows[0].line_text(f.line)) << f.message;
+    EXPECT_EQ(f.evidence, source.line_text(f.line)) << f.message;
     got.insert(describe(f.line, f.column, to_string(f.severity), to_string(f.confidence), to_string(f.persona)));
   }
   for (const auto& e : *expected_findings) {
@@ -128,10 +137,13 @@ TEST_P(RuleData, ReportsExactlyTheExpectedFindings) {
 INSTANTIATE_TEST_SUITE_P(Rules, RuleData, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name(); });
 
-// Every rule over workflows has test data with positives and negatives.
+// Every rule over workflows or Dependabot configurations has test data with
+// positives and negatives.
 TEST(RuleDataCoverage, EveryWorkflowRuleHasPositiveAndNegativeCases) {
   for (const auto& r : all_rules()) {
-    if (dynamic_cast<const WorkflowRule*>(r.get()) == nullptr) continue;
+    const auto& tags = r->info().tags;
+    const bool over_dependabot = std::find(tags.begin(), tags.end(), "dependabot") != tags.end();
+    if (dynamic_cast<const WorkflowRule*>(r.get()) == nullptr && !over_dependabot) continue;
     const std::string id(r->info().id);
     int positive = 0, negative = 0;
     for (const auto& c : cases()) {
