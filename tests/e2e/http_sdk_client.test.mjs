@@ -148,7 +148,7 @@ test('prompts, resources and completions over HTTP, as over stdio', async () => 
     argument: { name: 'id', value: 'md-1' },
   });
   // Every MD-1xx rule of the catalogue, in order.
-  const expected = Array.from({ length: 17 }, (_, i) => `MD-${101 + i}`);
+  const expected = Array.from({ length: 21 }, (_, i) => `MD-${101 + i}`);
   assert.deepEqual(ids.completion.values, expected);
   await client.close();
 });

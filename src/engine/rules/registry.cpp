@@ -55,6 +55,10 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_115());
     r.push_back(rules::make_md_116());
     r.push_back(rules::make_md_117());
+    r.push_back(rules::make_md_118());
+    r.push_back(rules::make_md_119());
+    r.push_back(rules::make_md_120());
+    r.push_back(rules::make_md_121());
     return r;
   }();
   return catalogue;
