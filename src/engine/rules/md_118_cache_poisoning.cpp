@@ -38,7 +38,8 @@ constexpr RuleInfo kInfo{
     .not_reported =
         "Workflows that neither release nor publish (CI caches are the point of caching); actions/cache/save alone "
         "and `lookup-only: true` (nothing is restored); setup actions with caching off (`cache: false`, "
-        "`enable-cache: false`, `cache-disabled: true`); dry runs (`--dry-run`); composite actions (whether their "
+        "`enable-cache: false`, `cache-disabled: true`); dry runs (`--dry-run`, `cargo publish -n`); composite actions "
+        "(whether their "
         "caller publishes is not visible in the action).",
     .remediation =
         "Build release artifacts without caches: drop the cache step or turn the setup action's caching off "
@@ -155,15 +156,17 @@ std::vector<std::string_view> words(std::string_view line) {
 bool publishing_line(std::string_view line, Budget& budget) {
   const std::vector<std::string_view> ws = words(line);
   if (!budget.step(1 + ws.size())) return false;
+  bool dry_run_flag = false;  // `cargo publish -n`
   for (const auto w : ws) {
-    if (w == "--dry-run" || w == "-n") return false;
+    if (w == "--dry-run") return false;
+    dry_run_flag = dry_run_flag || w == "-n";
   }
   for (std::size_t i = 0; i + 1 < ws.size(); ++i) {
     const std::string_view a = ws[i];
     const std::string_view b = ws[i + 1];
     if ((a == "npm" || a == "pnpm" || a == "yarn" || a == "cargo" || a == "uv" || a == "poetry" || a == "hatch" ||
          a == "pdm" || a == "./gradlew" || a == "gradle") &&
-        b == "publish") {
+        b == "publish" && !(a == "cargo" && dry_run_flag)) {
       return true;
     }
     if ((a == "twine" && b == "upload") || (a == "gem" && b == "push") || (a == "docker" && b == "push") ||

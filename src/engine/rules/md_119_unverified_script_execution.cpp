@@ -128,7 +128,8 @@ std::string unverified_download(std::string_view line) {
     for (std::size_t i = at + 1; i < c.words.size(); ++i) {
       for (const std::string_view d : {"curl", "wget"}) {
         const std::string& w = c.words[i];
-        if (w.starts_with(str_cat({"<(", d})) || w.starts_with(str_cat({"$(", d})) || w.starts_with(str_cat({"`", d}))) {
+        if (w.starts_with(str_cat({"<(", d})) || w.starts_with(str_cat({"$(", d})) ||
+            w.starts_with(str_cat({"`", d}))) {
           return std::string(d);
         }
       }

@@ -110,11 +110,35 @@ bool has_flag(const std::vector<std::string>& ws, std::size_t from, std::initial
 std::optional<Install> pip_like(const std::vector<std::string>& ws, std::size_t from, std::string tool) {
   if (has_flag(ws, from, {"-r", "--requirement", "-c", "--constraint", "--require-hashes"})) return std::nullopt;
   const auto packages = operands(ws, from,
-                                 {"-e", "--editable", "-i", "--index-url", "--extra-index-url", "-t", "--target",
-                                  "--prefix", "--root", "-f", "--find-links", "-p", "--python", "--platform",
-                                  "--python-version", "--implementation", "--abi", "--trusted-host", "--cache-dir",
-                                  "--upgrade-strategy", "-C", "--config-settings", "--only-binary", "--no-binary",
-                                  "--progress-bar", "--index", "--default-index", "--with", "--from"});
+                                 {"-e",
+                                  "--editable",
+                                  "-i",
+                                  "--index-url",
+                                  "--extra-index-url",
+                                  "-t",
+                                  "--target",
+                                  "--prefix",
+                                  "--root",
+                                  "-f",
+                                  "--find-links",
+                                  "-p",
+                                  "--python",
+                                  "--platform",
+                                  "--python-version",
+                                  "--implementation",
+                                  "--abi",
+                                  "--trusted-host",
+                                  "--cache-dir",
+                                  "--upgrade-strategy",
+                                  "-C",
+                                  "--config-settings",
+                                  "--only-binary",
+                                  "--no-binary",
+                                  "--progress-bar",
+                                  "--index",
+                                  "--default-index",
+                                  "--with",
+                                  "--from"});
   std::optional<Install> found;
   for (const auto p : packages) {
     if (not_a_registry_package(p)) continue;
@@ -138,7 +162,8 @@ std::optional<Install> npm_like(const std::vector<std::string>& ws, std::size_t 
   const auto packages = operands(ws, from, {"--registry", "--prefix", "--tag", "-C", "--dir", "--cwd"});
   std::optional<Install> found;
   for (const auto p : packages) {
-    if (not_a_registry_package(p) || p.starts_with("github:") || (p.find('/') != std::string_view::npos && p[0] != '@')) {
+    if (not_a_registry_package(p) || p.starts_with("github:") ||
+        (p.find('/') != std::string_view::npos && p[0] != '@')) {
       continue;  // a path or a git repository (`owner/repo`)
     }
     const Pin pin = npm_exact(p) ? Pin::kVersion : Pin::kNone;
@@ -186,24 +211,25 @@ std::optional<Install> installs(const Command& c) {
   }
   if (name == "cargo" && verb == "install") {
     if (has_flag(ws, at + 2, {"--path"})) return std::nullopt;
-    const auto packages = operands(ws, at + 2,
-                                   {"--version", "--vers", "--git", "--branch", "--tag", "--rev", "--root",
-                                    "--features", "-F", "--target", "--registry", "--index", "-j", "--jobs",
-                                    "--profile", "--bin", "--example", "--target-dir", "--config", "-Z"});
+    const auto packages =
+        operands(ws, at + 2, {"--version",  "--vers", "--git",     "--branch",     "--tag",    "--rev", "--root",
+                              "--features", "-F",     "--target",  "--registry",   "--index",  "-j",    "--jobs",
+                              "--profile",  "--bin",  "--example", "--target-dir", "--config", "-Z"});
     if (packages.empty()) return std::nullopt;
     const bool locked = has_flag(ws, at + 2, {"--locked"});
-    const bool version = has_flag(ws, at + 2, {"--version", "--vers"}) || packages[0].find('@') != std::string_view::npos;
+    const bool version =
+        has_flag(ws, at + 2, {"--version", "--vers"}) || packages[0].find('@') != std::string_view::npos;
     if (locked && version) return std::nullopt;
     return Install{"cargo install", std::string(packages[0]), locked || version ? Pin::kVersion : Pin::kNone};
   }
   if (name == "gem" && verb == "install") {
-    const auto packages = operands(ws, at + 2, {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
-                                                "--source", "--platform"});
+    const auto packages = operands(
+        ws, at + 2, {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source", "--platform"});
     std::optional<Install> found;
     for (const auto p : packages) {
       if (not_a_registry_package(p) || p.ends_with(".gem")) continue;
-      found = Install{"gem install", std::string(p), has_flag(ws, at + 2, {"-v", "--version"}) ? Pin::kVersion
-                                                                                                : Pin::kNone};
+      found = Install{"gem install", std::string(p),
+                      has_flag(ws, at + 2, {"-v", "--version"}) ? Pin::kVersion : Pin::kNone};
       break;
     }
     return found;

@@ -152,8 +152,9 @@ class Md121 final : public WorkflowRule {
         const auto labels = tally(pins, group, [&](const Pin& q) { return q.sha == p.sha ? q.version : ""; });
         if (outnumbered(labels, p.version, [&](const std::string& v) { return !agree(v, p.version); })) {
           emit(Kind::kSameCommitOtherVersion, action, p, pins,
-               matching(pins, group,
-                        [&](const Pin& q) { return q.sha == p.sha && !q.version.empty() && !agree(q.version, p.version); }),
+               matching(
+                   pins, group,
+                   [&](const Pin& q) { return q.sha == p.sha && !q.version.empty() && !agree(q.version, p.version); }),
                out);
           continue;
         }

@@ -53,15 +53,16 @@ TEST(Md119, PipesIntoInterpretersAndSubstitutions) {
         "wget -qO- https://x.dev/i.sh | bash", "wget -O - https://x.dev/i.sh | sh",
         "curl -fsSL https://x.dev/i.py | python3 -", "/usr/bin/curl -s https://x.dev/i | env FOO=1 zsh",
         "bash <(curl -s https://x.dev/i.sh)", "source <(wget -qO- https://x.dev/env)",
-        "eval \"$(curl -fsSL https://x.dev/env)\"", "iex ((New-Object System.Net.WebClient).DownloadString('https://x'))",
+        "eval \"$(curl -fsSL https://x.dev/env)\"",
+        "iex ((New-Object System.Net.WebClient).DownloadString('https://x'))",
         "Invoke-Expression (Invoke-RestMethod https://x.dev/i.ps1)", "curl -o - https://x.dev/i.sh | sh"}) {
     EXPECT_EQ(count(*rule, s), 1u) << s;
   }
-  for (const std::string s :
-       {"curl -fsSLo i.sh https://x.dev/i.sh && sha256sum -c i.sh.sha256 && sh i.sh", "curl -O https://x.dev/i.sh",
-        "curl -s https://api.x.dev/v | jq .version", "wget https://x.dev/i.sh | sh",
-        "curl -s https://x.dev/k.asc | gpg --import", "echo 'curl https://x | sh'", "curl -s https://x.dev/a.tgz | tar xz",
-        "bash ./scripts/install.sh", "echo \"$(curl -s https://x.dev/version)\""}) {
+  for (const std::string s : {"curl -fsSLo i.sh https://x.dev/i.sh && sha256sum -c i.sh.sha256 && sh i.sh",
+                              "curl -O https://x.dev/i.sh", "curl -s https://api.x.dev/v | jq .version",
+                              "wget https://x.dev/i.sh | sh", "curl -s https://x.dev/k.asc | gpg --import",
+                              "echo 'curl https://x | sh'", "curl -s https://x.dev/a.tgz | tar xz",
+                              "bash ./scripts/install.sh", "echo \"$(curl -s https://x.dev/version)\""}) {
     EXPECT_EQ(count(*rule, s), 0u) << s;
   }
 }
@@ -80,10 +81,10 @@ TEST(Md119, ContinuedLinesAreOneCommandAndPlainHttpIsHigh) {
 }
 
 TEST(Md119, CompositeActionsToo) {
-  const auto fs = findings(*rules::make_md_119(),
-                           {{".github/actions/setup/action.yml",
-                             "name: setup\nruns:\n  using: composite\n  steps:\n"
-                             "    - run: curl -fsSL https://x.dev/i.sh | bash\n      shell: bash\n"}});
+  const auto fs =
+      findings(*rules::make_md_119(), {{".github/actions/setup/action.yml",
+                                        "name: setup\nruns:\n  using: composite\n  steps:\n"
+                                        "    - run: curl -fsSL https://x.dev/i.sh | bash\n      shell: bash\n"}});
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].file, ".github/actions/setup/action.yml");
   EXPECT_EQ(fs[0].line, 5);
@@ -160,13 +161,13 @@ TEST(Md121, PinsAreComparedAcrossWorkflowsAndActions) {
   const auto job = [](const std::string& uses) {
     return "on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - uses: " + uses + "\n";
   };
-  const auto fs = findings(*rules::make_md_121(),
-                           {{".github/workflows/ci.yml", job("actions/checkout@" + a + " # v4.2.2")},
-                            {".github/workflows/docs.yml", job("actions/checkout@" + a + " # v4.2.2")},
-                            {".github/workflows/release.yml", job("actions/checkout@" + b + " # v4.2.2")},
-                            {".github/actions/setup/action.yml",
-                             "name: s\nruns:\n  using: composite\n  steps:\n    - uses: Actions/Checkout@" + a +
-                                 " # v4.1.1\n"}});
+  const auto fs =
+      findings(*rules::make_md_121(),
+               {{".github/workflows/ci.yml", job("actions/checkout@" + a + " # v4.2.2")},
+                {".github/workflows/docs.yml", job("actions/checkout@" + a + " # v4.2.2")},
+                {".github/workflows/release.yml", job("actions/checkout@" + b + " # v4.2.2")},
+                {".github/actions/setup/action.yml",
+                 "name: s\nruns:\n  using: composite\n  steps:\n    - uses: Actions/Checkout@" + a + " # v4.1.1\n"}});
   ASSERT_EQ(fs.size(), 2u);
   EXPECT_EQ(fs[0].file, ".github/workflows/release.yml");
   EXPECT_EQ(fs[0].severity, Severity::kMedium);
