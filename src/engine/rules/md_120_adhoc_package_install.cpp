@@ -107,7 +107,7 @@ bool has_flag(const std::vector<std::string>& ws, std::size_t from, std::initial
 }
 
 // pip and the tools that take pip's requirement specifiers.
-std::optional<Install> pip_like(const std::vector<std::string>& ws, std::size_t from, std::string tool) {
+std::optional<Install> pip_like(const std::vector<std::string>& ws, std::size_t from, const std::string& tool) {
   if (has_flag(ws, from, {"-r", "--requirement", "-c", "--constraint", "--require-hashes"})) return std::nullopt;
   const auto packages = operands(ws, from,
                                  {"-e",
@@ -158,7 +158,7 @@ bool npm_exact(std::string_view p) {
   return !v.empty() && v[0] >= '0' && v[0] <= '9' && v.find_first_of("^~<>=* |x") == std::string_view::npos;
 }
 
-std::optional<Install> npm_like(const std::vector<std::string>& ws, std::size_t from, std::string tool) {
+std::optional<Install> npm_like(const std::vector<std::string>& ws, std::size_t from, const std::string& tool) {
   const auto packages = operands(ws, from, {"--registry", "--prefix", "--tag", "-C", "--dir", "--cwd"});
   std::optional<Install> found;
   for (const auto p : packages) {
