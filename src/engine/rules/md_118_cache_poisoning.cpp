@@ -273,19 +273,18 @@ class Md118 final : public WorkflowRule {
         if (!budget.step(1 + s.with.size())) return;
         const auto what = cache_restore(wf, s);
         if (!what) continue;
-        std::string message =
-            why == trigger ? str_cat({"Job '", job.id, "' restores ", *what, " in a workflow run by `", trigger->value,
-                                      trigger->value == "push" ? "` of a tag" : "`",
-                                      ": an entry another run wrote can end up in the release"})
-            : consumer == nullptr
-                ? str_cat({"Job '", job.id, "' restores ", *what,
-                           " and publishes: an entry another run wrote can end up in what it ships"})
-                : str_cat({"Job '", job.id, "' restores ", *what, " and job '", consumer->id,
-                           "', which needs it, publishes: an entry another run wrote can end up in what it ships"});
         FindingBuilder(kInfo)
             .confidence(consumer == nullptr ? Confidence::kMedium : Confidence::kLow)
             .at(wf, *s.uses)
-            .message(std::move(message))
+            .message(
+                why == trigger ? str_cat({"Job '", job.id, "' restores ", *what, " in a workflow run by `",
+                                          trigger->value, trigger->value == "push" ? "` of a tag" : "`",
+                                          ": an entry another run wrote can end up in the release"})
+                : consumer == nullptr
+                    ? str_cat({"Job '", job.id, "' restores ", *what,
+                               " and publishes: an entry another run wrote can end up in what it ships"})
+                    : str_cat({"Job '", job.id, "' restores ", *what, " and job '", consumer->id,
+                               "', which needs it, publishes: an entry another run wrote can end up in what it ships"}))
             .related(wf, *why, why == trigger ? "the release trigger" : "the publishing step")
             .context(context_object("job", job.id, "cache", *what))
             .emit(out);
