@@ -411,12 +411,16 @@ std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values)
     m->column = key.column;
     if (v.is_scalar()) {
       m->from_expression = has_expression(v);
+      if (m->from_expression) m->expressions.push_back(MatrixValue{{}, values.located(v)});
       return m;
     }
     for (const auto& [k, val] : v.entries()) {
       if (!k.is_scalar() || k.value() == "exclude") continue;
       if (k.value() == "include") {
-        if (has_expression(val)) m->expression_keys.push_back(values.keep(k.value()));
+        if (has_expression(val)) {
+          m->expression_keys.push_back(values.keep(k.value()));
+          m->expressions.push_back(MatrixValue{m->expression_keys.back(), values.located(val)});
+        }
         for (const auto& entry : val.items()) {
           for (const auto& [ik, iv] : entry.entries()) {
             if (ik.is_scalar()) add_matrix_value(ik.value(), iv, values, *m);
@@ -426,6 +430,7 @@ std::shared_ptr<const Matrix> parse_matrix(const Node* strategy, Values& values)
       }
       if (has_expression(val)) {
         m->expression_keys.push_back(values.keep(k.value()));
+        m->expressions.push_back(MatrixValue{m->expression_keys.back(), values.located(val)});
       } else if (val.is_scalar()) {
         add_matrix_value(k.value(), val, values, *m);
       }

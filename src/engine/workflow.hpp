@@ -112,6 +112,10 @@ struct Matrix {
   std::vector<MatrixValue> values;
   // Keys given by an expression (`os: ${{ fromJSON(needs.a.outputs.os) }}`).
   std::vector<std::string_view> expression_keys;
+  // Those expressions with their keys; `include` for an `include:` given by
+  // one, "" for a matrix that is one expression. What such a key expands to
+  // comes from the expression's contexts.
+  std::vector<MatrixValue> expressions;
 };
 
 // `credentials:` of a job's container or of one of its services.

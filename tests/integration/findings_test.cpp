@@ -56,6 +56,12 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-104", "pull_request_title_in_scripts"},
     {"MD-104", "reusable_workflow_inputs"},
     {"MD-104", "safe_patterns"},
+    {"MD-104", "matrix_built_from_event_data"},
+    {"MD-104", "matrix_from_event_json"},
+    {"MD-104", "matrix_and_outputs_from_steps"},
+    {"MD-104", "job_output_from_event_text"},
+    {"MD-104", "manual_inputs_only"},
+    {"MD-104", "composite_action_inputs.action"},
     {"MD-107", "workspace_uploaded_with_token"},
     {"MD-107", "credentials_not_persisted"},
     {"MD-108", "pull_request_target_env_writes"},
@@ -85,7 +91,18 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-120", "tools_from_lockfiles"},
     {"MD-121", "checkout_pinned_twice"},
     {"MD-121", "pinned_consistently"},
+    {"MD-122", "issue_text_in_agent_prompts"},
+    {"MD-122", "agent_reads_issue_itself"},
+    {"MD-122", "trusted_triggers_only"},
+    {"MD-122", "agent_review.action"},
 };
+
+// Where a data file is analysed: `<name>.action` as an action's metadata,
+// anything else as a workflow.
+std::string analysed_path(const std::string& name) {
+  if (name.ends_with(".action")) return ".github/actions/" + name.substr(0, name.size() - 7) + "/action.yml";
+  return ".github/workflows/" + name + ".yml";
+}
 
 std::string describe(const Json& f) {
   return std::to_string(f["line"].get<int>()) + ":" + std::to_string(f["column"].get<int>()) + " " +
@@ -98,14 +115,14 @@ TEST(Findings, RepresentativeRuleDataThroughTheBinary) {
   Json files = Json::array();
   for (const auto& [rule, name] : kRepresentative) {
     const fs::path src = fs::path(PM_SOURCE_DIR) / "tests/data/rules" / rule;
-    dir.write(".github/workflows/" + name + ".yml", read(src / (name + ".yml")));
-    files.push_back(".github/workflows/" + name + ".yml");
+    dir.write(analysed_path(name), read(src / (name + ".yml")));
+    files.push_back(analysed_path(name));
   }
   ServerProcess p({}, findings_env(dir));
   p.initialize();
   const Json a = analyze(p, Json{{"files", files}, {"persona", "auditor"}, {"maxFindings", 0}});
   for (const auto& [rule, name] : kRepresentative) {
-    const std::string path = ".github/workflows/" + name + ".yml";
+    const std::string path = analysed_path(name);
     std::multiset<std::string> got, want;
     for (const auto& f : a["findings"]) {
       if (f["ruleId"] == rule && f["file"] == path) got.insert(describe(f));
@@ -291,7 +308,7 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
   EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
                                            "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109",
                                            "MD-110", "MD-111", "MD-112", "MD-113", "MD-114", "MD-115", "MD-116",
-                                           "MD-117", "MD-118", "MD-119", "MD-120", "MD-121"}));
+                                           "MD-117", "MD-118", "MD-119", "MD-120", "MD-121", "MD-122"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

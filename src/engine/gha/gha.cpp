@@ -276,6 +276,252 @@ std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf,
   return std::nullopt;
 }
 
+namespace {
+
+std::string lower_copy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower_ascii(c);
+  return out;
+}
+
+// "b" of "a.b" (a path of exactly two segments), "" otherwise.
+std::string_view second_of_two(std::string_view path) {
+  const std::size_t dot = path.find('.');
+  if (dot == std::string_view::npos || path.find('.', dot + 1) != std::string_view::npos) return {};
+  return path.substr(dot + 1);
+}
+
+// The `env:` value of `name` (lower case) the step sees: its own, its job's,
+// or the workflow's.
+const Located* env_value_of(const WorkflowFile& wf, const Job& job, const Step& step, std::string_view name,
+                            Budget& budget) {
+  for (const auto* env : {&step.env, &job.env, &wf.env}) {
+    for (const auto& [k, v] : *env) {
+      if (!budget.step(1 + k.size())) return nullptr;
+      if (lower_copy(k) == name) return &v;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<UntrustedValue> from_matrix(const Job& job, std::string_view name, Budget& budget) {
+  if (!job.matrix) return std::nullopt;
+  for (const auto& mv : job.matrix->values) {
+    if (!budget.step(1 + mv.key.size())) return std::nullopt;
+    if (lower_copy(mv.key) != name) continue;
+    if (std::string origin = attacker_controlled_in(mv.value.value, budget); !origin.empty())
+      return UntrustedValue{Untrusted::kMatrix, std::move(origin)};
+  }
+  // A key, `include:` or the whole matrix given by an expression
+  // (`fromJSON(github.event.comment.body)`) expands to what that expression reads.
+  for (const auto& mv : job.matrix->expressions) {
+    if (!budget.step(1 + mv.key.size())) return std::nullopt;
+    if (!mv.key.empty() && mv.key != "include" && lower_copy(mv.key) != name) continue;
+    if (std::string origin = attacker_controlled_in(mv.value.value, budget); !origin.empty())
+      return UntrustedValue{Untrusted::kMatrix, std::move(origin)};
+  }
+  return std::nullopt;
+}
+
+// needs.<job>.outputs.<name>: the `outputs:` value of that job.
+std::optional<UntrustedValue> from_job_output(const WorkflowFile& wf, std::string_view path, Budget& budget) {
+  std::string_view rest = path.substr(6);  // after "needs."
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const std::string_view job_id = rest.substr(0, dot);
+  rest.remove_prefix(dot + 1);
+  if (!rest.starts_with("outputs.")) return std::nullopt;
+  const std::string_view name = rest.substr(8);
+  if (name.empty() || name.find('.') != std::string_view::npos) return std::nullopt;
+  for (const auto& j : wf.jobs) {
+    if (!budget.step(1 + j.outputs.size())) return std::nullopt;
+    if (lower_copy(j.id) != job_id) continue;
+    for (const auto& [k, v] : j.outputs) {
+      if (lower_copy(k) != name) continue;
+      if (std::string origin = attacker_controlled_in(v.value, budget); !origin.empty())
+        return UntrustedValue{Untrusted::kJobOutput, std::move(origin)};
+    }
+  }
+  return std::nullopt;
+}
+
+// inputs.<name> of a reusable workflow or an action.
+std::optional<UntrustedValue> from_input(const WorkflowFile& wf, std::string_view name, Budget& budget) {
+  if (!budget.step(wf.triggers.size() + wf.inputs.size())) return std::nullopt;
+  if (!wf.is_action && !wf.has_trigger("workflow_call")) return std::nullopt;
+  for (const auto& in : wf.inputs) {
+    if (lower_copy(in.name) != name || in.source == InputSource::kWorkflowDispatch) continue;
+    if (in.type == "boolean" || in.type == "number") return std::nullopt;
+  }
+  return UntrustedValue{Untrusted::kCallerInput, ""};
+}
+
+}  // namespace
+
+std::string attacker_controlled_in(std::string_view text, Budget& budget) {
+  if (!budget.step(text.size())) return {};
+  for (const auto& t : expr::templates(text)) {
+    if (!budget.step(t.length)) return {};
+    const expr::Parsed p = expr::parse(t.inner);
+    if (!p.ok()) continue;
+    for (const auto& r : expr::contexts(*p.expression)) {
+      if (r.flows && attacker_controlled(r.path)) return r.path;
+    }
+  }
+  return {};
+}
+
+std::optional<UntrustedValue> untrusted_value(const WorkflowFile& wf, const Job& job, const Step& step,
+                                              std::string_view path, Budget& budget) {
+  if (attacker_controlled(path)) return UntrustedValue{Untrusted::kEvent, ""};
+  if (path.starts_with("needs.")) return from_job_output(wf, path, budget);
+  const std::string_view name = second_of_two(path);
+  if (name.empty()) return std::nullopt;
+  if (path.starts_with("env.")) {
+    const Located* v = env_value_of(wf, job, step, name, budget);
+    if (!v) return std::nullopt;
+    std::string origin = attacker_controlled_in(v->value, budget);
+    if (origin.empty()) return std::nullopt;
+    return UntrustedValue{Untrusted::kEnv, std::move(origin)};
+  }
+  if (path.starts_with("matrix.")) return from_matrix(job, name, budget);
+  if (path.starts_with("inputs.")) return from_input(wf, name, budget);
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kKnownAiActions = {"anthropics/claude-code-action",
+                                                             "anthropics/claude-code-base-action",
+                                                             "openai/",
+                                                             "actions/ai-inference",
+                                                             "github/copilot",
+                                                             "google-github-actions/run-gemini-cli"};
+
+// Words in an action's owner or name that mark it as a model client.
+constexpr std::array<std::string_view, 11> kAiWords = {"ai",     "llm",    "llms",      "gpt",    "chatgpt", "openai",
+                                                       "claude", "gemini", "anthropic", "ollama", "copilot"};
+
+constexpr std::array<std::string_view, 7> kModelApis = {
+    "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "gh models run", "bedrock-runtime",
+    "ollama run",     "openai.azure.com"};
+
+bool ai_named(const std::string& u) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= u.size(); ++i) {
+    if (i < u.size() && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9'))) continue;
+    const std::string_view word(u.data() + start, i - start);
+    if (one_of(word, kAiWords)) return true;
+    if (word.size() > 3 && word.substr(0, 3) == "gpt" && word[3] >= '0' && word[3] <= '9') return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+// The inputs each known agent or model action reads as its prompt, from the
+// actions' own input definitions. claude_args carries --system-prompt and
+// --append-system-prompt.
+constexpr std::string_view kClaudePrompts[] = {"prompt",      "direct_prompt", "custom_instructions", "override_prompt",
+                                               "claude_args", "system_prompt", "append_system_prompt"};
+constexpr std::string_view kCodexPrompts[] = {"prompt"};
+constexpr std::string_view kInferencePrompts[] = {"prompt", "system-prompt"};
+constexpr std::string_view kGeminiPrompts[] = {"prompt"};
+
+struct PromptInputs {
+  std::string_view action;
+  std::span<const std::string_view> inputs;
+};
+constexpr std::array<PromptInputs, 5> kPromptInputs = {{
+    {"anthropics/claude-code-action", kClaudePrompts},
+    {"anthropics/claude-code-base-action", kClaudePrompts},
+    {"openai/codex-action", kCodexPrompts},
+    {"actions/ai-inference", kInferencePrompts},
+    {"google-github-actions/run-gemini-cli", kGeminiPrompts},
+}};
+
+// Where `command` stands at a command position of `line` (its start, or
+// after a `|`, `;`, `&`, `(` or `$(`), followed by a blank or the end of the
+// line; npos when it does not.
+std::size_t command_at(std::string_view line, std::string_view command) {
+  for (std::size_t p = line.find(command); p != std::string_view::npos; p = line.find(command, p + 1)) {
+    const std::size_t end = p + command.size();
+    if (end < line.size() && line[end] != ' ' && line[end] != '\t') continue;
+    std::size_t b = p;
+    while (b > 0 && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+    if (b == 0 || line[b - 1] == '|' || line[b - 1] == ';' || line[b - 1] == '&' || line[b - 1] == '(') return p;
+  }
+  return std::string_view::npos;
+}
+
+// Agent CLIs that take a prompt on the command line or stdin, each with the
+// option or subcommand that runs it without a terminal.
+struct AgentCli {
+  std::string_view command;
+  std::array<std::string_view, 2> headless;
+};
+constexpr std::array<AgentCli, 4> kAgentClis = {{
+    {"claude", {" -p", " --print"}},
+    {"codex", {" exec", ""}},
+    {"gemini", {" -p", " --prompt"}},
+    {"copilot", {" -p", " --prompt"}},
+}};
+
+}  // namespace
+
+AiAction ai_action(std::string_view uses) {
+  const std::string u = lower_copy(uses.substr(0, uses.find('@')));
+  if (std::any_of(kKnownAiActions.begin(), kKnownAiActions.end(), [&](std::string_view k) { return u.starts_with(k); }))
+    return AiAction::kKnown;
+  return ai_named(u) ? AiAction::kNamed : AiAction::kNone;
+}
+
+std::string model_call_in(std::string_view run) {
+  for (auto api : kModelApis) {
+    if (run.find(api) != std::string_view::npos) return std::string(api);
+  }
+  for (std::size_t p = run.find("llm "); p != std::string_view::npos; p = run.find("llm ", p + 1)) {
+    std::size_t b = p;
+    while (b > 0 && (run[b - 1] == ' ' || run[b - 1] == '\t')) --b;
+    if (b == 0 || run[b - 1] == '\n' || run[b - 1] == '|' || run[b - 1] == ';' || run[b - 1] == '(' ||
+        run[b - 1] == '&') {
+      return "llm CLI";
+    }
+  }
+  return {};
+}
+
+std::span<const std::string_view> prompt_inputs(std::string_view uses) {
+  const Uses u = parse_uses(uses);
+  if (u.kind != UsesKind::kRepository) return {};
+  const std::string target = lower_copy(u.target);
+  for (const auto& p : kPromptInputs) {
+    if (target == p.action) return p.inputs;
+  }
+  return {};
+}
+
+std::optional<AgentCall> agent_cli_call(std::string_view run, Budget& budget) {
+  std::size_t start = 0;
+  while (start <= run.size()) {
+    std::size_t end = run.find('\n', start);
+    if (end == std::string_view::npos) end = run.size();
+    if (!budget.step(1 + end - start)) return std::nullopt;
+    const std::string_view line = run.substr(start, end - start);
+    for (const auto& cli : kAgentClis) {
+      const std::size_t at = command_at(line, cli.command);
+      if (at == std::string_view::npos) continue;
+      const std::string_view after = line.substr(at + cli.command.size());
+      const bool headless = std::any_of(cli.headless.begin(), cli.headless.end(), [&](std::string_view h) {
+        return !h.empty() && after.find(h) != std::string_view::npos;
+      });
+      if (headless) return AgentCall{cli.command, start};
+    }
+    if (end == run.size()) break;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 const char* to_string(Kind k) {
   switch (k) {
     case Kind::kWorkflow: return "workflow";

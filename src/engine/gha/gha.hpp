@@ -96,6 +96,59 @@ struct PullRequestCheckout {
 // nullopt when the step checks out no such code, or once `budget` has stopped.
 std::optional<PullRequestCheckout> pull_request_checkout(const WorkflowFile& wf, const Step& step, Budget& budget);
 
+// ---- Untrusted values ---------------------------------------------------------
+
+// How a context a step reads carries text an outsider writes. MD-104 (shell
+// and JavaScript injection) and MD-122 (prompt injection) classify the
+// contexts of their sinks with this one function.
+enum class Untrusted : std::uint8_t {
+  kEvent,        // the context itself is attacker_controlled
+  kEnv,          // an env.* value the step sees (its own, its job's, the workflow's) set from such a context
+  kMatrix,       // a matrix.* value built from such a context: a literal entry, or a `${{ }}` (fromJSON(...))
+                 // giving the key, `include:` or the whole matrix
+  kJobOutput,    // needs.<job>.outputs.<name> whose `outputs:` value is set from such a context
+  kCallerInput,  // inputs.<name> of a reusable workflow or an action: its callers decide the value
+};
+struct UntrustedValue {
+  Untrusted kind = Untrusted::kEvent;
+  std::string origin;  // the attacker-controlled context the value is built from; "" for kEvent and kCallerInput
+};
+// Whether the context `path` (as expr::contexts spells it), read by `step` of
+// `job`, can carry attacker-controlled text. Inputs of type boolean or number
+// cannot carry text; workflow_dispatch inputs come from people with write
+// access; other contexts (step outputs, secrets, vars) hold nothing the file
+// shows. nullopt also once `budget` has stopped.
+std::optional<UntrustedValue> untrusted_value(const WorkflowFile& wf, const Job& job, const Step& step,
+                                              std::string_view path, Budget& budget);
+// The first attacker_controlled context whose value flows out of a `${{ }}`
+// of `text`; "" when none (or once `budget` has stopped).
+std::string attacker_controlled_in(std::string_view text, Budget& budget);
+
+// ---- AI models and agents ---------------------------------------------------
+
+enum class AiAction : std::uint8_t {
+  kNone,
+  kKnown,  // anthropics/claude-code-action, openai/*, actions/ai-inference, github/copilot*, run-gemini-cli, ...
+  kNamed,  // an action whose owner or name has a word that marks a model client (ai, llm, gpt, claude, ...)
+};
+// What a `uses:` says about the action calling a model (MD-003, MD-122).
+AiAction ai_action(std::string_view uses);
+// What a script calls a model with: a known API host ("api.openai.com",
+// "gh models run", ...) or "llm CLI"; "" when none.
+std::string model_call_in(std::string_view run);
+// The inputs of a known agent or model action that become its prompt or
+// system prompt (claude-code-action's `prompt`, ai-inference's
+// `system-prompt`, ...); empty for any other action.
+std::span<const std::string_view> prompt_inputs(std::string_view uses);
+// An agent CLI called as a command on a line of `run` (`claude -p`, `codex
+// exec`, `gemini`, `copilot -p`): the command, and the line's byte offset in
+// `run`; nullopt when none (or once `budget` has stopped).
+struct AgentCall {
+  std::string_view command;
+  std::size_t offset = 0;
+};
+std::optional<AgentCall> agent_cli_call(std::string_view run, Budget& budget);
+
 // ---- Files ------------------------------------------------------------------
 
 enum class Kind : std::uint8_t {

@@ -1,6 +1,5 @@
 // MD-003: output of an AI/LLM step acted upon without a gate.
 #include <algorithm>
-#include <array>
 #include <string_view>
 
 #include "engine/expr/expr.hpp"
@@ -17,59 +16,6 @@ std::string lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-constexpr std::array<std::string_view, 6> kKnownAiActions = {"anthropics/claude-code-action",
-                                                             "anthropics/claude-code-base-action",
-                                                             "openai/",
-                                                             "actions/ai-inference",
-                                                             "github/copilot",
-                                                             "google-github-actions/run-gemini-cli"};
-
-// Words in an action's owner or name that mark it as a model client.
-constexpr std::array<std::string_view, 11> kAiWords = {"ai",     "llm",    "llms",      "gpt",    "chatgpt", "openai",
-                                                       "claude", "gemini", "anthropic", "ollama", "copilot"};
-
-constexpr std::array<std::string_view, 7> kModelApis = {
-    "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "gh models run", "bedrock-runtime",
-    "ollama run",     "openai.azure.com"};
-
-bool known_ai_action(std::string_view uses) {
-  const std::string u = lower(uses.substr(0, uses.find('@')));
-  return std::any_of(kKnownAiActions.begin(), kKnownAiActions.end(),
-                     [&](std::string_view k) { return u.starts_with(k); });
-}
-
-// An action whose owner or name has a word that marks a model client.
-bool ai_named_action(std::string_view uses) {
-  const std::string u = lower(uses.substr(0, uses.find('@')));
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= u.size(); ++i) {
-    if (i < u.size() && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9'))) continue;
-    std::string_view word(u.data() + start, i - start);
-    for (auto w : kAiWords) {
-      if (word == w) return true;
-    }
-    if (word.size() > 3 && word.substr(0, 3) == "gpt" && word[3] >= '0' && word[3] <= '9') return true;
-    start = i + 1;
-  }
-  return false;
-}
-
-// A script that calls a model: a known API host, or the `llm` CLI as a command.
-std::string model_call_in(std::string_view run) {
-  for (auto api : kModelApis) {
-    if (run.find(api) != std::string_view::npos) return std::string(api);
-  }
-  for (std::size_t p = run.find("llm "); p != std::string_view::npos; p = run.find("llm ", p + 1)) {
-    std::size_t b = p;
-    while (b > 0 && (run[b - 1] == ' ' || run[b - 1] == '\t')) --b;
-    if (b == 0 || run[b - 1] == '\n' || run[b - 1] == '|' || run[b - 1] == ';' || run[b - 1] == '(' ||
-        run[b - 1] == '&') {
-      return "llm CLI";
-    }
-  }
-  return {};
 }
 
 // How the AI step's output is read where it is consumed: in its own job as
@@ -172,15 +118,16 @@ class Md003 final : public WorkflowRule {
       if (!s.id) continue;
       AiStep ai{&s, lower(s.id->value), "", Confidence::kHigh};
       if (s.uses) {
-        if (known_ai_action(s.uses->value)) {
+        const gha::AiAction kind = gha::ai_action(s.uses->value);
+        if (kind == gha::AiAction::kKnown) {
           ai.source = str_cat({"AI action `", s.uses->value, "`"});
-        } else if (ai_named_action(s.uses->value)) {
+        } else if (kind == gha::AiAction::kNamed) {
           ai.source = str_cat({"AI action `", s.uses->value, "`"});
           ai.confidence = Confidence::kMedium;
         }
       } else if (s.run) {
         if (!budget.step(s.run->value.size())) return;
-        const std::string call = model_call_in(s.run->value);
+        const std::string call = gha::model_call_in(s.run->value);
         if (!call.empty()) {
           ai.source = "model call (" + call + ")";
           ai.confidence = Confidence::kMedium;

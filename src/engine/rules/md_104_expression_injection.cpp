@@ -1,6 +1,6 @@
 // MD-104: attacker-controllable values expanded with `${{ }}` into code (a
 // `run:` script, an actions/github-script `script:`), directly or through an
-// `env:` value, a matrix value or an input.
+// `env:` value, a matrix value, a job output or an input (gha::untrusted_value).
 #include <optional>
 #include <string_view>
 
@@ -11,37 +11,6 @@
 namespace pm::engine::rules {
 namespace md_104 {
 namespace {
-
-// The first attacker-controlled context whose value flows into `value`'s
-// `${{ }}`, "" when none (or once the budget has stopped).
-std::string tainted_in(std::string_view value, Budget& budget) {
-  if (!budget.step(value.size())) return {};
-  for (const auto& t : expr::templates(value)) {
-    if (!budget.step(t.length)) return {};
-    const expr::Parsed p = expr::parse(t.inner);
-    if (!p.ok()) continue;
-    for (const auto& r : expr::contexts(*p.expression)) {
-      if (r.flows && gha::attacker_controlled(r.path)) return r.path;
-    }
-  }
-  return {};
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// The second segment of `path` ("title" of "env.title"), when the path has
-// exactly two.
-std::string_view second_segment(std::string_view path) {
-  const std::size_t dot = path.find('.');
-  if (dot == std::string_view::npos || path.find('.', dot + 1) != std::string_view::npos) return {};
-  return path.substr(dot + 1);
-}
 
 // What makes one context read of a script dangerous.
 struct Source {
@@ -65,13 +34,16 @@ constexpr RuleInfo kInfo{
         "`script:` input, in workflows and composite actions: the value is pasted into the code before it runs, so "
         "a crafted title or branch name executes as shell or JavaScript. Sources: issue, pull request, comment, "
         "review, discussion and commit texts, branch names (github.head_ref, workflow_run head branch), whole "
-        "event objects (high); an `env.*` value, or a `matrix.*` value, that is itself built from such data "
-        "(high); an input of a reusable workflow (`workflow_call`) or a composite action of type string — its "
+        "event objects (high); an `env.*` value, a `matrix.*` value (a literal entry, or a `fromJSON(...)` giving "
+        "the key, `include:` or the whole matrix) or a job output read as `needs.<job>.outputs.<name>` that is "
+        "itself built from such data (high); an input of a reusable workflow (`workflow_call`) or a composite action "
+        "of type string — its "
         "callers decide the value (medium, confidence low). Only values that reach the expression's result count: "
         "`${{ github.event.issue.title == 'x' }}` expands to true or false. One finding per `${{ }}`, at its line "
         "and column inside multi-line scripts.",
     .not_reported =
-        "Values passed through `env:` and read by the shell as \"$VAR\" (the safe pattern); values that are "
+        "Values passed through `env:` and read by the shell as \"$VAR\" (the safe pattern for the shell; MD-122 "
+        "reports such text when it becomes the prompt of an agent CLI); values that are "
         "compared, tested or hashed rather than expanded; `workflow_dispatch` inputs and `github.event.inputs` "
         "(only people with write access can start such a run); boolean and number inputs; step outputs and other "
         "values whose content is not in the file.",
@@ -140,66 +112,31 @@ class Md104 final : public WorkflowRule {
     }
   }
 
+  // The shared classification (gha::untrusted_value), with what each kind
+  // means for code.
   static std::optional<Source> classify(const StepNode& n, const std::string& path) {
-    if (gha::attacker_controlled(path))
-      return Source{Severity::kHigh, Confidence::kHigh, path, "", "an attacker-controlled value becomes code"};
-    const std::string_view name = second_segment(path);
-    if (name.empty()) return std::nullopt;
-    if (path.starts_with("env.")) {
-      if (const Located* v = env_value(n, name)) {
-        if (std::string origin = tainted_in(v->value, n.budget()); !origin.empty()) {
-          return Source{Severity::kHigh, Confidence::kHigh, path, "set from `" + origin + "`",
-                        "the attacker-controlled value becomes code"};
-        }
-      }
-      return std::nullopt;
+    const auto v = gha::untrusted_value(n.file(), n.job.job, n.step, path, n.budget());
+    if (!v) return std::nullopt;
+    switch (v->kind) {
+      case gha::Untrusted::kEvent:
+        return Source{Severity::kHigh, Confidence::kHigh, path, "", "an attacker-controlled value becomes code"};
+      case gha::Untrusted::kEnv:
+        return Source{Severity::kHigh, Confidence::kHigh, path, "set from `" + v->origin + "`",
+                      "the attacker-controlled value becomes code"};
+      case gha::Untrusted::kMatrix:
+        return Source{Severity::kHigh, Confidence::kHigh, path, "a matrix value built from `" + v->origin + "`",
+                      "the attacker-controlled value becomes code"};
+      case gha::Untrusted::kJobOutput:
+        return Source{Severity::kHigh, Confidence::kHigh, path, "a job output set from `" + v->origin + "`",
+                      "the attacker-controlled value becomes code"};
+      case gha::Untrusted::kCallerInput:
+        return Source{Severity::kMedium, Confidence::kLow, path, "",
+                      n.file().is_action
+                          ? "whoever uses this action decides its value, which may carry attacker-controlled text"
+                          : "callers of this reusable workflow decide its value, which may carry attacker-controlled "
+                            "text"};
     }
-    if (path.starts_with("matrix.")) {
-      const auto& m = n.job.job.matrix;
-      if (!m) return std::nullopt;
-      for (const auto& mv : m->values) {
-        if (!n.budget().step(1 + mv.key.size())) return std::nullopt;
-        if (lower(mv.key) != name) continue;
-        if (std::string origin = tainted_in(mv.value.value, n.budget()); !origin.empty()) {
-          return Source{Severity::kHigh, Confidence::kHigh, path, "a matrix value built from `" + origin + "`",
-                        "the attacker-controlled value becomes code"};
-        }
-      }
-      return std::nullopt;
-    }
-    if (path.starts_with("inputs.")) return input_source(n, path, name);
     return std::nullopt;
-  }
-
-  // An input of a reusable workflow or a composite action: its callers decide
-  // the value, which may carry event data. Boolean and number inputs cannot
-  // carry code; workflow_dispatch inputs come from people with write access.
-  static std::optional<Source> input_source(const StepNode& n, const std::string& path, std::string_view name) {
-    const WorkflowFile& wf = n.file();
-    if (!n.budget().step(wf.triggers.size() + wf.inputs.size())) return std::nullopt;
-    const bool called = wf.is_action || wf.has_trigger("workflow_call");
-    if (!called) return std::nullopt;
-    for (const auto& in : wf.inputs) {
-      if (lower(in.name) != name) continue;
-      if (in.source == InputSource::kWorkflowDispatch) continue;
-      if (in.type == "boolean" || in.type == "number") return std::nullopt;
-    }
-    return Source{Severity::kMedium, Confidence::kLow, path, "",
-                  wf.is_action ? "whoever uses this action decides its value, which may carry attacker-controlled text"
-                               : "callers of this reusable workflow decide its value, which may carry "
-                                 "attacker-controlled text"};
-  }
-
-  // The `env:` value of `name` (lower case) the step sees: its own, its
-  // job's, or the workflow's.
-  static const Located* env_value(const StepNode& n, std::string_view name) {
-    for (const auto* env : {&n.step.env, &n.job.job.env, &n.file().env}) {
-      for (const auto& [k, v] : *env) {
-        if (!n.budget().step(1 + k.size())) return nullptr;
-        if (lower(k) == name) return &v;
-      }
-    }
-    return nullptr;
   }
 };
 

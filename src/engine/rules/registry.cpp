@@ -59,6 +59,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_119());
     r.push_back(rules::make_md_120());
     r.push_back(rules::make_md_121());
+    r.push_back(rules::make_md_122());
     return r;
   }();
   return catalogue;

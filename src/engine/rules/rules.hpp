@@ -60,6 +60,7 @@ std::unique_ptr<Rule> make_md_118();  // cache restored in a publishing workflow
 std::unique_ptr<Rule> make_md_119();  // downloaded script run without verification
 std::unique_ptr<Rule> make_md_120();  // package installed outside a lockfile
 std::unique_ptr<Rule> make_md_121();  // inconsistent action pins
+std::unique_ptr<Rule> make_md_122();  // prompt injection into an AI agent
 
 }  // namespace pm::engine::rules
 

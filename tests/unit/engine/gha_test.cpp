@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 namespace pm::engine::gha {
 namespace {
 
@@ -219,6 +223,117 @@ TEST(GhaContexts, StepsThatCheckOutThePullRequestsCode) {
   EXPECT_EQ(gh->ref, "gh pr checkout");
   EXPECT_EQ(gh->at.line, 15);
   EXPECT_FALSE(pull_request_checkout(wf, steps[4], budget).has_value());
+}
+
+// The one source classification MD-104 and MD-122 share: each kind of
+// carrier, and what carries nothing.
+TEST(GhaUntrusted, EventEnvMatrixJobOutputAndInputs) {
+  const auto wf = parse_workflow(".github/workflows/u.yml",
+                                 "on:\n"
+                                 "  issue_comment:\n"
+                                 "  workflow_call:\n"
+                                 "    inputs:\n"
+                                 "      note: {type: string}\n"
+                                 "      dry: {type: boolean}\n"
+                                 "env:\n"
+                                 "  WF_BODY: ${{ github.event.comment.body }}\n"
+                                 "jobs:\n"
+                                 "  meta:\n"
+                                 "    runs-on: x\n"
+                                 "    outputs:\n"
+                                 "      title: ${{ github.event.issue.title }}\n"
+                                 "      count: ${{ steps.c.outputs.count }}\n"
+                                 "    steps:\n"
+                                 "      - run: true\n"
+                                 "  use:\n"
+                                 "    needs: meta\n"
+                                 "    runs-on: x\n"
+                                 "    strategy:\n"
+                                 "      matrix:\n"
+                                 "        pkg: ${{ fromJSON(github.event.comment.body) }}\n"
+                                 "        os: [linux, '${{ github.head_ref }}']\n"
+                                 "        node: [20]\n"
+                                 "    env:\n"
+                                 "      SAFE: ${{ github.event.issue.number }}\n"
+                                 "    steps:\n"
+                                 "      - env:\n"
+                                 "          WF_BODY: fixed\n"
+                                 "        run: true\n");
+  ASSERT_FALSE(wf.parse_error.has_value());
+  ASSERT_EQ(wf.jobs.size(), 2u);
+  const Job& job = wf.jobs[1];
+  const Step& step = job.steps[0];
+  Budget budget;
+  const auto kind = [&](std::string_view path) {
+    const auto v = untrusted_value(wf, job, step, path, budget);
+    return v ? std::optional(std::pair(v->kind, v->origin)) : std::nullopt;
+  };
+  EXPECT_EQ(kind("github.event.comment.body"), std::pair(Untrusted::kEvent, std::string()));
+  EXPECT_EQ(kind("matrix.pkg"), std::pair(Untrusted::kMatrix, std::string("github.event.comment.body")));
+  EXPECT_EQ(kind("matrix.os"), std::pair(Untrusted::kMatrix, std::string("github.head_ref")));
+  EXPECT_EQ(kind("needs.meta.outputs.title"),
+            std::pair(Untrusted::kJobOutput, std::string("github.event.issue.title")));
+  EXPECT_EQ(kind("inputs.note"), std::pair(Untrusted::kCallerInput, std::string()));
+  EXPECT_FALSE(kind("matrix.node"));
+  EXPECT_FALSE(kind("needs.meta.outputs.count"));  // a step output: its content is not in the file
+  EXPECT_FALSE(kind("env.safe"));                  // a number
+  EXPECT_FALSE(kind("env.wf_body"));               // the step's own value hides the workflow's
+  EXPECT_FALSE(kind("inputs.dry"));
+  EXPECT_FALSE(kind("github.event.issue.number"));
+  EXPECT_EQ(attacker_controlled_in("a ${{ github.event.issue.title == 'x' }} b ${{ github.head_ref }}", budget),
+            "github.head_ref");
+
+  // A matrix that is one expression expands every key from it; a dispatch
+  // input is not the caller's.
+  const auto whole = parse_workflow(".github/workflows/w.yml",
+                                    "on:\n"
+                                    "  workflow_dispatch:\n"
+                                    "    inputs:\n"
+                                    "      v: {type: string}\n"
+                                    "jobs:\n"
+                                    "  a:\n"
+                                    "    runs-on: x\n"
+                                    "    strategy:\n"
+                                    "      matrix: ${{ fromJSON(github.event.issue.body) }}\n"
+                                    "    steps:\n"
+                                    "      - run: true\n");
+  ASSERT_FALSE(whole.parse_error.has_value());
+  const Job& a = whole.jobs[0];
+  const auto m = untrusted_value(whole, a, a.steps[0], "matrix.anything", budget);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->origin, "github.event.issue.body");
+  EXPECT_FALSE(untrusted_value(whole, a, a.steps[0], "inputs.v", budget).has_value());
+}
+
+TEST(GhaAi, ActionsPromptInputsAndAgentClis) {
+  EXPECT_EQ(ai_action("anthropics/claude-code-action@v1"), AiAction::kKnown);
+  EXPECT_EQ(ai_action("openai/codex-action@v1"), AiAction::kKnown);
+  EXPECT_EQ(ai_action("octo/ai-labeler@v2"), AiAction::kNamed);
+  EXPECT_EQ(ai_action("octo/gpt4-review@v2"), AiAction::kNamed);
+  EXPECT_EQ(ai_action("actions/checkout@v4"), AiAction::kNone);
+  EXPECT_EQ(ai_action("octo/maintain@v1"), AiAction::kNone);  // "ai" inside a word is not the word
+  EXPECT_EQ(model_call_in("curl https://api.openai.com/v1/chat"), "api.openai.com");
+  EXPECT_EQ(model_call_in("cat x | llm 'summarise'"), "llm CLI");
+  EXPECT_EQ(model_call_in("make all"), "");
+
+  const auto claude = prompt_inputs("Anthropics/Claude-Code-Action@v1");
+  EXPECT_NE(std::find(claude.begin(), claude.end(), "direct_prompt"), claude.end());
+  const auto inference = prompt_inputs("actions/ai-inference@v1");
+  EXPECT_NE(std::find(inference.begin(), inference.end(), "system-prompt"), inference.end());
+  EXPECT_EQ(prompt_inputs("openai/codex-action@v1").size(), 1u);
+  EXPECT_TRUE(prompt_inputs("octo/ai-labeler@v2").empty());
+  EXPECT_TRUE(prompt_inputs("./.github/actions/claude-code-action").empty());
+
+  Budget budget;
+  const auto call = agent_cli_call("npm i -g x\nclaude -p \"$TITLE\"\n", budget);
+  ASSERT_TRUE(call.has_value());
+  EXPECT_EQ(call->command, "claude");
+  EXPECT_EQ(call->offset, 11u);
+  EXPECT_EQ(agent_cli_call("echo \"$BODY\" | codex exec --full-auto", budget)->command, "codex");
+  EXPECT_EQ(agent_cli_call("out=$(gemini --prompt \"$Q\")", budget)->command, "gemini");
+  EXPECT_FALSE(agent_cli_call("claude --version", budget).has_value());         // no prompt
+  EXPECT_FALSE(agent_cli_call("echo claude -p is great", budget).has_value());  // not a command
+  EXPECT_FALSE(agent_cli_call("npm i -g @anthropic-ai/claude-code", budget).has_value());
 }
 
 TEST(GhaImages, NameTagAndDigest) {
