@@ -15,7 +15,7 @@ constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
     {"archived-uses", {}, ""},
     {"artipacked", {"MD-107", ""}, ""},
     {"bot-conditions", {"MD-111", ""}, ""},
-    {"cache-poisoning", {}, ""},
+    {"cache-poisoning", {"MD-118", ""}, ""},
     {"concurrency-limits", {}, ""},
     {"dangerous-triggers", {"MD-110", "MD-103"}, ""},
     {"dependabot-cooldown", {"MD-123", ""}, ""},
