@@ -13,7 +13,7 @@
 namespace pm::test {
 namespace {
 
-// MD-103 on line 10: an event title expanded into a script.
+// MD-104 on line 11: an event title expanded into a script.
 const char* kInjectable = R"(name: triage
 on: [push, pull_request_target]
 permissions: write-all
@@ -84,7 +84,7 @@ TEST_F(Collect, RootCollectsWorkflowsActionsAndDependabotAndSkipsTheRest) {
   repo_.write(".github/workflows/ci.yaml", kSafe);
   repo_.write("tools/build/action.yml", kAction);
   repo_.write(".github/dependabot.yml", kDependabot);
-  repo_.write(".github/.phase-mirror/policy.json", "{}");
+  repo_.write(".github/.phase-mirror/policy.json", R"({"schemaVersion": "1.0.0"})");
   repo_.write("node_modules/pkg/action.yml", kAction);
   repo_.write(".git/hooks/action.yml", kAction);
   repo_.write("src/main.cpp", "int main() {}\n");
@@ -97,10 +97,10 @@ TEST_F(Collect, RootCollectsWorkflowsActionsAndDependabotAndSkipsTheRest) {
   const Json& a = env["data"]["analysis"];
   EXPECT_EQ(analysed_paths(a), (std::set<std::string>{".github/dependabot.yml", ".github/workflows/ci.yaml",
                                                       ".github/workflows/triage.yml", "tools/build/action.yml"}));
-  const Json* injection = finding_in(a, "MD-103", ".github/workflows/triage.yml");
+  const Json* injection = finding_in(a, "MD-104", ".github/workflows/triage.yml");
   ASSERT_NE(injection, nullptr) << a["findings"].dump(2);
   EXPECT_EQ((*injection)["line"], 11);
-  EXPECT_NE(finding_in(a, "MD-103", "tools/build/action.yml"), nullptr) << a["findings"].dump(2);
+  EXPECT_NE(finding_in(a, "MD-104", "tools/build/action.yml"), nullptr) << a["findings"].dump(2);
 
   const Json& c = env["data"]["collected"];
   EXPECT_EQ(c["workflows"], 2);
@@ -164,18 +164,18 @@ TEST_F(Collect, InlineContentIsCheckedBeforeItIsWritten) {
   ASSERT_EQ(env["success"], true) << env.dump(2);
   const Json& a = env["data"]["analysis"];
   EXPECT_EQ(analysed_paths(a), std::set<std::string>{".github/workflows/new.yml"});
-  const Json* f = finding_in(a, "MD-103", ".github/workflows/new.yml");
+  const Json* f = finding_in(a, "MD-104", ".github/workflows/new.yml");
   ASSERT_NE(f, nullptr) << a["findings"].dump(2);
   EXPECT_EQ((*f)["line"], 11);
   EXPECT_NE((*f)["evidence"].get<std::string>().find("github.event.pull_request.title"), std::string::npos);
-  EXPECT_EQ((*f)["findingId"].get<std::string>().size(), 64u) << (*f)["findingId"];
+  EXPECT_EQ((*f)["findingId"].get<std::string>().size(), 32u) << (*f)["findingId"];
   EXPECT_EQ(env["data"]["collected"]["inline"], 1);
   EXPECT_FALSE(std::filesystem::exists(repo_.path() + "/.github/workflows/new.yml"));
 
   // The same text on disk gives the same finding, id included.
   repo_.write(".github/workflows/new.yml", kInjectable);
   const Json disk = call({{"files", {".github/workflows/new.yml"}}});
-  const Json* g = finding_in(disk["data"]["analysis"], "MD-103", ".github/workflows/new.yml");
+  const Json* g = finding_in(disk["data"]["analysis"], "MD-104", ".github/workflows/new.yml");
   ASSERT_NE(g, nullptr);
   EXPECT_EQ((*g)["findingId"], (*f)["findingId"]);
 }
@@ -193,7 +193,7 @@ TEST_F(Collect, InlineContentReplacesTheFileOnDisk) {
   EXPECT_EQ(fixed["data"]["collected"]["inline"], 1);
 
   const Json before = call({{"files", {"."}}});
-  EXPECT_NE(finding_in(before["data"]["analysis"], "MD-103", ".github/workflows/triage.yml"), nullptr);
+  EXPECT_NE(finding_in(before["data"]["analysis"], "MD-104", ".github/workflows/triage.yml"), nullptr);
 }
 
 TEST_F(Collect, InlineContentLimits) {
