@@ -31,6 +31,7 @@ e2e-deps:
 	@cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error 1>&2
 	@cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error 1>&2
 	@cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error 1>&2
+	@cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error 1>&2
 
 test: setup-test e2e-deps
 	@scripts/test.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Security gate on the end-to-end test dependencies (tests/e2e): fails when
-# `npm audit` reports a high or critical advisory.
+# Security gate on the test tools installed from npm (tests/e2e, tests/conformance,
+# tests/deploy: every folder with a committed lockfile): fails when `npm audit`
+# reports a high or critical advisory in any of them.
 #
 # The audit needs the registry's advisory endpoint (a POST request). When that
 # endpoint cannot be queried at all (offline, or a registry mirror that only
@@ -8,23 +9,17 @@
 # unless PM_REQUIRE_NPM_AUDIT=1, in which case it fails. Any real advisory at
 # high or critical level always fails.
 #
-#   scripts/npm-audit.sh                 audit tests/e2e against the registry
+#   scripts/npm-audit.sh                 audit every lockfile folder against the registry
 #   scripts/npm-audit.sh --report FILE   judge a saved `npm audit --json` report
 set -euo pipefail
 
-status=0
-if [[ ${1:-} == --report ]]; then
-  out=$(realpath "$2")
-else
-  cd "$(dirname "$0")/../tests/e2e"
-  out=$(mktemp)
-  trap 'rm -f "$out"' EXIT
-  npm audit --audit-level=high --json >"$out" 2>/dev/null || status=$?
-fi
+root=$(cd "$(dirname "$0")/.." && pwd)
 
-node - "$out" "$status" <<'JS'
+# judge REPORT STATUS LABEL: the verdict on one `npm audit --json` report.
+judge() {
+  node - "$1" "$2" "$3" <<'JS'
 const fs = require('node:fs');
-const [file, status] = process.argv.slice(2);
+const [file, status, label] = process.argv.slice(2);
 let report;
 try {
   report = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -34,7 +29,7 @@ try {
 const counts = report?.metadata?.vulnerabilities;
 if (counts) {
   const bad = (counts.high ?? 0) + (counts.critical ?? 0);
-  console.log(`npm audit: ${counts.critical ?? 0} critical, ${counts.high ?? 0} high, ` +
+  console.log(`npm audit (${label}): ${counts.critical ?? 0} critical, ${counts.high ?? 0} high, ` +
               `${counts.moderate ?? 0} moderate, ${counts.low ?? 0} low`);
   if (bad > 0) {
     for (const [name, v] of Object.entries(report.vulnerabilities ?? {})) {
@@ -48,6 +43,23 @@ if (counts) {
   process.exit(0);
 }
 const why = report?.message ?? `npm audit exited with ${status} without a report`;
-console.error(`npm audit: NOT EVALUATED — the advisory endpoint could not be queried (${why}).`);
+console.error(`npm audit (${label}): NOT EVALUATED — the advisory endpoint could not be queried (${why}).`);
 process.exit(process.env.PM_REQUIRE_NPM_AUDIT === '1' ? 1 : 0);
 JS
+}
+
+if [[ ${1:-} == --report ]]; then
+  judge "$(realpath "$2")" 0 "$2"
+  exit
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+failed=0
+for dir in tests/e2e tests/conformance tests/deploy; do
+  [[ -f $root/$dir/package-lock.json ]] || continue
+  status=0
+  (cd "$root/$dir" && npm audit --audit-level=high --json >"$out" 2>/dev/null) || status=$?
+  judge "$out" "$status" "$dir" || failed=1
+done
+exit "$failed"

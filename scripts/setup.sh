@@ -7,7 +7,7 @@ exec 1>&2
 build_pkgs=(g++ cmake ninja-build ccache pkg-config nlohmann-json3-dev libyaml-dev libssl-dev
             libsqlite3-dev libcurl4-openssl-dev libre2-dev libcli11-dev libboost-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev clang-format nodejs npm sqlite3 clang libclang-rt-14-dev
-           clang-tidy cppcheck)
+           clang-tidy cppcheck nginx caddy openssl)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi

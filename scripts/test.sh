@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test suite: Release (unit, integration, e2e with real
-# MCP clients), packages, ASan+UBSan (unit and integration), the format check
-# and a benchmark smoke run. Prints the time of each stage.
+# MCP clients), packages, ASan+UBSan (unit and integration), the format check,
+# a benchmark smoke run and the deployment examples' own validators. Prints the
+# time of each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -23,6 +24,10 @@ build_preset() {
 
 test_preset() { ctest --preset "$1" -j "$jobs" --timeout 600; }
 
+if [[ $what == all ]]; then
+  # Seconds: systemd-analyze, nginx -t, caddy validate and the Terraform check.
+  stage "deployment examples" tests/scripts/deploy_examples_test.sh
+fi
 if [[ $what == all || $what == release ]]; then
   stage "release: configure and build" build_preset release
   stage "release: tests" test_preset release

@@ -31,7 +31,7 @@ Denial invalid_token(std::string why) {
 std::optional<Json> json_part(std::string_view b64) {
   auto text = base64url_decode(b64);
   if (!text) return std::nullopt;
-  Json j = Json::parse(*text, nullptr, false);
+  Json j = parse_or_discard(*text);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
 }
@@ -141,7 +141,7 @@ bool looks_like_jwt(std::string_view token) {
 }
 
 Result<KeySet> parse_jwks(std::string_view text, const SignatureChecker& checker, std::vector<std::string>* skipped) {
-  const Json doc = Json::parse(text, nullptr, false);
+  const Json doc = parse_or_discard(text);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") || !doc["keys"].is_array()) {
     return Error::invalid_input("not a JSON Web Key Set (an object with a \"keys\" array)");
   }

@@ -218,8 +218,9 @@ bool Principal::has_scope(const std::string& scope) const {
 }
 
 Result<AuthConfig> parse_auth_config(std::string_view text, const std::string& path) {
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Error::invalid_input(path + ": not a JSON object");
+  Json j = parse_or_discard(text);
+  if (j.is_discarded()) return Error::invalid_input(path + " " + json_refusal(text));
+  if (!j.is_object()) return Error::invalid_input(path + ": not a JSON object");
   static const std::set<std::string> known = {"resource", "authorizationServers", "staticTokens", "jwt", "toolScopes"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (known.count(it.key()) == 0) return field_error(path, it.key(), "is not a setting (misspelt?)");

@@ -13,6 +13,7 @@
 
 #include "support/fake_http_server.hpp"
 #include "support/http_client.hpp"
+#include "support/http_server_process.hpp"
 #include "support/jwt_issuer.hpp"
 #include "support/server_process.hpp"
 
@@ -65,9 +66,9 @@ class Idp {
   FakeHttpServer server_;
 };
 
-class JwtServer {
- public:
-  explicit JwtServer(const Idp& idp)
+// The server's configuration: JWTs of `idp` and one static team token.
+struct WithJwtConfig {
+  explicit WithJwtConfig(const Idp& idp)
       : config_(dir_.write(
             "auth.json",
             dump_pretty(Json{
@@ -77,52 +78,21 @@ class JwtServer {
                 {"staticTokens",
                  {{{"name", "team"}, {"tokenEnv", "PM_TEAM_TOKEN"}, {"scopes", {"phase-mirror:analyze"}}}}},
                 {"toolScopes", {{"query_fp_store", "phase-mirror:fp"}}},
-            }))),
-        process_({"serve", "--http", "127.0.0.1:0", "--auth-config", config_},
-                 {"PHASE_MIRROR_DATA_DIR=" + dir_.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir_.path(),
-                  "PM_TEAM_TOKEN=" + kTeamToken}) {
-    const std::string err = process_.wait_stderr("/mcp\n");
-    std::smatch m;
-    if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
-      throw std::runtime_error("no listening banner; stderr: " + err);
-    port_ = std::stoi(m[1]);
-  }
-  int port() const { return port_; }
-  ServerProcess& process() { return process_; }
-
-  HttpResponse post(const Json& msg, const std::string& token, const std::string& session = {}) {
-    Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
-    if (!session.empty()) {
-      h.emplace_back("Mcp-Session-Id", session);
-      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
-    }
-    return http_request(port_, "POST", "/mcp", h, dump_line(msg));
-  }
-  HttpResponse initialize(const std::string& token) {
-    return post({{"jsonrpc", "2.0"},
-                 {"id", 1},
-                 {"method", "initialize"},
-                 {"params",
-                  {{"protocolVersion", "2025-11-25"},
-                   {"capabilities", Json::object()},
-                   {"clientInfo", {{"name", "jwt-test"}, {"version", "1"}}}}}},
-                token);
-  }
-  std::string open_session(const std::string& token) {
-    const HttpResponse r = initialize(token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string sid = r.header("mcp-session-id");
-    EXPECT_EQ(post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, token, sid).status, 202);
-    return sid;
-  }
-  bool ready() { return http_request(port_, "GET", "/readyz", {}).status == 200; }
-
- private:
+            }))) {}
   TempDir dir_;
   std::string config_;
-  ServerProcess process_;
-  int port_ = 0;
+};
+
+class JwtServer : WithJwtConfig, public HttpServerProcess {
+ public:
+  explicit JwtServer(const Idp& idp)
+      : WithJwtConfig(idp),
+        HttpServerProcess({"--auth-config", config_},
+                          {"PHASE_MIRROR_DATA_DIR=" + dir_.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir_.path(),
+                           "PM_TEAM_TOKEN=" + kTeamToken}) {}
+  HttpResponse post(const Json& msg, const std::string& token, const std::string& session = {}) const {
+    return HttpServerProcess::post(msg, session, token);
+  }
 };
 
 Json tool_call(int id, const std::string& tool, Json args) {

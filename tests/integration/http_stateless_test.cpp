@@ -15,6 +15,7 @@
 #include "integration/dynamodb_server.hpp"
 #include "support/fake_ssm.hpp"
 #include "support/http_client.hpp"
+#include "support/http_server_process.hpp"
 #include "support/server_process.hpp"
 
 namespace pm::test {
@@ -38,36 +39,18 @@ jobs:
       - run: make test
 )";
 
-class Replica {
+// Each replica its own local data directory: what they share is in the remote stores only.
+struct WithDataDir {
+  TempDir data_;
+};
+
+class Replica : WithDataDir, public HttpServerProcess {
  public:
   Replica(std::vector<std::string> env, std::vector<std::string> extra_args = {})
-      : process_(args(std::move(extra_args)), with_data_dir(std::move(env), data_)) {
-    const std::string err = process_.wait_stderr("/mcp\n");
-    std::smatch m;
-    if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
-      throw std::runtime_error("no listening banner; stderr: " + err);
-    port_ = std::stoi(m[1]);
+      : HttpServerProcess(with_stateless(std::move(extra_args)), with_data_dir(std::move(env), data_)) {
+    set_protocol_version("2025-06-18");
   }
-  int port() const { return port_; }
-  ServerProcess& process() { return process_; }
-
-  HttpResponse post(const Json& msg, const std::string& session = {}) {
-    Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    if (!session.empty()) {
-      h.emplace_back("Mcp-Session-Id", session);
-      h.emplace_back("MCP-Protocol-Version", "2025-06-18");
-    }
-    return http_request(port_, "POST", "/mcp", h, dump_line(msg));
-  }
-  HttpResponse initialize() {
-    return post({{"jsonrpc", "2.0"},
-                 {"id", 1},
-                 {"method", "initialize"},
-                 {"params",
-                  {{"protocolVersion", "2025-06-18"},
-                   {"capabilities", {{"roots", {{"listChanged", true}}}}},
-                   {"clientInfo", {{"name", "stateless-test"}, {"version", "1"}}}}}});
-  }
+  HttpResponse initialize() { return HttpServerProcess::initialize({}, {{"roots", {{"listChanged", true}}}}); }
   // The answer of a request on `session`: status 200 and its JSON-RPC message.
   Json answer(const Json& msg, const std::string& session) {
     const HttpResponse r = post(msg, session);
@@ -76,19 +59,14 @@ class Replica {
   }
 
  private:
-  static std::vector<std::string> args(std::vector<std::string> extra) {
-    std::vector<std::string> a = {"serve", "--http", "127.0.0.1:0", "--stateless"};
-    a.insert(a.end(), extra.begin(), extra.end());
-    return a;
+  static std::vector<std::string> with_stateless(std::vector<std::string> extra) {
+    extra.insert(extra.begin(), "--stateless");
+    return extra;
   }
-  // Each replica its own local data directory: what they share is in the remote stores only.
   static std::vector<std::string> with_data_dir(std::vector<std::string> env, const TempDir& data) {
     env.push_back("PHASE_MIRROR_DATA_DIR=" + data.path());
     return env;
   }
-  TempDir data_;
-  ServerProcess process_;
-  int port_ = 0;
 };
 
 Json rpc(int id, const std::string& method, Json params = Json::object()) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/http_server_process.hpp"
 #include "support/jwt_issuer.hpp"
 #include "support/server_process.hpp"
 #include "util/crypto.hpp"
@@ -21,63 +22,27 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class HttpServer {
+// A server of the fixtures build with its own data directory and workspace.
+struct WithTempDir {
+  TempDir dir_;
+};
+
+class HttpServer : WithTempDir, public HttpServerProcess {
  public:
   explicit HttpServer(std::vector<std::string> extra_args = {}, std::vector<std::string> extra_env = {})
-      : process_(args(std::move(extra_args)), env(dir_, std::move(extra_env)), "", Binary::kFixtures) {
-    const std::string err = process_.wait_stderr("/mcp\n");
-    std::smatch m;
-    if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
-      throw std::runtime_error("no listening banner; stderr: " + err);
-    port_ = std::stoi(m[1]);
-  }
-  int port() const { return port_; }
-  ServerProcess& process() { return process_; }
+      : HttpServerProcess(std::move(extra_args), env(dir_, std::move(extra_env)), Binary::kFixtures) {}
   const TempDir& dir() const { return dir_; }
-
-  static Headers post_headers(const std::string& session = {}) {
-    Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    if (!session.empty()) {
-      h.emplace_back("Mcp-Session-Id", session);
-      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
-    }
-    return h;
-  }
-  HttpResponse post(const Json& msg, const std::string& session = {}, Headers extra = {}) {
-    Headers h = post_headers(session);
-    h.insert(h.end(), extra.begin(), extra.end());
-    return http_request(port_, "POST", "/mcp", h, dump_line(msg));
-  }
-  // initialize + notifications/initialized; the session id.
-  std::string open_session() {
-    const HttpResponse r = post({{"jsonrpc", "2.0"},
-                                 {"id", 1},
-                                 {"method", "initialize"},
-                                 {"params",
-                                  {{"protocolVersion", "2025-11-25"},
-                                   {"capabilities", Json::object()},
-                                   {"clientInfo", {{"name", "http-test"}, {"version", "1"}}}}}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string sid = r.header("mcp-session-id");
-    EXPECT_EQ(post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, sid).status, 202);
-    return sid;
+  HttpResponse post(const Json& msg, const std::string& session = {}, const Headers& extra = {}) const {
+    return HttpServerProcess::post(msg, session, {}, extra);
   }
 
  private:
-  static std::vector<std::string> args(std::vector<std::string> extra) {
-    std::vector<std::string> a = {"serve", "--http", "127.0.0.1:0"};
-    a.insert(a.end(), extra.begin(), extra.end());
-    return a;
-  }
   static std::vector<std::string> env(const TempDir& dir, std::vector<std::string> extra) {
     std::vector<std::string> e = {"PHASE_MIRROR_DATA_DIR=" + dir.path() + "/data",
                                   "PHASE_MIRROR_WORKSPACE=" + dir.path()};
     e.insert(e.end(), extra.begin(), extra.end());
     return e;
   }
-  TempDir dir_;
-  ServerProcess process_;
-  int port_ = 0;
 };
 
 Json ping(int id) {
@@ -189,7 +154,7 @@ TEST(Http, HeaderChecks) {
   r = s.post(Json::array({ping(10), ping(11)}), sid);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Json::parse(r.body)["error"]["code"], -32600);
-  r = http_request(s.port(), "POST", "/mcp", HttpServer::post_headers(sid), "{not json");
+  r = http_request(s.port(), "POST", "/mcp", s.post_headers(sid), "{not json");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Json::parse(r.body)["error"]["code"], -32700);
 }
@@ -214,7 +179,7 @@ TEST(Http, ProgressTurnsTheAnswerIntoAnSseStreamThatResumesWithLastEventId) {
   EXPECT_EQ(plain.header("content-type"), "application/json");
 
   HttpConnection c(s.port());
-  c.send_request("POST", "/mcp", HttpServer::post_headers(sid), dump_line(slow_call(3, 600, true)));
+  c.send_request("POST", "/mcp", s.post_headers(sid), dump_line(slow_call(3, 600, true)));
   const HttpResponse head = c.read_head();
   ASSERT_EQ(head.status, 200);
   EXPECT_EQ(head.header("content-type"), "text/event-stream");
@@ -283,7 +248,7 @@ TEST(Http, CancelledCallGetsNoAnswer) {
   HttpServer s;
   const std::string sid = s.open_session();
   HttpConnection c(s.port());
-  c.send_request("POST", "/mcp", HttpServer::post_headers(sid), dump_line(slow_call(7, 30000, false)));
+  c.send_request("POST", "/mcp", s.post_headers(sid), dump_line(slow_call(7, 30000, false)));
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(
       s.post({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 7}}}}, sid).status,
@@ -370,7 +335,7 @@ TEST(Http, SigtermDrainsRunningCallsThenExits) {
   HttpServer s;
   const std::string sid = s.open_session();
   HttpConnection c(s.port());
-  c.send_request("POST", "/mcp", HttpServer::post_headers(sid), dump_line(slow_call(9, 500, false)));
+  c.send_request("POST", "/mcp", s.post_headers(sid), dump_line(slow_call(9, 500, false)));
   std::this_thread::sleep_for(100ms);
   s.process().signal(SIGTERM);
   const HttpResponse r = c.read_head(5s);
@@ -430,50 +395,21 @@ std::string auth_config() {
            {"toolScopes", {{"query_fp_store", "phase-mirror:fp"}}}});
 }
 
-class AuthServer {
+// A server of the release build configured with auth_config().
+struct WithAuthConfig {
+  TempDir dir_;
+  std::string config_ = dir_.write("auth.json", auth_config());
+};
+
+class AuthServer : WithAuthConfig, public HttpServerProcess {
  public:
   AuthServer()
-      : config_(dir_.write("auth.json", auth_config())),
-        process_({"serve", "--http", "127.0.0.1:0", "--auth-config", config_},
-                 {"PHASE_MIRROR_DATA_DIR=" + dir_.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir_.path()}) {
-    const std::string err = process_.wait_stderr("/mcp\n");
-    std::smatch m;
-    if (!std::regex_search(err, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+)/mcp)")))
-      throw std::runtime_error("no listening banner; stderr: " + err);
-    port_ = std::stoi(m[1]);
+      : HttpServerProcess({"--auth-config", config_},
+                          {"PHASE_MIRROR_DATA_DIR=" + dir_.path() + "/data", "PHASE_MIRROR_WORKSPACE=" + dir_.path()}) {
   }
-  int port() const { return port_; }
-  ServerProcess& process() { return process_; }
-
-  HttpResponse post(const Json& msg, const std::string& token, const std::string& session = {}) {
-    Headers h = {{"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
-    if (!session.empty()) {
-      h.emplace_back("Mcp-Session-Id", session);
-      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
-    }
-    return http_request(port_, "POST", "/mcp", h, dump_line(msg));
+  HttpResponse post(const Json& msg, const std::string& token, const std::string& session = {}) const {
+    return HttpServerProcess::post(msg, session, token);
   }
-  std::string open_session(const std::string& token) {
-    const HttpResponse r = post({{"jsonrpc", "2.0"},
-                                 {"id", 1},
-                                 {"method", "initialize"},
-                                 {"params",
-                                  {{"protocolVersion", "2025-11-25"},
-                                   {"capabilities", Json::object()},
-                                   {"clientInfo", {{"name", "auth-test"}, {"version", "1"}}}}}},
-                                token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string sid = r.header("mcp-session-id");
-    EXPECT_EQ(post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, token, sid).status, 202);
-    return sid;
-  }
-
- private:
-  TempDir dir_;
-  std::string config_;
-  ServerProcess process_;
-  int port_ = 0;
 };
 
 Json call(int id, const std::string& tool, Json args) {

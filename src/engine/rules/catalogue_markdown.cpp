@@ -50,6 +50,46 @@ void append_rule(std::string& md, const RuleInfo& i, const char* note) {
   md.append("\n");
 }
 
+// Our rules next to the audits of the established workflow linters, by their public names.
+constexpr const char* kPeers = R"md(## Compared with the established workflow linters
+
+What each rule corresponds to in [zizmor](https://docs.zizmor.sh/audits/) (audit names),
+[actionlint](https://github.com/rhysd/actionlint/blob/main/docs/checks.md) (rule names in its output),
+[poutine](https://github.com/boostsecurityio/poutine) (rule ids) and the
+[OpenSSF Scorecard](https://github.com/ossf/scorecard/blob/main/docs/checks.md) checks, and where we differ
+on purpose. "—" means the tool has no check of that kind. All our rules work offline, on the files given.
+
+| rule | zizmor | actionlint | poutine / Scorecard | where we differ on purpose |
+|---|---|---|---|---|
+| MD-000 | (input errors) | `syntax-check` | — | Invalid UTF-8, NUL bytes and YAML bombs are findings with a byte offset, and an unparseable workflow makes the decision at least warn: a file that cannot be read is not a pass. |
+| MD-001, MD-002, MD-003, MD-004, MD-005, MD-102 | — | — | — (MD-002 ≈ poutine `confused_deputy_auto_merge` in part) | Governance checks: merge queue protection against the policy file, agents that approve or merge on their own, model output used without a gate, the audit trail, drift from a baseline. No workflow linter reads a branch protection snapshot or a policy. |
+| MD-101 | `excessive-permissions` | `permissions` (valid scopes only) | `default_permissions_on_risky_events` / Token-Permissions | Scoped write grants at job level (`id-token: write` for trusted publishing, `attestations: write`, a bot job's `pull-requests: write`) are never reported: they are the least-privilege remedy. Workflow-level grants in a single-job workflow are pedantic. |
+| MD-103 | part of `dangerous-triggers` | — | `untrusted_checkout_exec` / Dangerous-Workflow | The checkout of the pull request's head in a privileged workflow is its own critical finding, at the checkout line, with the trigger as related location and the later build step named. |
+| MD-104 | `template-injection` | `expression` (untrusted inputs) | `injection` / Dangerous-Workflow | One finding per `${{ }}` at its line and column inside the script; only values that reach the result count (`== 'x'` expands to a boolean); `workflow_dispatch` inputs, numbers and booleans are not reported; `env.*` and `matrix.*` values count when they are built from event data. |
+| MD-105 | `unpinned-uses`, `unpinned-images` | — | `unpinnable_action` / Pinned-Dependencies | First-party actions (`actions/*`, `github/*`) pinned to a tag are pedantic, as in zizmor's default policy; tag-pinned images are pedantic; matrix-built images are expanded and checked value by value; pin policies in the repository config. |
+| MD-106 | `secrets-inherit`, `overprovisioned-secrets` | — | `job_all_secrets` | `secrets[inputs.name]` (a computed name) counts as handing over every secret, with confidence medium. |
+| MD-107 | `artipacked` | — | — | High only when a later step uploads the workspace with its hidden files and the checkout writes the token into it (before actions/checkout v6); every other persisted credential is a pedantic hardening finding with low confidence; `persist-credentials: true` written out is taken as intended (auditor). |
+| MD-108 | `github-env` | — | — | Only on triggers an outsider starts; high confidence only when event text reaches the write; the runner's own variables and literal text are not reported. |
+| MD-109 | `unredacted-secrets` | — | — | Fields of a JSON secret only compared (`fromJSON(secrets.X).enabled == true`) are not reported. |
+| MD-110 | `dangerous-triggers` | — | — | Quiet where MD-103 reports the same workflow (one finding per problem) and for the labeler-only workflow the trigger was made for; confidence medium. |
+| MD-111 | `bot-conditions` | — | — | The pull request's author (`github.event.pull_request.user.login`) is not an actor test and is not reported; confidence falls when another `&&` term must hold. |
+| MD-112 | `unsound-condition`, `unsound-contains` | `if-cond` (constant conditions) | `if_always_true` | Ternaries whose outcomes are all non-empty strings and `|| true` terms count; `contains()` over a string is high only when the tested value is one a pusher chooses. |
+| MD-113 | `insecure-commands` | `deprecated-commands` (the commands themselves) | — | The variable set in composite actions counts too; an expression value is confidence medium. |
+| MD-114 | `hardcoded-container-credentials` | `credentials` | — | Registry login actions' `password:` count; the finding cites the `credentials:` key, never the password's line. |
+| MD-115 | `self-hosted-runner` | `runner-label` (label validity only) | `pr_runs_on_self_hosted` | Pedantic on triggers outsiders control, an auditor inventory elsewhere; runner groups are confidence low (they may be GitHub's larger runners). |
+| MD-116 | `use-trusted-publishing` | — | — | Jobs with `id-token: write` are not reported (the tools use trusted publishing there); dry runs and other registries are not reported. |
+| MD-117 | `secrets-outside-env` | — | — | Auditor persona; `secrets.GITHUB_TOKEN` and secrets only tested are not reported. |
+
+Audits of those tools that have no rule here, and why:
+
+| their check | why not here |
+|---|---|
+| zizmor `impostor-commit`, `ref-confusion`, `known-vulnerable-actions`, `stale-action-refs`, `archived-uses`; Scorecard's repository checks | They ask GitHub's API about the referenced repositories. Every check here works offline on the files given, so that the answer depends only on the files and can be reproduced in CI and by an agent without network access. |
+| zizmor `obfuscation`, `misfeature`, `anonymous-definition`, `concurrency-limits`, `undocumented-permissions`, `superfluous-actions` | Style and hardening advice without a weakness an outsider can use; not what a governance decision should count. |
+| actionlint's correctness checks: `syntax-check` beyond parse errors, expression types, `action` inputs, reusable workflow inputs and outputs, `job-needs`, `matrix`, `events`, cron and glob syntax, `shellcheck`, `pyflakes` | They catch workflows that will fail, not workflows that are unsafe. Run actionlint alongside for those: the two do not overlap. |
+
+)md";
+
 constexpr const char* kFooter = R"(## Inputs the rules read
 
 ### Policy file
@@ -159,6 +199,7 @@ std::string catalogue_markdown() {
   std::string md = kHeader;
   append_rule(md, rules::kParseFailure, "- Not a catalogue rule: it is not counted in `report.rulesChecked`.");
   for (const auto& rule : all_rules()) append_rule(md, rule->info(), nullptr);
+  md += kPeers;
   md += kFooter;
   return md;
 }

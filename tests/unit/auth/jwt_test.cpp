@@ -128,6 +128,11 @@ TEST(Jwks, ADocumentWithoutAUsableKeyIsAnError) {
             "not a JSON Web Key Set (an object with a \"keys\" array)");
   EXPECT_EQ(parse_jwks(R"({"keys":[{"kty":"oct","k":"AA"}]})", checker(), nullptr).error().message,
             "no RS256 or ES256 signing key in the key set");
+  // A key set URL answers what it likes: two million levels of arrays would overflow the stack
+  // of a recursive parse or destruction; the nesting limit refuses them.
+  const std::string deep = std::string(2'000'000, '[') + std::string(2'000'000, ']');
+  EXPECT_EQ(parse_jwks(deep, checker(), nullptr).error().message,
+            "not a JSON Web Key Set (an object with a \"keys\" array)");
 }
 
 TEST(Jwt, RS256AndES256TokensGiveTheirSubjectScopesAndOrganisation) {

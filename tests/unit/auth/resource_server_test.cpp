@@ -71,6 +71,9 @@ TEST(AuthConfigFile, EveryMistakeNamesItsField) {
   };
   const std::string token = R"({"name":"a","sha256":")" + hash + R"("})";
   EXPECT_EQ(err("[]"), "auth.json: not a JSON object");
+  EXPECT_EQ(err(R"({"resource":)" + std::string(2'000'000, '[') + std::string(2'000'000, ']') + "}"),
+            "auth.json nests arrays/objects deeper than the limit of 512 levels");
+  EXPECT_EQ(err("{"), "auth.json is not valid JSON");
   EXPECT_EQ(err(R"({"staticTokens":[)" + token + "]}"),
             "auth.json: resource is required: this server's URI, e.g. https://mcp.example.com/mcp");
   EXPECT_EQ(err(R"({"resource":"ftp://x","staticTokens":[)" + token + "]}"),
