@@ -352,7 +352,8 @@ Status Workspace::add_inline(const std::string& given, std::string text) {
   if (given.find('\0') != std::string::npos) return Error::invalid_input("Path contains a NUL byte");
   if (text.size() > max_file_bytes_) {
     return Error::invalid_input("The text given for " + given + " is " + std::to_string(text.size()) +
-                                    " bytes, over the limit of " + std::to_string(max_file_bytes_) + " bytes a file has",
+                                    " bytes, over the limit of " + std::to_string(max_file_bytes_) +
+                                    " bytes a file has",
                                 Json{{"path", given}, {"size", text.size()}, {"limit", max_file_bytes_}});
   }
   const auto lexical = lexical_relative(given);
@@ -374,7 +375,7 @@ Status Workspace::add_inline(const std::string& given, std::string text) {
       if (parent) break;
       if (parent.error().code != code::kFileNotFound) {
         return parent.error().code == code::kPathOutsideWorkspace ? Error::path_outside_workspace(given)
-                                                                    : parent.take_error();
+                                                                  : parent.take_error();
       }
     }
   }

@@ -48,8 +48,9 @@ runs:
       shell: bash
 )";
 
-const char* kDependabot = "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n"
-                          "      interval: weekly\n";
+const char* kDependabot =
+    "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n"
+    "      interval: weekly\n";
 
 class Collect : public ::testing::Test {
  protected:
@@ -139,8 +140,9 @@ TEST_F(Collect, NothingToCheckIsAnErrorNotAPass) {
   const Json none = call({{"files", {".github/workflows/*.json"}}});
   EXPECT_EQ(none["success"], false) << none.dump(2);
   EXPECT_EQ(none["code"], "FILE_NOT_FOUND");
-  EXPECT_NE(none["message"].get<std::string>().find("Nothing to check: the glob .github/workflows/*.json matches no file"),
-            std::string::npos)
+  EXPECT_NE(
+      none["message"].get<std::string>().find("Nothing to check: the glob .github/workflows/*.json matches no file"),
+      std::string::npos)
       << none["message"];
   EXPECT_EQ(none["data"]["details"]["collected"]["nothingCollected"], Json::array({".github/workflows/*.json"}));
 
@@ -203,7 +205,8 @@ TEST_F(Collect, InlineContentLimits) {
   EXPECT_NE(large["message"].get<std::string>().find("over the limit of"), std::string::npos) << large["message"];
   EXPECT_EQ(large["data"]["details"]["content"], 0);
 
-  const Json nul = call({{"content", {{{"path", ".github/workflows/nul.yml"}, {"text", std::string("on: push\n\0x", 11)}}}}});
+  const Json nul =
+      call({{"content", {{{"path", ".github/workflows/nul.yml"}, {"text", std::string("on: push\n\0x", 11)}}}}});
   ASSERT_EQ(nul["success"], true) << nul.dump(2);
   const Json* f = finding_in(nul["data"]["analysis"], "MD-000", ".github/workflows/nul.yml");
   ASSERT_NE(f, nullptr) << nul["data"]["analysis"].dump(2);
