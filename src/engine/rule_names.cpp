@@ -10,7 +10,8 @@ namespace pm::engine {
 namespace {
 
 // zizmor's documented audits (docs.zizmor.sh/audits), in its order.
-constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
+constexpr std::array<ZizmorAudit, 34> kZizmorAudits = {{
+    {"adhoc-packages", {"MD-120", ""}, ""},
     {"anonymous-definition", {}, ""},
     {"archived-uses", {}, ""},
     {"artipacked", {"MD-107", ""}, ""},
