@@ -312,10 +312,10 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102",
-                                           "MD-103", "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109",
-                                           "MD-110", "MD-111", "MD-112", "MD-113", "MD-114", "MD-115", "MD-116",
-                                           "MD-117", "MD-118", "MD-119", "MD-120", "MD-121", "MD-122", "MD-123", "MD-124"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103", "MD-104", "MD-105",
+                     "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111", "MD-112", "MD-113", "MD-114", "MD-115",
+                     "MD-116", "MD-117", "MD-118", "MD-119", "MD-120", "MD-121", "MD-122", "MD-123", "MD-124"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");
