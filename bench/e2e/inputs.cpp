@@ -135,6 +135,17 @@ Inputs::Inputs() {
     write_file(ws / p, source_n(i));
     analysis_files.push_back(p);
   }
+  const fs::path repo = ws / repository_dir;
+  for (std::size_t i = 0; i < 200; ++i)
+    write_file(repo / ".github/workflows" / ("wf" + pad3(i) + ".yml"), workflow_n(i));
+  for (std::size_t i = 0; i < 10; ++i) {
+    write_file(repo / "actions" / ("a" + pad3(i)) / "action.yml",
+               "name: a\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n");
+    write_file(repo / "node_modules" / ("p" + pad3(i)) / "action.yml", "name: vendored\n");
+  }
+  write_file(
+      repo / ".github/dependabot.yml",
+      "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: weekly\n");
   for (std::size_t i = 1; i <= 200; ++i) write_file(ws / adr_dir / ("ADR-" + pad3(i) + "-decision.md"), adr_n(i));
   adr_count = 200;
 }

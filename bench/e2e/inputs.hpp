@@ -1,6 +1,7 @@
 #pragma once
 // Generated benchmark inputs: a temporary workspace holding a small workflow,
-// a ~1 MB workflow, 100 files for one analysis, and an ADR directory of 200 ADRs.
+// a ~1 MB workflow, 100 files for one analysis, a 200-workflow repository to
+// collect, and an ADR directory of 200 ADRs.
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct Inputs {
   std::string big_workflow = ".github/workflows/monorepo.yml";
   std::size_t big_workflow_bytes = 0;
   std::vector<std::string> analysis_files;  // 100 workspace-relative paths
+  // A repository of its own for a directory walk: 200 workflows, 10 composite
+  // actions, a dependabot file, and a node_modules tree the walk skips.
+  std::string repository_dir = "repo";
   std::string adr_dir = "docs/adr";
   std::size_t adr_count = 0;
 

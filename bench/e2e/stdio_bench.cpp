@@ -144,6 +144,8 @@ std::vector<Scenario> scenarios(const Inputs& in) {
       {"analyze_dissonance: 1 MB workflow", "analyze_dissonance", Json{{"files", {in.big_workflow}}}, true},
       {"analyze_dissonance: 100 files", "analyze_dissonance",
        Json{{"files", in.analysis_files}, {"mode", "pull_request"}, {"context", "bench/repo"}}, true},
+      {"analyze_dissonance: 200-workflow repository, collected", "analyze_dissonance",
+       Json{{"files", {in.repository_dir}}, {"mode", "pull_request"}, {"context", "bench/repo"}}, true},
       {"validate_l0_invariants: drift + contraction (no files)", "validate_l0_invariants",
        Json{{"driftCheck", drift},
             {"contractionCheck", {{"previousFPR", 0.2}, {"currentFPR", 0.1}, {"witnessEventCount", 12}}}},

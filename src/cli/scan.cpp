@@ -18,6 +18,7 @@
 #include "cli/scan_report.hpp"
 #include "engine/collect.hpp"
 #include "mcp/server.hpp"
+#include "tools/collect_paths.hpp"
 #include "tools/registry.hpp"
 #include "util/log.hpp"
 #include "version.hpp"
@@ -46,10 +47,6 @@ struct ScanOptions {
   std::string color = "auto";
 };
 
-bool has_glob_chars(const std::string& p) {
-  return p.find_first_of("*?[{") != std::string::npos;
-}
-
 // A directory that is a repository of its own: it holds .git or .github.
 bool is_repository_dir(const std::string& p) {
   std::error_code ec;
@@ -61,7 +58,7 @@ bool is_repository_dir(const std::string& p) {
 std::string scan_root(ScanOptions& o, const Config& config) {
   if (!o.root.empty()) return o.root;
   if (config.workspace) return *config.workspace;
-  if (o.paths.size() == 1 && !has_glob_chars(o.paths[0]) && is_repository_dir(o.paths[0])) {
+  if (o.paths.size() == 1 && !tools::has_glob_chars(o.paths[0]) && is_repository_dir(o.paths[0])) {
     std::string root = o.paths[0];
     o.paths.clear();
     return root;
@@ -138,25 +135,13 @@ int run_scan(ScanOptions o, const Config& config) {
   engine::CollectRequest req;
   auto glob_budget = std::make_shared<Budget>();
   for (const auto& p : o.paths) {
-    if (!has_glob_chars(p)) {
+    if (!tools::has_glob_chars(p)) {
       req.paths.push_back(p);
       continue;
     }
-    const std::string pattern = adr::normalize_path(p);
-    std::string base;
-    for (std::size_t start = 0; start < pattern.size();) {
-      const auto slash = pattern.find('/', start);
-      const std::string segment = pattern.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-      if (slash == std::string::npos || has_glob_chars(segment)) break;
-      base += (base.empty() ? "" : "/") + segment;
-      start = slash + 1;
-    }
-    auto glob = adr::Glob::compile(pattern, *glob_budget);
-    if (!glob) return usage("the glob " + p + " was refused: " + glob.error().message);
-    req.patterns.push_back(engine::CollectRequest::Pattern{
-        p, base, [g = std::make_shared<adr::Glob>(std::move(*glob)), glob_budget](std::string_view rel) {
-          return g->matches(rel, *glob_budget);
-        }});
+    auto pattern = tools::collect_pattern(p, *glob_budget);
+    if (!pattern) return usage("the glob " + p + " was refused: " + pattern.error().message);
+    req.patterns.push_back(std::move(*pattern));
   }
   if (!o.excludes.empty()) {
     auto globs = std::make_shared<std::vector<adr::Glob>>();

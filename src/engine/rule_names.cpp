@@ -10,12 +10,13 @@ namespace pm::engine {
 namespace {
 
 // zizmor's documented audits (docs.zizmor.sh/audits), in its order.
-constexpr std::array<ZizmorAudit, 33> kZizmorAudits = {{
+constexpr std::array<ZizmorAudit, 34> kZizmorAudits = {{
+    {"adhoc-packages", {"MD-120", ""}, ""},
     {"anonymous-definition", {}, ""},
     {"archived-uses", {}, ""},
     {"artipacked", {"MD-107", ""}, ""},
     {"bot-conditions", {"MD-111", ""}, ""},
-    {"cache-poisoning", {}, ""},
+    {"cache-poisoning", {"MD-118", ""}, ""},
     {"concurrency-limits", {}, ""},
     {"dangerous-triggers", {"MD-110", "MD-103"}, ""},
     {"dependabot-cooldown", {"MD-123", ""}, ""},

@@ -336,9 +336,80 @@ Result<ResolvedPath> Workspace::resolve(const std::string& given) const {
   return std::move(opened->path);
 }
 
+std::optional<std::string> Workspace::lexical_relative(const std::string& given) const {
+  if (given.empty() || given.find('\0') != std::string::npos) return std::nullopt;
+  fs::path p(given);
+  if (p.is_relative()) p = fs::path(roots_.front()) / p;
+  std::string lexical = p.lexically_normal().string();
+  while (lexical.size() > 1 && lexical.back() == '/') lexical.pop_back();
+  std::string rel;
+  if (!inside(roots_.front(), lexical, rel)) return std::nullopt;
+  return rel;
+}
+
+Status Workspace::add_inline(const std::string& given, std::string text) {
+  if (given.empty()) return Error::invalid_input("Empty path");
+  if (given.find('\0') != std::string::npos) return Error::invalid_input("Path contains a NUL byte");
+  if (text.size() > max_file_bytes_) {
+    return Error::invalid_input("The text given for " + given + " is " + std::to_string(text.size()) +
+                                    " bytes, over the limit of " + std::to_string(max_file_bytes_) +
+                                    " bytes a file has",
+                                Json{{"path", given}, {"size", text.size()}, {"limit", max_file_bytes_}});
+  }
+  const auto lexical = lexical_relative(given);
+  if (!lexical) return Error::path_outside_workspace(given);
+  if (*lexical == ".") return Error::invalid_input("Not a file path: " + given);
+  std::string key = *lexical;
+  auto resolved = resolve(given);
+  if (resolved) {
+    if (resolved->kind == EntryKind::kDirectory) return Error::invalid_input("A directory, not a file: " + given);
+    key = resolved->relative;
+  } else if (resolved.error().code != code::kFileNotFound) {
+    return resolved.take_error();
+  } else {
+    // A new file: the nearest directory that exists is where it would be
+    // written, and must not lead out of the workspace.
+    fs::path dir = fs::path(*lexical).parent_path();
+    for (; !dir.empty(); dir = dir.parent_path()) {
+      auto parent = resolve(dir.string());
+      if (parent) break;
+      if (parent.error().code != code::kFileNotFound) {
+        return parent.error().code == code::kPathOutsideWorkspace ? Error::path_outside_workspace(given)
+                                                                  : parent.take_error();
+      }
+    }
+  }
+  if (!inline_.emplace(std::move(key), std::move(text)).second) {
+    return Error::invalid_input("The text of " + given + " is given twice");
+  }
+  return ok_status();
+}
+
+Result<FileData> Workspace::read_inline(const std::string& given, const std::string& relative, Budget* budget) const {
+  const std::string& text = inline_.find(relative)->second;
+  if (budget != nullptr && !budget->step(text.size())) return budget->error("reading " + given);
+  FileData data;
+  data.bytes = text;
+  Sha256 hash;
+  hash.update(data.bytes);
+  const auto digest = hash.finish();
+  data.sha256 = to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  data.kind = classify(relative);
+  data.path = ResolvedPath{given, roots_.front() + "/" + relative, relative, EntryKind::kFile};
+  return data;
+}
+
 Result<FileData> Workspace::read(const std::string& given, Budget* budget) const {
+  if (!inline_.empty()) {
+    if (const auto rel = lexical_relative(given); rel && inline_.count(*rel) != 0) {
+      return read_inline(given, *rel, budget);
+    }
+  }
   auto opened = open(given, O_RDONLY | O_NONBLOCK);
   if (!opened) return opened.take_error();
+  if (!inline_.empty() && inline_.count(opened->path.relative) != 0) {
+    return read_inline(given, opened->path.relative, budget);
+  }
   const int fd = opened->fd.get();
   const struct stat& st = opened->st;
   if (!S_ISREG(st.st_mode)) {

@@ -12,6 +12,9 @@
 // Symbolic links that stay inside the root keep working; a link that leaves
 // it, an absolute link or a /proc magic link is PATH_OUTSIDE_WORKSPACE.
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,7 +68,16 @@ class Workspace {
   // Opens safely + regular-file check + FILE_TOO_LARGE + read + hash + classify.
   // With a budget, the reading and hashing ask it per MiB (a unit per byte);
   // when it stops, the answer is budget->error().
+  // A path given inline (add_inline) is read from its text instead.
   Result<FileData> read(const std::string& given, Budget* budget = nullptr) const;
+
+  // A file's text given with the call (the version about to be written, or a
+  // file that does not exist yet): read() answers it instead of the disk; a
+  // walk or list does not see it. The path is a file path of the workspace:
+  // PATH_OUTSIDE_WORKSPACE when it, or the directory it would be written in,
+  // leaves it; INVALID_INPUT for a directory, a path given twice or a text
+  // over max_file_bytes (the limit a file read has).
+  Status add_inline(const std::string& given, std::string text);
 
   // Lists the regular files (and symbolic links, which read() then opens
   // safely or refuses) directly inside a directory, sorted bytewise, as
@@ -85,10 +97,14 @@ class Workspace {
   struct Opened;
   enum class Links : std::uint8_t { kFollowInside, kNever };
   Result<Opened> open(const std::string& given, int flags, Links links = Links::kFollowInside) const;
+  // `given` as a path relative to the first root, without following links; nullopt outside it.
+  std::optional<std::string> lexical_relative(const std::string& given) const;
+  Result<FileData> read_inline(const std::string& given, const std::string& relative, Budget* budget) const;
 
   std::vector<std::string> roots_;
   std::vector<int> root_fds_;  // -1 where a root cannot be opened
   std::uint64_t max_file_bytes_;
+  std::map<std::string, std::string, std::less<>> inline_;  // relative path -> text
 };
 
 // Classification of the reference: workflow when the path contains

@@ -1,7 +1,11 @@
 // analyze_dissonance: the rule catalogue over the files' contents. Argument
 // mapping and payload only; the work is in engine/analyzer.
+#include <optional>
+
 #include "engine/analyzer.hpp"
 #include "engine/policy.hpp"
+#include "mcp/schema.hpp"
+#include "tools/collect_paths.hpp"
 #include "tools/registry.hpp"
 #include "tools/store_hooks.hpp"
 
@@ -21,8 +25,21 @@ Json input_schema() {
       "files": {
         "type": "array",
         "items": {"type": "string", "minLength": 1},
+        "description": "Files, directories and globs to analyze (relative to the repository root). A directory (\".\" = the root) collects the workflows, composite actions (action.yml) and dependabot files under it, skipping symbolic links and dependency or VCS trees (node_modules, .git, ...); a glob (\".github/workflows/*.yml\", \"**/action.yml\") takes the files it matches. What was collected and skipped is reported under `collected`. Required unless `content` is given: an empty list, a glob that matches nothing or a directory with nothing to check is an error, never a pass."
+      },
+      "content": {
+        "type": "array",
         "minItems": 1,
-        "description": "List of file paths to analyze for dissonance (relative to repo root). At least one: an empty list would check nothing and must not read as a pass."
+        "items": {
+          "type": "object",
+          "properties": {
+            "path": {"type": "string", "minLength": 1, "description": "Workspace-relative path the text is (or will be) written to; it decides how the text is analysed (a path under .github/workflows/ is a workflow). The file need not exist."},
+            "text": {"type": "string", "description": "The file's text, at most the size a file may have."}
+          },
+          "required": ["path", "text"],
+          "additionalProperties": false
+        },
+        "description": "Files given inline, to check a file before writing it: each is analysed as the file at its path, and replaces that file on disk for this call (as a workflow, the repository config or the policy file alike)."
       },
       "context": {
         "type": "string",
@@ -98,8 +115,7 @@ Json input_schema() {
         "default": 50,
         "description": "List at most this many findings (the most severe, in file and line order) in findings and the summary; 0 lists all, and every other list in full too (the answer then has no size bound). The decision and the report count every finding; findingsTotal and findingsTruncated say what was left out. Keeps a large analysis within what an agent's client accepts as one result (about 25 000 tokens)."
       }
-    },
-    "required": ["files"]
+    }
   })");
 }
 
@@ -111,7 +127,9 @@ std::optional<std::string> opt_string(const Json& args, const char* key) {
 
 engine::AnalysisRequest to_request(const Json& args) {
   engine::AnalysisRequest req;
-  for (const auto& f : args.at("files")) req.files.push_back(f.get<std::string>());
+  if (const auto it = args.find("files"); it != args.end()) {
+    for (const auto& f : *it) req.files.push_back(f.get<std::string>());
+  }
   req.mode = opt_string(args, "mode").value_or("issue");
   req.context = opt_string(args, "context").value_or("");
   req.strict = args.value("strict", false);
@@ -138,6 +156,37 @@ engine::AnalysisRequest to_request(const Json& args) {
   return req;
 }
 
+// `files` or `content` must name something. The schema cannot say "one of
+// the two" without anyOf, which some clients refuse at a schema's top level,
+// so the check is here, answered as the schema check answers.
+std::optional<Error> missing_input(const Json& args) {
+  const auto files = args.find("files");
+  const bool has_content = args.contains("content");
+  if (files != args.end() && (!files->empty() || has_content)) return std::nullopt;
+  if (files == args.end() && has_content) return std::nullopt;
+  const mcp::ValidationIssue issue =
+      files == args.end()
+          ? mcp::ValidationIssue{"/files", "Required", "required"}
+          : mcp::ValidationIssue{"/files", "Array must contain at least 1 item(s) (or give content)", "minItems"};
+  Error e = Error::invalid_input("Invalid input parameters: /files", Json{{"validationErrors", mcp::to_json({issue})}});
+  e.suggestions = {"Give files (paths, directories or globs) or content (path and text)"};
+  return e;
+}
+
+// What an empty walk means, for the error that says nothing was checked.
+Error nothing_to_check(const CollectedFiles& c, bool complete) {
+  std::string what;
+  for (const auto& entry : c.empty) {
+    if (!what.empty()) what += "; ";
+    what += has_glob_chars(entry) ? "the glob " + entry + " matches no file"
+                                  : entry + " holds no workflow, composite action or dependabot file";
+  }
+  Error e{code::kFileNotFound, "Nothing to check: " + what, Severity::kMedium};
+  e.details = Json{{"collected", collected_json(c, 0, complete)}};
+  e.suggestions = {"Name the files to analyse, or give their text inline with content"};
+  return e;
+}
+
 }  // namespace
 
 mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
@@ -155,9 +204,24 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
       Json{{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
   t.tier = mcp::ToolTier::kAuthoritative;
   t.handler = [&rt](const Json& args, mcp::ToolContext& ctx) -> mcp::ToolResult {
-    const engine::AnalysisRequest req = to_request(args);
+    if (auto missing = missing_input(args)) return std::move(*missing);
+    engine::AnalysisRequest req = to_request(args);
     const auto max_findings = static_cast<std::size_t>(args.value("maxFindings", kDefaultMaxFindings));
     engine::Workspace ws(ctx.workspace_roots(), rt.config.max_file_bytes);
+    std::vector<std::string> inline_paths;
+    if (const auto it = args.find("content"); it != args.end()) {
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const Json& c = (*it)[i];
+        auto added = ws.add_inline(c.at("path").get<std::string>(), c.at("text").get<std::string>());
+        if (!added) {
+          Error e = added.take_error();
+          if (!e.details.is_object()) e.details = Json::object();
+          e.details["content"] = i;
+          return e;
+        }
+        inline_paths.push_back(c.at("path").get<std::string>());
+      }
+    }
     engine::AnalyzerOptions opt;
     opt.timestamp = ctx.timestamp();
     // The dispatcher's TIMEOUT, a cancel and SIGTERM reach every loop of the
@@ -165,6 +229,13 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     // in-process call (scan, call).
     Budget budget(Budget::limits_for(rt.config.call_timeout_ms, engine::kAnalysisMemoryBytes), &ctx.cancellation());
     opt.budget = &budget;
+    auto collected = collect_files(ws, req.files, budget);
+    if (!collected) return collected.take_error();
+    req.files = std::move(collected->files);
+    req.files.insert(req.files.end(), inline_paths.begin(), inline_paths.end());
+    if (req.files.empty()) return nothing_to_check(*collected, max_findings == 0);
+    // A walk of the root picks up a config written as .yaml, which is not the default name.
+    if (const auto& config = collected->collection.config_file; config && !req.config_file) req.config_file = config;
     opt.progress = [&ctx](std::size_t done, std::size_t total, const std::string& path) {
       ctx.progress(static_cast<double>(done), static_cast<double>(total), path);
     };
@@ -178,6 +249,9 @@ mcp::ToolDef make_analyze_dissonance(Runtime& rt) {
     out.payload["timestamp"] = ctx.timestamp();
     out.payload["requestId"] = ctx.request_id();
     out.payload["analysis"] = engine::analysis_json(*run, max_findings);
+    if (collected->walked || !inline_paths.empty()) {
+      out.payload["collected"] = collected_json(*collected, inline_paths.size(), max_findings == 0);
+    }
     out.decision = engine::envelope_decision(run->result.decision.outcome);
     out.degraded = run->result.degraded;
     out.complete = max_findings == 0;

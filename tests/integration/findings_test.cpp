@@ -83,6 +83,14 @@ const std::vector<std::pair<std::string, std::string>> kRepresentative = {
     {"MD-116", "trusted_publishing"},
     {"MD-117", "deploy_without_environment"},
     {"MD-117", "deploy_in_environment"},
+    {"MD-118", "release_with_caches"},
+    {"MD-118", "ci_with_cache"},
+    {"MD-119", "install_scripts_piped"},
+    {"MD-119", "downloads_verified"},
+    {"MD-120", "tools_installed_by_name"},
+    {"MD-120", "tools_from_lockfiles"},
+    {"MD-121", "checkout_pinned_twice"},
+    {"MD-121", "pinned_consistently"},
     {"MD-122", "issue_text_in_agent_prompts"},
     {"MD-122", "agent_reads_issue_itself"},
     {"MD-122", "trusted_triggers_only"},
@@ -304,10 +312,10 @@ TEST(Findings, RuleMetadataReachesRulesJsonAndSarif) {
     EXPECT_FALSE(r["notReported"].get<std::string>().empty()) << r["id"];
     EXPECT_FALSE(r["tags"].empty()) << r["id"];
   }
-  EXPECT_EQ(ids,
-            (std::vector<std::string>{"MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103",
-                                      "MD-104", "MD-105", "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111",
-                                      "MD-112", "MD-113", "MD-114", "MD-115", "MD-116", "MD-117", "MD-122", "MD-123", "MD-124"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "MD-001", "MD-002", "MD-003", "MD-004", "MD-005", "MD-101", "MD-102", "MD-103", "MD-104", "MD-105",
+                     "MD-106", "MD-107", "MD-108", "MD-109", "MD-110", "MD-111", "MD-112", "MD-113", "MD-114", "MD-115",
+                     "MD-116", "MD-117", "MD-118", "MD-119", "MD-120", "MD-121", "MD-122", "MD-123", "MD-124"}));
   const Json& md105 = list[9];
   EXPECT_EQ(md105["defaultSeverity"], "medium");
   EXPECT_EQ(md105["defaultConfidence"], "high");

@@ -217,7 +217,8 @@ TEST_F(Suppress, AnInvalidConfigFailsTheCallWithEachProblemAndItsLine) {
       "persona (regular, pedantic or auditor); /rules/MD-105/ignore/0 (line 5): invalid glob '[x': has a '[' "
       "that is not closed within its path segment; /rules/MD-999 (line 6): unknown rule id 'MD-999' (rules: MD-001, "
       "MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106, MD-107, MD-108, MD-109, "
-      "MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117, MD-122, MD-123, MD-124)");
+      "MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117, MD-118, MD-119, MD-120, MD-121, MD-122, MD-123, "
+      "MD-124)");
   const Json& details = env["data"]["details"];
   EXPECT_EQ(details["file"], kConfigPath);
   EXPECT_EQ(details["validationErrors"], Json::parse(R"json([
@@ -225,7 +226,7 @@ TEST_F(Suppress, AnInvalidConfigFailsTheCallWithEachProblemAndItsLine) {
        "line": 1, "column": 10},
       {"path": "/rules/MD-105/ignore/0", "message": "invalid glob '[x': has a '[' that is not closed within its path segment",
        "keyword": "pattern", "line": 5, "column": 9},
-      {"path": "/rules/MD-999", "message": "unknown rule id 'MD-999' (rules: MD-001, MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106, MD-107, MD-108, MD-109, MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117, MD-122, MD-123, MD-124)",
+      {"path": "/rules/MD-999", "message": "unknown rule id 'MD-999' (rules: MD-001, MD-002, MD-003, MD-004, MD-005, MD-101, MD-102, MD-103, MD-104, MD-105, MD-106, MD-107, MD-108, MD-109, MD-110, MD-111, MD-112, MD-113, MD-114, MD-115, MD-116, MD-117, MD-118, MD-119, MD-120, MD-121, MD-122, MD-123, MD-124)",
        "keyword": "propertyNames", "line": 6, "column": 3}])json"));
   EXPECT_EQ(analysis(Json{{"useConfig", false}})["findings"].size(), 3u) << "useConfig false does not read it";
 

@@ -56,6 +56,10 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     r.push_back(rules::make_md_115());
     r.push_back(rules::make_md_116());
     r.push_back(rules::make_md_117());
+    r.push_back(rules::make_md_118());
+    r.push_back(rules::make_md_119());
+    r.push_back(rules::make_md_120());
+    r.push_back(rules::make_md_121());
     r.push_back(rules::make_md_122());
     r.push_back(rules::make_md_123());
     r.push_back(rules::make_md_124());

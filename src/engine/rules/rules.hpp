@@ -56,6 +56,10 @@ std::unique_ptr<Rule> make_md_114();  // hard-coded container registry credentia
 std::unique_ptr<Rule> make_md_115();  // self-hosted runner
 std::unique_ptr<Rule> make_md_116();  // publishing token where trusted publishing exists
 std::unique_ptr<Rule> make_md_117();  // secrets outside an environment
+std::unique_ptr<Rule> make_md_118();  // cache restored in a publishing workflow
+std::unique_ptr<Rule> make_md_119();  // downloaded script run without verification
+std::unique_ptr<Rule> make_md_120();  // package installed outside a lockfile
+std::unique_ptr<Rule> make_md_121();  // inconsistent action pins
 std::unique_ptr<Rule> make_md_122();  // prompt injection into an AI agent
 std::unique_ptr<Rule> make_md_123();  // Dependabot updates without a cooldown
 std::unique_ptr<Rule> make_md_124();  // Dependabot runs code from the manifests

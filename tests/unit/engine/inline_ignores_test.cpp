@@ -143,10 +143,10 @@ TEST(InlineIgnores, ZizmorNamesMapToOurRules) {
     permissions: write-all # zizmor: ignore[excessive-permissions]
     steps:
       - uses: x/y@v1 # zizmor: ignore[unpinned-uses] tag protected upstream
-      - uses: docker://alpine # zizmor: ignore[unpinned-images,cache-poisoning]
+      - uses: docker://alpine # zizmor: ignore[unpinned-images,concurrency-limits]
       # zizmor: ignore[template-injection]
       - run: echo "${{ github.head_ref }}"
-      - uses: a/b@v2 # zizmor: ignore[cache-poisoning] no counterpart: covers nothing
+      - uses: a/b@v2 # zizmor: ignore[concurrency-limits] no counterpart: covers nothing
       - uses: c/d@v3 # zizmor: ignore[some-future-audit]
     secrets: inherit # zizmor: ignore[secrets-inherit]
 )");
@@ -251,7 +251,7 @@ TEST(ZizmorTable, EveryMappedRuleIsInTheCatalogue) {
       EXPECT_NE(std::find(ids.begin(), ids.end(), r), ids.end()) << a.audit << " -> " << r;
     }
   }
-  EXPECT_EQ(mapped, 21u);
+  EXPECT_EQ(mapped, 23u);
   EXPECT_EQ(find_zizmor_audit("not-an-audit"), nullptr);
   EXPECT_EQ(rule_id_hint("template-injection", ids), "zizmor's template-injection is MD-104 here");
   EXPECT_EQ(rule_id_hint("MD-777", ids), "");

@@ -154,8 +154,9 @@ TEST(RepoConfig, UnknownRuleIdsWithHints) {
                "unknown rule id 'md-105' (did you mean MD-105?)", "propertyNames");
   expect_issue("rules:\n  unpinned-uses: {disable: true}\n", "/rules/unpinned-uses", 2,
                "unknown rule id 'unpinned-uses' (zizmor's unpinned-uses is MD-105 here)", "propertyNames");
-  expect_issue("rules:\n  cache-poisoning: {disable: true}\n", "/rules/cache-poisoning", 2,
-               "unknown rule id 'cache-poisoning' (zizmor's cache-poisoning has no counterpart here)", "propertyNames");
+  expect_issue("rules:\n  concurrency-limits: {disable: true}\n", "/rules/concurrency-limits", 2,
+               "unknown rule id 'concurrency-limits' (zizmor's concurrency-limits has no counterpart here)",
+               "propertyNames");
   expect_issue("rules:\n  MD-000: {disable: true}\n", "/rules/MD-000", 2,
                "unknown rule id 'MD-000' (rules: " + rule_list() + ")", "propertyNames");
 }
