@@ -56,6 +56,10 @@ if ((smoke)); then
   fi
   "$stdio" --binary "$server" --smoke --json "$out/stdio-smoke.json" >/dev/null
   echo "stdio harness: smoke run OK"
+  # The soak briefly (docs/PERFORMANCE.md, "Soak"): every hostile call answered, no worker lost.
+  "$stdio" --binary "$server" --smoke --soak-seconds 12 --soak-sample-seconds 4 --soak-hostile-every 10 \
+    --json "$out/soak-smoke.json" >/dev/null
+  echo "stdio soak: smoke run OK"
   "$scan" --binary "$server" --smoke --json "$out/scan-smoke.json" >/dev/null
   echo "scan harness: smoke run OK"
   "$http" --binary "$server" --smoke --json "$out/http-smoke.json" >/dev/null 2>"$out/http-smoke.log" ||

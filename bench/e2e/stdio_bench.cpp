@@ -8,6 +8,12 @@
 //                  [--growth-calls N] [--warmup-calls N] [--json FILE] [--markdown FILE]
 //                  [--server-log FILE]   (server stderr; default /dev/null)
 //                  [--only TEXT[,TEXT]]  (latency scenarios whose name contains one of the TEXTs)
+//   pm_stdio_bench --binary ... --soak-seconds N [--soak-sample-seconds N] [--soak-hostile-every K]
+//                  [--soak-workers N] [--soak-call-timeout-ms N] [--soak-probe-ms N]
+//                  [--soak-rss-limit-kb N] [--json FILE] [--markdown FILE]
+//                  (the soak alone: mixed calls with a hostile input every Kth call; CSV of
+//                  samples on stdout, then a summary; exits 1 on a lost answer, a dead
+//                  server, a failed probe or RSS growth over the limit)
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +36,7 @@
 
 #include "inputs.hpp"
 #include "server_under_test.hpp"
+#include "support/hostile_inputs.hpp"
 #include "util/json.hpp"
 
 namespace pm::bench {
@@ -50,6 +58,14 @@ struct Options {
   std::string markdown_out;
   std::string server_log = "/dev/null";
   std::string only;  // run only the latency scenarios whose name contains this
+  // --soak-seconds N: the soak alone (see run_soak), with these settings.
+  std::size_t soak_seconds = 0;
+  std::size_t soak_sample_seconds = 30;
+  std::size_t soak_hostile_every = 1000;
+  std::size_t soak_workers = 1;
+  std::size_t soak_call_timeout_ms = 3000;
+  std::size_t soak_probe_ms = 5000;
+  std::size_t soak_rss_limit_kb = 2048;
 };
 
 struct Scenario {
@@ -347,6 +363,381 @@ std::string fmt(double v, int decimals = 3) {
   return buf;
 }
 
+// ---------------------------------------------------------------------------
+// Soak: one server for a long time, the mixed workload with a hostile input
+// every Kth call, each followed by a get_server_info probe that must answer
+// promptly. With one worker (the default here) a worker that a hostile call
+// left busy makes the probe miss its deadline.
+
+using hostile::repeated;
+
+struct HostileKind {
+  std::string name;
+  // Variants are sent in turn; each is the message without its id, as
+  // `"method":...}` (the id is put in front when sent).
+  std::vector<std::string> bodies;
+  bool cancel = false;      // notifications/cancelled 300 ms after sending; no answer expected
+  bool null_id_ok = false;  // unparseable: the answer may carry "id":null
+  // Generous: under load, at nice 10, one 50 MB message took 125 s once (12-15 s after).
+  std::chrono::milliseconds deadline{300000};
+};
+
+std::string body_of(const std::string& method, const Json& params) {
+  const std::string s = dump_line(Json{{"method", method}, {"params", params}});
+  return s.substr(1);  // without the opening brace
+}
+
+std::string tool_body(const std::string& tool, const Json& args) {
+  return body_of("tools/call", Json{{"name", tool}, {"arguments", args}});
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// Writes the hostile repository content into the workspace and returns the
+// kinds of hostile call, in the order they are sent. A smoke run sends a 1 MB
+// orgId and a 64 KB path instead of 50 MB and 4 MB (one 50 MB message can
+// take minutes on a loaded machine).
+std::vector<HostileKind> hostile_kinds(const Inputs& in, bool smoke) {
+  const std::string ws = in.workspace + "/";
+  write_text(ws + ".github/workflows/hostile-bomb.yml", hostile::yaml_alias_bomb());
+  write_text(ws + ".github/workflows/hostile-deep.yml", hostile::deeply_nested_workflow(100000));
+  write_text(ws + ".github/workflows/hostile-script.yml", hostile::huge_script_workflow(60000));
+  write_text(ws + "hostile/adr-glob/ADR-001-glob.md", hostile::adr_with_block(hostile::glob_bomb_block(120000)));
+  write_text(ws + "hostile/adr-regex/ADR-001-regex.md", hostile::adr_with_block(hostile::kHugeRegexBlock));
+  write_text(ws + "hostile/adr-slow/ADR-001-slow.md", hostile::adr_with_block(hostile::kSlowRuleBlock));
+  write_text(ws + "hostile/words.txt", repeated("aaaaaa ", (1u << 20) / 7));
+  write_text(ws + "hostile/slow.txt", hostile::slow_text());
+  write_text(ws + "hostile/BAD.txt", "BAD\n");
+
+  // 20 spellings of one 4 MiB path, each matched for its full per-file limit:
+  // about 40 s of work unless the call is stopped.
+  Json slow_files = Json::array();
+  for (std::size_t i = 0; i < 20; ++i) slow_files.push_back(repeated("./", i) + "hostile/slow.txt");
+  const Json slow_args{{"files", slow_files}, {"adrPath", "hostile/adr-slow"}};
+
+  const std::string deep_params = "{\"name\":\"get_server_info\",\"arguments\":{\"x\":" + std::string(100000, '[') +
+                                  std::string(100000, ']') + "}}";
+  return {
+      {"YAML alias bomb", {tool_body("analyze_dissonance", Json{{"files", {".github/workflows/hostile-bomb.yml"}}})}},
+      {"YAML nested 100 000 deep",
+       {tool_body("analyze_dissonance", Json{{"files", {".github/workflows/hostile-deep.yml"}}})}},
+      {"JSON message nested 100 000 deep", {"\"method\":\"tools/call\",\"params\":" + deep_params + "}"}, false, true},
+      {"run block of 2.8 MB with 60 000 ${{ }}",
+       {tool_body("analyze_dissonance", Json{{"files", {".github/workflows/hostile-script.yml"}}})}},
+      {"ADR glob of 120 000 **/",
+       {tool_body("check_adr_compliance", Json{{"files", {"hostile/BAD.txt"}}, {"adrPath", "hostile/adr-glob"}})}},
+      {"ADR regex too large for a 1 MB file",
+       {tool_body("check_adr_compliance", Json{{"files", {"hostile/words.txt"}}, {"adrPath", "hostile/adr-regex"}})}},
+      {smoke ? "1 MB orgId / 64 KB path" : "50 MB orgId / 4 MB path",
+       {tool_body("query_fp_store", Json{{"queryType", "fp_rate"},
+                                         {"ruleId", "MD-101"},
+                                         {"orgId", std::string(smoke ? 1u << 20 : 50u << 20, 'o')}}),
+        tool_body("analyze_dissonance", Json{{"files", {std::string(smoke ? 64u << 10 : 4u << 20, 'p')}}})}},
+      {"invalid UTF-8 / NUL",
+       {"\"method\":\"tools/call\",\"params\":{\"name\":\"check_consent_requirements\",\"arguments\":{\"orgId\":"
+        "\"org\xff\xfe\",\"checkType\":\"summary\"}}}",
+        tool_body("analyze_dissonance", Json{{"files", {std::string("src/a\0b.ts", 10)}}}),
+        "\"method\":\"tools/call\",\"params\":{\"name\":\"check_consent_requirements\",\"arguments\":{"
+        "\"orgId\":\"a" +
+            std::string(1, '\0') + "b\",\"checkType\":\"summary\"}}}"},
+       false,
+       true},
+      {"cancelled mid-way", {tool_body("check_adr_compliance", slow_args)}, true},
+      {"past the call timeout", {tool_body("check_adr_compliance", slow_args)}},
+  };
+}
+
+struct SoakSample {
+  double elapsed_s = 0;
+  std::size_t calls = 0;
+  std::size_t hostile = 0;
+  std::size_t errors = 0;
+  long rss_kb = -1;       // between calls
+  long rss_rest_kb = -1;  // after 1.5 s idle (the server trims after 1 s)
+  long peak_kb = -1;
+};
+
+class Soak {
+ public:
+  Soak(const Options& opt, const Inputs& in, std::vector<HostileKind> kinds)
+      : opt_(opt), kinds_(std::move(kinds)), server_(soak_spawn(opt, in)) {}
+
+  Json run(const std::vector<const Scenario*>& cycle) {
+    server_.initialize();
+    t0_ = Clock::now();
+    std::cout << "elapsed_s,calls,hostile_calls,probes,errors,rss_kb,rss_at_rest_kb,peak_rss_kb" << std::endl;
+    sample();
+    auto next_sample = t0_ + std::chrono::seconds(opt_.soak_sample_seconds);
+    const auto end = t0_ + std::chrono::seconds(opt_.soak_seconds);
+    std::size_t since_hostile = 0;
+    std::size_t next_normal = 0;
+    std::size_t next_hostile = 0;
+    try {
+      while (Clock::now() < end) {
+        if (++since_hostile >= opt_.soak_hostile_every) {
+          since_hostile = 0;
+          hostile_call(kinds_[next_hostile % kinds_.size()], next_hostile / kinds_.size());
+          ++next_hostile;
+          probe();
+        } else {
+          normal_call(*cycle[next_normal++ % cycle.size()]);
+        }
+        if (Clock::now() >= next_sample) {
+          sample();
+          next_sample += std::chrono::seconds(opt_.soak_sample_seconds);
+        }
+      }
+      sample();
+    } catch (const std::exception& e) {
+      failures_.push_back(e.what());
+      std::cout << "# stopped: " << e.what() << std::endl;
+    }
+    return summary();
+  }
+
+ private:
+  static SpawnOptions soak_spawn(const Options& opt, const Inputs& in) {
+    SpawnOptions so = spawn_options(opt, in);
+    so.env["PHASE_MIRROR_WORKERS"] = std::to_string(opt.soak_workers);
+    so.env["PHASE_MIRROR_CALL_TIMEOUT_MS"] = std::to_string(opt.soak_call_timeout_ms);
+    return so;
+  }
+
+  double elapsed() const { return ms_since(t0_) / 1000.0; }
+
+  // The next answer (not a notification); an answer to a cancelled call is counted and skipped.
+  std::pair<long long, std::string> next_answer(Clock::time_point deadline, const std::string& what) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) throw std::runtime_error("no answer to " + what + " in time");
+      std::string line;
+      try {
+        line = server_.read_line(left);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + " (waiting for " + what + ")");
+      }
+      long long id = response_id(line);
+      if (id < 0) {
+        const Json m = Json::parse(line, nullptr, false);
+        if (!m.is_object()) throw std::runtime_error("not JSON on stdout while waiting for " + what);
+        if (m.contains("method")) continue;  // a notification
+        if (!(m.contains("id") && m["id"].is_null())) throw std::runtime_error("an answer with an unexpected id");
+      }
+      if (id >= 0 && cancelled_.count(id) != 0) {
+        ++cancelled_answered_;
+        continue;
+      }
+      return {id, std::move(line)};
+    }
+  }
+
+  static std::string code_of(const std::string& line) {
+    if (!is_error_result(line)) return "ok";
+    const Json m = Json::parse(line, nullptr, false);
+    if (m.contains("error")) return "JSON-RPC " + std::to_string(m["error"].value("code", 0));
+    const Json& sc = m["result"]["structuredContent"];
+    return sc.is_object() && sc.contains("code") && sc["code"].is_string() ? sc["code"].get<std::string>() : "isError";
+  }
+
+  void count(std::map<std::string, std::size_t>& by_code, const std::string& code) {
+    ++by_code[code];
+    if (code != "ok") ++errors_;
+  }
+
+  void normal_call(const Scenario& s) {
+    const long long id = server_.next_id();
+    const auto t = Clock::now();
+    server_.send_line(call_line(id, s));
+    auto [got, line] = next_answer(t + std::chrono::seconds(120), s.name);
+    if (got != id) throw std::runtime_error("an answer to another call while waiting for " + s.name);
+    count(normal_[s.name], code_of(line));
+    normal_ms_[s.name].push_back(ms_since(t));
+    ++calls_;
+  }
+
+  void hostile_call(const HostileKind& k, std::size_t round) {
+    const std::string& body = k.bodies[round % k.bodies.size()];
+    const long long id = server_.next_id();
+    const auto t = Clock::now();
+    server_.send_line(R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + "," + body);
+    ++calls_;
+    ++hostile_;
+    if (k.cancel) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      server_.send_line(dump_line(Json{{"jsonrpc", "2.0"},
+                                       {"method", "notifications/cancelled"},
+                                       {"params", {{"requestId", id}, {"reason", "soak"}}}}));
+      cancelled_.insert(id);
+      ++hostile_by_kind_[k.name]["cancelled (no answer)"];
+      return;
+    }
+    auto [got, line] = next_answer(t + k.deadline, k.name);
+    if (got != id && !(got < 0 && k.null_id_ok)) throw std::runtime_error("an answer to another call: " + k.name);
+    count(hostile_by_kind_[k.name], code_of(line));
+    hostile_ms_[k.name].push_back(ms_since(t));
+  }
+
+  // get_server_info right after a hostile call: it needs a free worker.
+  void probe() {
+    const long long id = server_.next_id();
+    const auto t = Clock::now();
+    server_.send_line(dump_line(Json{{"jsonrpc", "2.0"},
+                                     {"id", id},
+                                     {"method", "tools/call"},
+                                     {"params", {{"name", "get_server_info"}, {"arguments", Json::object()}}}}));
+    auto [got, line] = next_answer(t + std::chrono::milliseconds(opt_.soak_probe_ms), "the probe after a hostile call");
+    if (got != id) throw std::runtime_error("an answer to another call while waiting for the probe");
+    const Json m = Json::parse(line, nullptr, false);
+    if (!m.is_object() || !m.contains("result") ||
+        m["result"]["structuredContent"].value("name", "") != "Phase Mirror MCP Server")
+      throw std::runtime_error("the probe after a hostile call failed: " + line.substr(0, 300));
+    probe_ms_.push_back(ms_since(t));
+    ++probes_;
+    ++calls_;
+  }
+
+  void sample() {
+    SoakSample s;
+    s.rss_kb = server_.rss_kb();
+    // At rest: the server trims 1 s after its last call, later when it gets
+    // little CPU (a starved trim read 35 MB instead of 10), so the reading is
+    // taken once two in a row, 0.5 s apart, agree (at most 10 s).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    s.rss_rest_kb = server_.rss_kb();
+    for (int i = 0; i < 17; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const long again = server_.rss_kb();
+      if (again == s.rss_rest_kb) break;
+      s.rss_rest_kb = again;
+    }
+    s.peak_kb = server_.peak_rss_kb();
+    s.elapsed_s = elapsed();
+    s.calls = calls_;
+    s.hostile = hostile_;
+    s.errors = errors_;
+    samples_.push_back(s);
+    std::cout << fmt(s.elapsed_s, 1) << "," << s.calls << "," << s.hostile << "," << probes_ << "," << s.errors << ","
+              << s.rss_kb << "," << s.rss_rest_kb << "," << s.peak_kb << std::endl;
+    if (s.rss_kb < 0 || s.rss_rest_kb < 0) throw std::runtime_error("the server process is gone");
+  }
+
+  Json summary() {
+    Json out;
+    out["smoke"] = opt_.smoke;
+    out["seconds"] = std::round(elapsed() * 10) / 10;
+    out["workers"] = opt_.soak_workers;
+    out["callTimeoutMs"] = opt_.soak_call_timeout_ms;
+    out["hostileEvery"] = opt_.soak_hostile_every;
+    out["calls"] = calls_;
+    out["hostileCalls"] = hostile_;
+    out["probes"] = probes_;
+    out["probeMs"] = to_json(percentiles(probe_ms_));
+    out["cancelledCallsAnswered"] = cancelled_answered_;
+    out["normalAnswers"] = normal_;
+    out["hostileAnswers"] = hostile_by_kind_;
+    for (const auto& [name, ms] : normal_ms_) out["normalMs"][name] = to_json(percentiles(ms));
+    for (const auto& [name, ms] : hostile_ms_) out["hostileMs"][name] = to_json(percentiles(ms));
+    Json rows = Json::array();
+    for (const auto& s : samples_)
+      rows.push_back(Json{{"elapsedS", std::round(s.elapsed_s * 10) / 10},
+                          {"calls", s.calls},
+                          {"hostileCalls", s.hostile},
+                          {"errors", s.errors},
+                          {"rssKb", s.rss_kb},
+                          {"rssAtRestKb", s.rss_rest_kb},
+                          {"peakRssKb", s.peak_kb}});
+    out["samples"] = rows;
+    // Growth over the second half: the highest at-rest reading from half-time
+    // on, against the at-rest reading at half-time.
+    const double half = elapsed() / 2;
+    long at_half = -1;
+    long highest = -1;
+    for (const auto& s : samples_) {
+      if (s.elapsed_s + 1e-9 < half) continue;
+      if (at_half < 0) at_half = s.rss_rest_kb;
+      highest = std::max(highest, s.rss_rest_kb);
+    }
+    const long growth = at_half < 0 ? 0 : highest - at_half;
+    out["rssAtRestHalfTimeKb"] = at_half;
+    out["rssAtRestHighestSecondHalfKb"] = highest;
+    out["growthSecondHalfKb"] = growth;
+    out["limitKb"] = opt_.soak_rss_limit_kb;
+    // A smoke run is too short for a growth verdict (its second half still
+    // meets hostile kinds for the first time): the figures are only printed.
+    if (!opt_.smoke && growth > static_cast<long>(opt_.soak_rss_limit_kb))
+      failures_.push_back("RSS at rest grew by " + std::to_string(growth) + " KiB over the second half (limit " +
+                          std::to_string(opt_.soak_rss_limit_kb) + " KiB)");
+    out["failures"] = failures_;
+    out["verdict"] = failures_.empty() ? "PASS" : "FAIL";
+    return out;
+  }
+
+  const Options& opt_;
+  std::vector<HostileKind> kinds_;
+  ServerUnderTest server_;
+  Clock::time_point t0_;
+  std::size_t calls_ = 0;
+  std::size_t hostile_ = 0;
+  std::size_t probes_ = 0;
+  std::size_t errors_ = 0;
+  std::size_t cancelled_answered_ = 0;
+  std::set<long long> cancelled_;
+  std::map<std::string, std::map<std::string, std::size_t>> normal_;
+  std::map<std::string, std::map<std::string, std::size_t>> hostile_by_kind_;
+  std::vector<double> probe_ms_;
+  std::map<std::string, std::vector<double>> normal_ms_;
+  std::map<std::string, std::vector<double>> hostile_ms_;
+  std::vector<SoakSample> samples_;
+  std::vector<std::string> failures_;
+};
+
+std::string soak_markdown(const Json& r) {
+  std::ostringstream md;
+  md << "\n### Soak" << (r["smoke"].get<bool>() ? " (smoke run: RSS growth not judged)" : "") << ": " << r["seconds"]
+     << " s, " << r["calls"] << " calls, " << r["hostileCalls"] << " hostile (one in " << r["hostileEvery"] << "), "
+     << r["workers"] << " worker(s), call timeout " << r["callTimeoutMs"]
+     << " ms\n\n| calls | answers by code | round trip p50 / max (ms) |\n|---|---|---|\n";
+  const auto codes = [](const Json& by_code) {
+    std::string s;
+    for (const auto& [code, n] : by_code.items()) s += (s.empty() ? "" : ", ") + code + " " + n.dump();
+    return s;
+  };
+  const auto times = [](const Json& all, const std::string& name) {
+    if (!all.is_object() || !all.contains(name)) return std::string("-");
+    return fmt(all[name]["p50"].get<double>(), 1) + " / " + fmt(all[name]["max"].get<double>(), 1);
+  };
+  for (const auto& [name, by_code] : r["normalAnswers"].items())
+    md << "| " << name << " | " << codes(by_code) << " | " << times(r.value("normalMs", Json()), name) << " |\n";
+  for (const auto& [name, by_code] : r["hostileAnswers"].items())
+    md << "| hostile: " << name << " | " << codes(by_code) << " | " << times(r.value("hostileMs", Json()), name)
+       << " |\n";
+  const Json& p = r["probeMs"];
+  md << "\nProbes after hostile calls: " << r["probes"] << ", p50 " << fmt(p["p50"].get<double>()) << " ms, max "
+     << fmt(p["max"].get<double>()) << " ms; cancelled calls answered anyway: " << r["cancelledCallsAnswered"]
+     << "\n\nRSS at rest at half-time " << r["rssAtRestHalfTimeKb"] << " KiB, highest in the second half "
+     << r["rssAtRestHighestSecondHalfKb"] << " KiB: growth " << r["growthSecondHalfKb"] << " KiB (limit "
+     << r["limitKb"] << " KiB)\n\n**" << r["verdict"].get<std::string>() << "**\n";
+  for (const auto& f : r["failures"]) md << "- " << f.get<std::string>() << "\n";
+  return md.str();
+}
+
+int run_soak(const Options& opt, const Inputs& in, const std::vector<Scenario>& available) {
+  Soak soak(opt, in, hostile_kinds(in, opt.smoke));
+  const Json report = soak.run(mix(available, true));
+  const std::string md = soak_markdown(report);
+  std::cout << md << std::flush;
+  if (!opt.markdown_out.empty()) std::ofstream(opt.markdown_out) << md;
+  if (!opt.json_out.empty()) std::ofstream(opt.json_out) << dump_pretty(report) << "\n";
+  if (report["verdict"] == "PASS") return 0;
+  for (const auto& f : report["failures"]) std::cerr << "pm_stdio_bench: soak: " << f.get<std::string>() << "\n";
+  return 1;
+}
+
 std::string markdown(const Json& r) {
   std::ostringstream md;
   md << "### End-to-end stdio benchmark" << (r["smoke"].get<bool>() ? " (smoke run: figures not meaningful)" : "")
@@ -444,6 +835,20 @@ Options parse(int argc, char** argv) {
       o.server_log = value();
     else if (a[i] == "--only")
       o.only = value();
+    else if (a[i] == "--soak-seconds")
+      o.soak_seconds = to_count(value());
+    else if (a[i] == "--soak-sample-seconds")
+      o.soak_sample_seconds = to_count(value());
+    else if (a[i] == "--soak-hostile-every")
+      o.soak_hostile_every = to_count(value());
+    else if (a[i] == "--soak-workers")
+      o.soak_workers = to_count(value());
+    else if (a[i] == "--soak-call-timeout-ms")
+      o.soak_call_timeout_ms = to_count(value());
+    else if (a[i] == "--soak-probe-ms")
+      o.soak_probe_ms = to_count(value());
+    else if (a[i] == "--soak-rss-limit-kb")
+      o.soak_rss_limit_kb = to_count(value());
     else
       throw std::invalid_argument("unknown option " + a[i]);
   }
@@ -481,6 +886,7 @@ int run(int argc, char** argv) {
       report["skipped"].push_back(s.name);
   }
 
+  if (opt.soak_seconds > 0) return run_soak(opt, in, available);
   std::cerr << "start-up...\n";
   report["startup"] = measure_startup(opt, in);
   report["scenarios"] = Json::array();

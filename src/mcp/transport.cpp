@@ -62,8 +62,12 @@ StdioTransport::ReadStatus StdioTransport::read_line(std::string& line) {
     if (nl != std::string::npos) {
       const bool was_discarding = discarding_;
       discarding_ = false;
+      // Both strings keep their capacity: after a 50 MB message they would hold
+      // twice that for the rest of the session.
+      if (line.capacity() > kKeepCapacity) std::string().swap(line);
       line.assign(buffer_, 0, nl);
       buffer_.erase(0, nl + 1);
+      if (buffer_.capacity() > kKeepCapacity && buffer_.size() <= kKeepCapacity) buffer_.shrink_to_fit();
       scan_from_ = 0;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (was_discarding) {

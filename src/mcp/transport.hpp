@@ -34,6 +34,8 @@ class StdioTransport {
   int wake_pipe_[2] = {-1, -1};
   std::mutex write_mu_;
   std::atomic<bool> closed_{false};
+  // Capacity a read buffer keeps between messages; a longer message's is given back.
+  static constexpr std::size_t kKeepCapacity = std::size_t{1} << 20;
   std::string buffer_;
   std::size_t scan_from_ = 0;
   bool discarding_ = false;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "support/hostile_inputs.hpp"
 #include "support/server_process.hpp"
 
 namespace pm::test {
@@ -215,14 +216,7 @@ TEST(AnalyzeDissonance, PerFileErrorsHostileFilesAndBinary) {
 
 TEST(AnalyzeDissonance, YamlBombIsAFindingNotAHang) {
   TempDir dir;
-  std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
-  const char* names = "bcdefghi";
-  for (int i = 0; i < 8; ++i) {
-    const std::string prev(1, i == 0 ? 'a' : names[i - 1]);
-    const std::string cur(1, names[i]);
-    bomb += cur + ": &" + cur + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev +
-            ",*" + prev + ",*" + prev + ",*" + prev + "]\n";
-  }
+  const std::string bomb = hostile::yaml_alias_bomb();
   dir.write(".github/workflows/bomb.yml", bomb);
   ServerProcess p({}, env_for(dir));
   p.initialize();

@@ -1,4 +1,5 @@
-// Hostile ADRs and files through the real binary: each input is built here,
+// Hostile ADRs and files through the real binary: each input is built here or
+// in support/hostile_inputs.hpp (shared with the stdio soak),
 // and each test asserts what the client sees (a clear warning, a file error,
 // a TIMEOUT) and that the server is still answering afterwards. Durations are
 // never asserted: the slow cases would take minutes unbounded, and the ctest
@@ -6,8 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <random>
-
+#include "support/hostile_inputs.hpp"
 #include "support/server_process.hpp"
 
 namespace pm::test {
@@ -15,18 +15,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string repeated(std::string_view s, std::size_t n) {
-  std::string r;
-  r.reserve(s.size() * n);
-  for (std::size_t i = 0; i < n; ++i) r.append(s);
-  return r;
-}
-
-std::string hostile_adr(const std::string& block) {
-  return "# ADR-001: Hostile\n\n**Status:** Accepted\n\n## Decision\n\nX.\n\n## Compliance "
-         "Checks\n\n```phase-mirror\n" +
-         block + "```\n";
-}
+using hostile::repeated;
+using hostile::slow_text;
+constexpr auto hostile_adr = hostile::adr_with_block;
 
 std::vector<std::string> hostile_env(const TempDir& dir, std::vector<std::string> more = {}) {
   more.push_back("PHASE_MIRROR_WORKSPACE=" + dir.path());
@@ -46,20 +37,12 @@ void still_answers(ServerProcess& p) {
   EXPECT_EQ(info["result"]["structuredContent"]["name"], "Phase Mirror MCP Server") << dump_line(info);
 }
 
-// Random a/b text: a[ab]{900}c makes RE2 give up its DFA on it (about 25 us
-// per byte), so matching these 4 MiB would take minutes without the limits.
-std::string slow_text() {
-  std::string text(4 << 20, 'a');
-  std::mt19937 rng(11);
-  for (auto& c : text) c = (rng() & 1) != 0U ? 'a' : 'b';
-  return text;
-}
-constexpr const char* kSlowRule = "- id: slow\n  severity: high\n  forbid: {pattern: 'a[ab]{900}c'}\n";
+// 4 MiB that a[ab]{900}c would take minutes to match without the limits.
+constexpr const char* kSlowRule = hostile::kSlowRuleBlock;
 
 TEST(HostileAdr, GlobWith120000DoubleStarSegmentsIsRefusedNotACrash) {
   TempDir dir;
-  dir.write("docs/adr/ADR-001-x.md", hostile_adr("- id: deep\n  forbid: {pattern: 'x', in: '" +
-                                                 repeated("**/", 120000) + "x'}\n- id: ok\n  forbid: 'BAD'\n"));
+  dir.write("docs/adr/ADR-001-x.md", hostile_adr(hostile::glob_bomb_block(120000)));
   dir.write("src/a.txt", "BAD\n");
   ServerProcess p({}, hostile_env(dir));
   p.initialize();
@@ -92,7 +75,7 @@ TEST(HostileAdr, FortyThousandNestedBracesAreRefused) {
 
 TEST(HostileAdr, HugeRegexProgramOnAMegabyteFileIsRefusedWithAWarning) {
   TempDir dir;
-  dir.write("docs/adr/ADR-001-x.md", hostile_adr("- id: slow\n  forbid: {pattern: '(\\w+\\s?){1,1000}x'}\n"));
+  dir.write("docs/adr/ADR-001-x.md", hostile_adr(hostile::kHugeRegexBlock));
   dir.write("src/big.txt", repeated("aaaaaa ", (1 << 20) / 7));
   ServerProcess p({}, hostile_env(dir));
   p.initialize();

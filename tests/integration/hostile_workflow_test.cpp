@@ -1,6 +1,6 @@
 // Hostile workflows through the real binary: TIMEOUT, a client's cancel and
 // SIGTERM stop the analysis itself, not only its answer, so that every worker
-// is free again at once. The inputs are built here: a run block of 9.5 MB with
+// is free again at once. The inputs (support/hostile_inputs.hpp) are a run block of 9.5 MB with
 // 200 000 `${{ }}` (the 2.8 MB, 60 000-expression case at the file size
 // limit: MD-104's expression scanning and the findings it makes keep one step
 // busy for about 8 s unstopped) and a 50 MB flow-style YAML document
@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include "support/cli_run.hpp"
+#include "support/hostile_inputs.hpp"
 #include "support/server_process.hpp"
 
 namespace pm::test {
@@ -23,24 +24,9 @@ constexpr auto kPromptly = std::chrono::seconds(2);
 
 // 200 000 expressions in one run block, half of them attacker-controlled.
 std::string huge_script_workflow() {
-  std::string w = "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n";
-  w.reserve(9500000);
-  for (int i = 0; i < 200000; ++i) {
-    w += i % 2 == 0 ? "          echo \"${{ github.event.issue.title }}\"\n"
-                    : "          echo \"${{ github.sha }}\"                    \n";
-  }
-  return w;
+  return hostile::huge_script_workflow(200000);
 }
-
-// A workflow in flow style (so libyaml parses it) of at least `bytes`.
-std::string flow_yaml_workflow(std::size_t bytes) {
-  std::string w = "on: push\njobs: {\n";
-  w.reserve(bytes + 100);
-  for (int i = 0; w.size() < bytes; ++i) {
-    w += "  j" + std::to_string(i) + ": {runs-on: x, steps: [{run: echo}, {uses: actions/checkout@v4}]},\n";
-  }
-  return w + "}\n";
-}
+using hostile::flow_yaml_workflow;
 
 std::vector<std::string> workflow_env(const TempDir& dir, std::vector<std::string> more = {}) {
   more.push_back("PHASE_MIRROR_WORKSPACE=" + dir.path());
