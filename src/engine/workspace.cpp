@@ -275,6 +275,12 @@ Workspace::~Workspace() {
 Result<Workspace::Opened> Workspace::open(const std::string& given, int flags, Links links) const {
   if (given.empty()) return Error::invalid_input("Empty path");
   if (given.find('\0') != std::string::npos) return Error::invalid_input("Path contains a NUL byte");
+  // The kernel opens no longer path; refusing it here spares normalising and
+  // resolving megabytes of text.
+  if (given.size() >= PATH_MAX) {
+    return Error::invalid_input("Path is " + std::to_string(given.size()) + " bytes long; a path has at most " +
+                                std::to_string(PATH_MAX - 1) + " bytes");
+  }
   fs::path p(given);
   if (p.is_relative()) p = fs::path(roots_.front()) / p;
   std::string lexical = p.lexically_normal().string();
@@ -337,7 +343,7 @@ Result<ResolvedPath> Workspace::resolve(const std::string& given) const {
 }
 
 std::optional<std::string> Workspace::lexical_relative(const std::string& given) const {
-  if (given.empty() || given.find('\0') != std::string::npos) return std::nullopt;
+  if (given.empty() || given.size() >= PATH_MAX || given.find('\0') != std::string::npos) return std::nullopt;
   fs::path p(given);
   if (p.is_relative()) p = fs::path(roots_.front()) / p;
   std::string lexical = p.lexically_normal().string();

@@ -10,14 +10,25 @@ namespace pm::mcp {
 
 namespace {
 
+// An error's text and details may carry what the caller sent (a path, a
+// value): bounded like every echoed input, so that a megabyte argument does
+// not come back whole.
+std::string shown(const Error& e) {
+  return answer::clip(e.message, answer::kMaxMessageBytes).text;
+}
+
 Json error_payload(const Error& e, const std::string& request_id) {
   Json data = Json::object();
-  data["error"] = e.message;
+  data["error"] = shown(e);
   data["severity"] = to_string(e.severity);
   data["retryable"] = e.retryable;
   if (e.retry_after_ms) data["retryAfterMs"] = *e.retry_after_ms;
   data["suggestions"] = e.suggestions;
-  if (!e.details.is_null() && !(e.details.is_object() && e.details.empty())) data["details"] = e.details;
+  if (!e.details.is_null() && !(e.details.is_object() && e.details.empty())) {
+    Json details = e.details;
+    if (answer::clip_json(details, answer::kMaxMessageBytes, answer::kMaxListed)) data["detailsClipped"] = true;
+    data["details"] = std::move(details);
+  }
   data["requestId"] = request_id;
   return data;
 }
@@ -72,13 +83,13 @@ Json tool_error_result(const ToolDef& tool, const Error& e, const std::string& r
                        Environment environment) {
   Json structured;
   if (tool.tier == ToolTier::kNone) {
-    structured = Json{{"success", false}, {"code", e.code}, {"message", e.message}};
+    structured = Json{{"success", false}, {"code", e.code}, {"message", shown(e)}};
     structured["data"] = error_payload(e, request_id);
   } else {
     governance::RawResponse raw;
     raw.success = false;
     raw.code = e.code;
-    raw.message = e.message;
+    raw.message = shown(e);
     raw.is_error = true;
     raw.data = error_payload(e, request_id);
     structured = governance::normalize(std::move(raw), {envelope_tier(tool), environment, request_id, timestamp});
@@ -124,7 +135,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
       if (outcome->payload.value("isError", false)) result["isError"] = true;
     } else {
       const Error& e = outcome.ok() ? *outcome->error : outcome.error();
-      result["content"] = Json::array({Json{{"type", "text"}, {"text", e.code + ": " + e.message}}});
+      result["content"] = Json::array({Json{{"type", "text"}, {"text", e.code + ": " + shown(e)}}});
       result["isError"] = true;
       record.error_code = e.code;
     }
@@ -142,7 +153,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
       structured = std::move(outcome->payload);
     } else {
       const Error& e = outcome.error();
-      structured = Json{{"success", false}, {"code", e.code}, {"message", e.message}};
+      structured = Json{{"success", false}, {"code", e.code}, {"message", shown(e)}};
       structured["data"] = error_payload(e, ctx.request_id());
       is_error = true;
       error_code = e.code;
@@ -158,7 +169,7 @@ Json run_tool(const ToolDef& tool, const Json& args, ToolContext& ctx, Environme
       const Error& e = outcome.ok() ? *outcome->error : outcome.error();
       raw.success = false;
       raw.code = e.code;
-      raw.message = e.message;
+      raw.message = shown(e);
       raw.is_error = true;
       Json data = error_payload(e, ctx.request_id());
       if (outcome.ok()) {

@@ -1,6 +1,18 @@
 #include "util/error.hpp"
 
+#include "util/answer.hpp"
+
 namespace pm {
+
+namespace {
+
+// A path as an error names it: cut like every echoed input, so that a path of
+// megabytes does not come back whole in the message and again in the details.
+std::string echoed(const std::string& path) {
+  return answer::clip(path, answer::kMaxEchoBytes).text;
+}
+
+}  // namespace
 
 const char* to_string(Severity s) {
   switch (s) {
@@ -26,22 +38,22 @@ Error Error::missing_parameter(std::string message, std::vector<std::string> sug
 }
 
 Error Error::file_not_found(const std::string& path) {
-  Error e{code::kFileNotFound, "File not found: " + path, Severity::kLow};
-  e.details = Json{{"path", path}};
+  Error e{code::kFileNotFound, "File not found: " + echoed(path), Severity::kLow};
+  e.details = Json{{"path", echoed(path)}};
   e.suggestions = {"Verify the file path is correct", "Paths are resolved against the workspace root"};
   return e;
 }
 
 Error Error::path_outside_workspace(const std::string& path) {
-  Error e{code::kPathOutsideWorkspace, "Path resolves outside the workspace: " + path, Severity::kHigh};
-  e.details = Json{{"path", path}};
+  Error e{code::kPathOutsideWorkspace, "Path resolves outside the workspace: " + echoed(path), Severity::kHigh};
+  e.details = Json{{"path", echoed(path)}};
   e.suggestions = {"Use a path inside the workspace root (MCP roots, PHASE_MIRROR_WORKSPACE or the current directory)"};
   return e;
 }
 
 Error Error::file_too_large(const std::string& path, unsigned long long size, unsigned long long limit) {
-  Error e{code::kFileTooLarge, "File too large: " + path, Severity::kLow};
-  e.details = Json{{"path", path}, {"sizeBytes", size}, {"limitBytes", limit}};
+  Error e{code::kFileTooLarge, "File too large: " + echoed(path), Severity::kLow};
+  e.details = Json{{"path", echoed(path)}, {"sizeBytes", size}, {"limitBytes", limit}};
   e.suggestions = {"Raise PHASE_MIRROR_MAX_FILE_BYTES or exclude the file"};
   return e;
 }

@@ -122,6 +122,27 @@ TEST(AnswerBounds, AnOverlongOrgIdIsRefusedWithoutEchoingIt) {
   EXPECT_NE(envelope(ok)["code"], "INVALID_INPUT") << dump_line(envelope(ok)).substr(0, 500);
 }
 
+// A path of megabytes is refused before it is resolved (the kernel opens no
+// path of PATH_MAX bytes or more), and a long path that is not found comes
+// back clipped in the message and the details.
+TEST(AnswerBounds, AnOverlongPathIsRefusedAndErrorsDoNotEchoItWhole) {
+  TempDir dir;
+  ServerProcess p({}, bounds_env(dir));
+  p.initialize();
+  const Json r = call_tool(p, "analyze_dissonance", {{"files", {std::string(4u << 20, 'p')}}});
+  EXPECT_LE(answer_bytes(r), 4000u);
+  const Json env = envelope(r);
+  EXPECT_EQ(env["code"], "INVALID_INPUT");
+  EXPECT_EQ(env["message"], "Path is 4194304 bytes long; a path has at most 4095 bytes");
+
+  const Json missing = call_tool(p, "validate_l0_invariants", {{"files", {std::string(3000, 'm') + ".yml"}}});
+  EXPECT_LE(answer_bytes(missing), 8000u);
+  const Json m = envelope(missing);
+  EXPECT_EQ(m["code"], "FILE_NOT_FOUND") << dump_line(m).substr(0, 300);
+  EXPECT_TRUE(m["data"]["detailsClipped"].get<bool>()) << dump_line(m).substr(0, 300);
+  EXPECT_LE(m["message"].get<std::string>().size(), answer::kMaxMessageBytes + answer::kEllipsis.size());
+}
+
 // Half of the 5 000 ADRs are violated (a prose MUST NOT naming a literal).
 TEST(AnswerBounds, FiveThousandAdrsAreSummarisedInPart) {
   TempDir dir;
