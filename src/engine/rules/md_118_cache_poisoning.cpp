@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/rules/rules.hpp"
@@ -249,6 +250,15 @@ class Md118 final : public WorkflowRule {
       }
     }
     if (budget.stopped()) return;
+    // The first publishing job that needs each job (one pass over the needs, not one per job).
+    std::unordered_map<std::string_view, std::size_t> needed_by;
+    for (std::size_t k = 0; k < wf.jobs.size(); ++k) {
+      if (publishes[k] == nullptr) continue;
+      for (const auto& need : wf.jobs[k].needs) {
+        if (!budget.step(1)) return;
+        needed_by.emplace(need, k);
+      }
+    }
     for (std::size_t j = 0; j < wf.jobs.size(); ++j) {
       const Job& job = wf.jobs[j];
       // Why this job's caches reach a release: the trigger, its own publishing step, or a publishing job
@@ -256,16 +266,9 @@ class Md118 final : public WorkflowRule {
       const Located* why = trigger != nullptr ? trigger : publishes[j];
       const Job* consumer = nullptr;
       if (why == nullptr) {
-        for (std::size_t k = 0; k < wf.jobs.size() && why == nullptr; ++k) {
-          if (publishes[k] == nullptr) continue;
-          for (const auto need : wf.jobs[k].needs) {
-            if (!budget.step(1)) return;
-            if (need == job.id) {
-              why = publishes[k];
-              consumer = &wf.jobs[k];
-              break;
-            }
-          }
+        if (const auto it = needed_by.find(job.id); it != needed_by.end()) {
+          why = publishes[it->second];
+          consumer = &wf.jobs[it->second];
         }
       }
       if (why == nullptr) continue;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -122,8 +123,8 @@ class Md121 final : public WorkflowRule {
     }
     for (const auto& [action, group] : by_action) {
       if (group.size() < 2) continue;
-      // Each pin is compared with the others of its action: quadratic in the uses of one action.
-      if (!budget.step(group.size() * group.size())) return;
+      // Each distinct commit and label is compared with the pins of its action (report).
+      if (!budget.step(group.size())) return;
       report(action, pins, group, out);
     }
   }
@@ -136,38 +137,55 @@ class Md121 final : public WorkflowRule {
   static void report(const std::string& action, const std::vector<Pin>& pins, const std::vector<std::size_t>& group,
                      FindingSink& out) {
     const auto shas = tally(pins, group, [](const Pin& p) { return p.sha; });
+    // What is said of a pin depends only on its commit and label: worked out
+    // once per pair, so that an action used a thousand times with one pin
+    // costs a thousand look-ups, not a million comparisons.
+    std::map<std::pair<std::string, std::string>, Verdict> verdicts;
     for (const std::size_t i : group) {
       const Pin& p = pins[i];
-      // 1. A release label (`4.1.1`, not `4`) that pins of another commit carry as often or more.
-      if (p.version.find('.') != std::string::npos) {
-        const auto commits = tally(pins, group, [&](const Pin& q) { return q.version == p.version ? q.sha : ""; });
-        if (outnumbered(commits, p.sha, [&](const std::string& sha) { return sha != p.sha; })) {
-          emit(Kind::kSameVersionOtherCommit, action, p, pins,
-               matching(pins, group, [&](const Pin& q) { return q.version == p.version && q.sha != p.sha; }), out);
-          continue;
-        }
+      auto [it, fresh] = verdicts.try_emplace({p.sha, p.version});
+      if (fresh) {
+        if (!out.budget().step(group.size())) return;
+        it->second = judge(p, pins, group, shas);
       }
-      // 2. A label of this commit that contradicts one its other pins carry as often or more.
-      if (!p.version.empty()) {
-        const auto labels = tally(pins, group, [&](const Pin& q) { return q.sha == p.sha ? q.version : ""; });
-        if (outnumbered(labels, p.version, [&](const std::string& v) { return !agree(v, p.version); })) {
-          emit(Kind::kSameCommitOtherVersion, action, p, pins,
-               matching(
-                   pins, group,
-                   [&](const Pin& q) { return q.sha == p.sha && !q.version.empty() && !agree(q.version, p.version); }),
-               out);
-          continue;
-        }
-      }
-      // 3. A commit other pins of the action leave as often or more.
-      if (outnumbered(shas, p.sha, [&](const std::string& sha) { return sha != p.sha; })) {
-        auto others = matching(pins, group, [&](const Pin& q) { return q.sha != p.sha; });
-        // The most common other commit first.
-        std::stable_sort(others.begin(), others.end(),
-                         [&](std::size_t a, std::size_t b) { return shas.at(pins[a].sha) > shas.at(pins[b].sha); });
-        emit(Kind::kOtherCommit, action, p, pins, others, out);
+      if (it->second.kind) emit(*it->second.kind, action, p, pins, it->second.others, out);
+    }
+  }
+
+  struct Verdict {
+    std::optional<Kind> kind;
+    std::vector<std::size_t> others;  // the pins that disagree, the most telling first
+  };
+
+  // By the first of three tests the pin fails; no kind when it passes all.
+  static Verdict judge(const Pin& p, const std::vector<Pin>& pins, const std::vector<std::size_t>& group,
+                       const std::map<std::string, std::size_t>& shas) {
+    // 1. A release label (`4.1.1`, not `4`) that pins of another commit carry as often or more.
+    if (p.version.find('.') != std::string::npos) {
+      const auto commits = tally(pins, group, [&](const Pin& q) { return q.version == p.version ? q.sha : ""; });
+      if (outnumbered(commits, p.sha, [&](const std::string& sha) { return sha != p.sha; })) {
+        return {Kind::kSameVersionOtherCommit,
+                matching(pins, group, [&](const Pin& q) { return q.version == p.version && q.sha != p.sha; })};
       }
     }
+    // 2. A label of this commit that contradicts one its other pins carry as often or more.
+    if (!p.version.empty()) {
+      const auto labels = tally(pins, group, [&](const Pin& q) { return q.sha == p.sha ? q.version : ""; });
+      if (outnumbered(labels, p.version, [&](const std::string& v) { return !agree(v, p.version); })) {
+        return {Kind::kSameCommitOtherVersion, matching(pins, group, [&](const Pin& q) {
+                  return q.sha == p.sha && !q.version.empty() && !agree(q.version, p.version);
+                })};
+      }
+    }
+    // 3. A commit other pins of the action leave as often or more.
+    if (outnumbered(shas, p.sha, [&](const std::string& sha) { return sha != p.sha; })) {
+      auto others = matching(pins, group, [&](const Pin& q) { return q.sha != p.sha; });
+      // The most common other commit first.
+      std::stable_sort(others.begin(), others.end(),
+                       [&](std::size_t a, std::size_t b) { return shas.at(pins[a].sha) > shas.at(pins[b].sha); });
+      return {Kind::kOtherCommit, std::move(others)};
+    }
+    return {};
   }
 
   // Whether some key the predicate accepts counts at least as many as `own`.
