@@ -193,7 +193,7 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
   std::vector<std::size_t> target_rule;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (const auto* wr = dynamic_cast<const WorkflowRule*>(rules[i])) {
-      targets.push_back(WalkTarget{wr, &found[i], nullptr});
+      targets.push_back(WalkTarget{wr, &found[i], nullptr, true, 0});
       target_rule.push_back(i);
     } else {
       // A look at the budget before each rule over the whole input.
@@ -204,7 +204,10 @@ AnalysisResult analyze(const AnalysisInput& input, const AnalyzerOptions& opt, s
     res.rules_run.emplace_back(rules[i]->info().id);
   }
   if (!walk(input, targets, budget)) return stop();
-  for (std::size_t t = 0; t < targets.size(); ++t) errors[target_rule[t]] = targets[t].error;
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    errors[target_rule[t]] = targets[t].error;
+    res.not_reported += targets[t].unreported;
+  }
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (errors[i]) {
       raw.push_back(failed_rule_finding(*rules[i], errors[i]));

@@ -114,17 +114,29 @@ class Rule {
 // millions of findings stops at the memory allowance rather than after it;
 // once the budget has stopped, findings are dropped and the rule's loops end
 // at their next step.
+//
+// With `levels` (the analysis' persona and minConfidence), a finding the call
+// will not report is counted in `*unreported` and not built at all: a rule that
+// reports every checkout for the pedantic persona costs a regular call nothing
+// per checkout but the count.
 class FindingSink {
  public:
-  FindingSink(std::vector<Finding>& out, Budget& budget) : out_(out), budget_(budget) {}
+  FindingSink(std::vector<Finding>& out, Budget& budget, const AnalysisInput* levels = nullptr,
+              std::size_t* unreported = nullptr)
+      : out_(out), budget_(budget), levels_(levels), unreported_(unreported) {}
   void push_back(Finding f);
   std::size_t size() const { return out_.size(); }
   // The budget the findings are charged to, for helpers that loop.
   Budget& budget() const { return budget_; }
+  // Whether a finding of this persona and confidence is reported; counts it
+  // as not reported when it is not.
+  bool reports(Persona persona, Confidence confidence);
 
  private:
   std::vector<Finding>& out_;
   Budget& budget_;
+  const AnalysisInput* levels_;
+  std::size_t* unreported_;
 };
 
 // The one way rules (and the analyzer) build a finding: defaults from the
@@ -155,7 +167,9 @@ class FindingBuilder {
 
   Finding build();
   void emit(std::vector<Finding>& out) { out.push_back(build()); }
-  void emit(FindingSink& out) { out.push_back(build()); }
+  void emit(FindingSink& out) {
+    if (out.reports(f_.persona, f_.confidence)) out.push_back(build());
+  }
 
  private:
   const RuleInfo& info_;

@@ -31,10 +31,10 @@ std::uint64_t bytes_of(const Finding& f) {
 // Calls `visit` for every target that has not thrown yet; false once the
 // budget has stopped.
 template <class Visit>
-bool each(std::span<WalkTarget> targets, Budget& budget, Visit visit) {
+bool each(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& budget, Visit visit) {
   for (auto& t : targets) {
     if (t.error) continue;
-    FindingSink sink(*t.out, budget);
+    FindingSink sink(*t.out, budget, t.only_reported ? &input : nullptr, &t.unreported);
     try {
       visit(*t.rule, sink);
     } catch (...) {
@@ -47,12 +47,20 @@ bool each(std::span<WalkTarget> targets, Budget& budget, Visit visit) {
 
 }  // namespace
 
+bool FindingSink::reports(Persona persona, Confidence confidence) {
+  if (levels_ == nullptr || (reported_in(persona, levels_->persona) && confidence >= levels_->min_confidence)) {
+    return true;
+  }
+  if (unreported_ != nullptr) ++*unreported_;
+  return false;
+}
+
 void FindingSink::push_back(Finding f) {
   if (budget_.charge(bytes_of(f))) out_.push_back(std::move(f));
 }
 
 bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& budget) {
-  if (!each(targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_input(input, out); })) {
+  if (!each(input, targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_input(input, out); })) {
     return false;
   }
   for (const auto& file : input.workflows) {
@@ -61,7 +69,7 @@ bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& bud
     const gha::Kind kind = gha::kind_of(file);
     const WorkflowNode wn{input, file, kind, gha::first_outsider_trigger(file), budget};
     if (file.is_action) {
-      if (!each(targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_action(wn, out); })) {
+      if (!each(input, targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_action(wn, out); })) {
         return false;
       }
       // An action's steps are the pseudo-job "runs"; only a composite action's are steps of its own.
@@ -70,7 +78,7 @@ bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& bud
         for (std::size_t i = 0; i < job.steps.size(); ++i) {
           if (!budget.step()) return false;
           const StepNode sn{jn, job.steps[i], i};
-          if (!each(targets, budget,
+          if (!each(input, targets, budget,
                     [&](const WorkflowRule& r, FindingSink& out) { r.visit_composite_step(sn, out); })) {
             return false;
           }
@@ -78,19 +86,19 @@ bool walk(const AnalysisInput& input, std::span<WalkTarget> targets, Budget& bud
       }
       continue;
     }
-    if (!each(targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_workflow(wn, out); })) {
+    if (!each(input, targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_workflow(wn, out); })) {
       return false;
     }
     for (const auto& job : file.jobs) {
       if (!budget.step()) return false;
       const JobNode jn{wn, job};
-      if (!each(targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_job(jn, out); })) {
+      if (!each(input, targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_job(jn, out); })) {
         return false;
       }
       for (std::size_t i = 0; i < job.steps.size(); ++i) {
         if (!budget.step()) return false;
         const StepNode sn{jn, job.steps[i], i};
-        if (!each(targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_step(sn, out); })) {
+        if (!each(input, targets, budget, [&](const WorkflowRule& r, FindingSink& out) { r.visit_step(sn, out); })) {
           return false;
         }
       }

@@ -64,6 +64,10 @@ struct WalkTarget {
   const WorkflowRule* rule = nullptr;
   std::vector<Finding>* out = nullptr;
   std::exception_ptr error;
+  // Keep only what the input's persona and minConfidence report; the others
+  // are counted here, not built.
+  bool only_reported = false;
+  std::size_t unreported = 0;
 };
 
 // Walks every parsed workflow and action of `input` for the targets. The
