@@ -58,6 +58,9 @@ int run_serve(const Config& config) {
     auto status = transport.read_line(line);
     if (status == mcp::StdioTransport::ReadStatus::kLine) {
       server.handle_line(line);
+      // The message is parsed and handed on: a huge one's bytes go back now, before the
+      // idle trim that follows it, not when the next message arrives.
+      if (line.capacity() > mcp::StdioTransport::kKeepCapacity) std::string().swap(line);
     } else if (status == mcp::StdioTransport::ReadStatus::kTooLong) {
       server.reject_oversized_line(mcp::StdioTransport::kMaxLineBytes);
     } else if (status == mcp::StdioTransport::ReadStatus::kInterrupted) {

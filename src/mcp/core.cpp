@@ -13,6 +13,7 @@ namespace pm::mcp {
 namespace {
 
 constexpr double kTrimAfterMs = 10.0;
+constexpr std::size_t kTrimAfterBytes = std::size_t{1} << 20;
 
 // file:///a%20b -> /a b
 std::optional<std::string> uri_to_path(const std::string& uri) {
@@ -193,6 +194,10 @@ void Core::handle_text(const std::shared_ptr<Session>& session, std::string_view
     log::error("unexpected error handling a message", {{"error", e.what()}});
     out->send(make_error(nullptr, rpc::kInternalError, "Internal error"));
   }
+  // Parsing a message of megabytes leaves its working set in the allocator's free lists
+  // (buffers under the mmap threshold), whatever the call then does with it: a 50 MB
+  // argument refused in a millisecond left 30-100 MB at rest until the next long call.
+  if (text.size() >= kTrimAfterBytes) executor_.note_heavy_job();
 }
 
 void Core::handle_message(const std::shared_ptr<Session>& session, const Json& msg,

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -58,23 +59,34 @@ StdioTransport::ReadStatus StdioTransport::read_line(std::string& line) {
   char chunk[65536];
   for (;;) {
     // A complete line already buffered?
-    const auto nl = buffer_.find('\n', scan_from_);
+    const auto nl = buffer_.find('\n', std::max(start_, scan_from_));
     if (nl != std::string::npos) {
       const bool was_discarding = discarding_;
       discarding_ = false;
       // Both strings keep their capacity: after a 50 MB message they would hold
       // twice that for the rest of the session.
       if (line.capacity() > kKeepCapacity) std::string().swap(line);
-      line.assign(buffer_, 0, nl);
-      buffer_.erase(0, nl + 1);
-      if (buffer_.capacity() > kKeepCapacity && buffer_.size() <= kKeepCapacity) buffer_.shrink_to_fit();
-      scan_from_ = 0;
+      line.assign(buffer_, start_, nl - start_);
+      // Lines are handed out from an offset; the consumed front is dropped once per read
+      // below, not once per line (many small messages in one read stay linear).
+      start_ = nl + 1;
+      scan_from_ = start_;
+      if (start_ == buffer_.size()) {
+        buffer_.clear();
+        start_ = scan_from_ = 0;
+        if (buffer_.capacity() > kKeepCapacity) std::string().swap(buffer_);
+      }
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (was_discarding) {
         line.clear();
         return ReadStatus::kTooLong;
       }
       return ReadStatus::kLine;
+    }
+    if (start_ > 0) {
+      buffer_.erase(0, start_);
+      start_ = 0;
+      if (buffer_.capacity() > kKeepCapacity && buffer_.size() <= kKeepCapacity) buffer_.shrink_to_fit();
     }
     scan_from_ = buffer_.size();
     if (buffer_.size() > kMaxLineBytes) {

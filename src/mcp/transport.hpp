@@ -28,16 +28,17 @@ class StdioTransport {
   // Async-signal-safe: wakes read_line() with kInterrupted.
   void interrupt();
   static constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024 * 1024;
+  // Capacity a read buffer keeps between messages; a longer message's is given back.
+  static constexpr std::size_t kKeepCapacity = std::size_t{1} << 20;
 
  private:
   int out_fd_ = -1;
   int wake_pipe_[2] = {-1, -1};
   std::mutex write_mu_;
   std::atomic<bool> closed_{false};
-  // Capacity a read buffer keeps between messages; a longer message's is given back.
-  static constexpr std::size_t kKeepCapacity = std::size_t{1} << 20;
   std::string buffer_;
-  std::size_t scan_from_ = 0;
+  std::size_t start_ = 0;      // first byte of buffer_ not handed out yet
+  std::size_t scan_from_ = 0;  // where the search for the next newline resumes
   bool discarding_ = false;
 };
 
