@@ -8,6 +8,8 @@ namespace pm::mcp {
 
 namespace {
 constexpr auto kIdleTrimDelay = std::chrono::seconds(1);
+// How long a worker that just finished a job stays awake for the next one.
+constexpr auto kSpinForWork = std::chrono::microseconds(200);
 }  // namespace
 
 Executor::Executor(unsigned workers) {
@@ -24,6 +26,7 @@ bool Executor::submit(Job job) {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
     queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
   }
   work_cv_.notify_one();
   return true;
@@ -31,14 +34,23 @@ bool Executor::submit(Job job) {
 
 void Executor::worker_loop() {
   std::unique_lock lock(mu_);
+  bool ran = false;
   for (;;) {
+    if (ran && queue_.empty() && !stopping_) {
+      // A client that works through calls one by one sends the next a few tens of
+      // microseconds after reading an answer. Waiting for it a moment awake, before going
+      // to sleep on the condition variable, spares the call the wake-up of a sleeping
+      // thread (on a VM, of an idle virtual CPU): a third of a small call's round trip.
+      lock.unlock();
+      spin_for_work();
+      lock.lock();
+    }
     // A large call (a 1 MB workflow, 200 ADRs) leaves its peak working set in the
     // allocator's free lists. Once the pool has been idle for a second, hand it back to
     // the system: a server waiting in the background stays small, and no call pays for
     // the page faults of a trim right before it.
     while (!work_cv_.wait_for(lock, kIdleTrimDelay, [this] { return stopping_ || !queue_.empty(); })) {
-      if (busy_ == 0 && trim_pending_) {
-        trim_pending_ = false;
+      if (busy_ == 0 && trim_pending_.exchange(false, std::memory_order_relaxed)) {
         lock.unlock();
         release_free_memory();
         lock.lock();
@@ -47,6 +59,8 @@ void Executor::worker_loop() {
     if (queue_.empty()) break;  // stopping and nothing left
     Job job = std::move(queue_.front());
     queue_.pop_front();
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    ran = true;
     ++busy_;
     lock.unlock();
     job();
@@ -57,6 +71,14 @@ void Executor::worker_loop() {
   }
   ++exited_;
   idle_cv_.notify_all();
+}
+
+void Executor::spin_for_work() const {
+  const auto until = Clock::now() + kSpinForWork;
+  while (queued_.load(std::memory_order_relaxed) == 0 && Clock::now() < until) {
+    // Gives the core away when another thread (the one reading the next message) needs it.
+    std::this_thread::yield();
+  }
 }
 
 Executor::TimerId Executor::arm(Clock::time_point deadline, std::function<void()> on_expire) {

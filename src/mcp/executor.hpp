@@ -1,6 +1,7 @@
 #pragma once
 // Where tool calls run: a fixed pool of worker threads, and a watchdog thread that fires
 // a call's timeout callback at its deadline. Knows nothing of JSON-RPC or tools.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -31,8 +32,9 @@ class Executor {
   TimerId arm(Clock::time_point deadline, std::function<void()> on_expire);
   void disarm(TimerId id);
 
-  // The job that just ran was heavy: trim the heap once the pool has been idle a while.
-  void note_heavy_job() { trim_pending_ = true; }
+  // Work that just ran was heavy (a long call, a huge message parsed on the reading
+  // thread): trim the heap once the pool has been idle a while. Any thread.
+  void note_heavy_job() { trim_pending_.store(true, std::memory_order_relaxed); }
 
   // Waits until no job is queued or running, up to `grace`. True when idle.
   bool wait_idle(std::chrono::milliseconds grace);
@@ -43,17 +45,19 @@ class Executor {
 
  private:
   void worker_loop();
+  void spin_for_work() const;
   void watchdog_loop();
 
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
   std::deque<Job> queue_;
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without mu_
   std::vector<std::thread> workers_;
   unsigned busy_ = 0;    // jobs running
   unsigned exited_ = 0;  // workers that returned after stop
   bool stopping_ = false;
-  bool trim_pending_ = false;
+  std::atomic<bool> trim_pending_{false};
 
   std::condition_variable timer_cv_;
   std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>> timers_;

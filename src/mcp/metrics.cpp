@@ -15,8 +15,14 @@ void Metrics::record(const std::string& tool, double duration_ms, bool error) {
     ++t.errors;
     ++total_errors_;
   }
+  if (!std::isfinite(duration_ms) || duration_ms < 0) duration_ms = 0;
   t.max_ms = std::max(t.max_ms, duration_ms);
-  t.samples[t.next % kWindow] = duration_ms;
+  // The window is also kept sorted (one 8 KB move per call at most), so that a snapshot
+  // reads percentiles instead of sorting: get_server_info takes one on every call.
+  double& slot = t.samples[t.next % kWindow];
+  if (t.next >= kWindow) t.sorted.erase(std::lower_bound(t.sorted.begin(), t.sorted.end(), slot));
+  slot = duration_ms;
+  t.sorted.insert(std::upper_bound(t.sorted.begin(), t.sorted.end(), duration_ms), duration_ms);
   ++t.next;
 }
 
@@ -25,9 +31,9 @@ double round3(double v) {
   return std::round(v * 1000.0) / 1000.0;
 }
 
+// Nearest-rank percentile of ascending samples.
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  // Nearest-rank percentile.
   auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
@@ -37,19 +43,16 @@ Json Metrics::snapshot() const {
   std::lock_guard lock(mu_);
   Json tools = Json::object();
   for (const auto& [name, t] : tools_) {
-    const std::size_t n = std::min<std::size_t>(t.next, kWindow);
-    std::vector<double> s(t.samples.begin(), t.samples.begin() + static_cast<std::ptrdiff_t>(n));
-    std::sort(s.begin(), s.end());
     tools[name] = Json{{"calls", t.calls},
                        {"errors", t.errors},
                        {"latencyMs",
-                        {{"p50", round3(percentile(s, 50))},
-                         {"p95", round3(percentile(s, 95))},
-                         {"p99", round3(percentile(s, 99))},
+                        {{"p50", round3(percentile(t.sorted, 50))},
+                         {"p95", round3(percentile(t.sorted, 95))},
+                         {"p99", round3(percentile(t.sorted, 99))},
                          {"max", round3(t.max_ms)},
-                         {"window", n}}}};
+                         {"window", t.sorted.size()}}}};
   }
-  return Json{{"totalCalls", total_calls_}, {"totalErrors", total_errors_}, {"tools", tools}};
+  return Json{{"totalCalls", total_calls_}, {"totalErrors", total_errors_}, {"tools", std::move(tools)}};
 }
 
 }  // namespace pm::mcp

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "util/json.hpp"
 
@@ -22,7 +23,8 @@ class Metrics {
     std::uint64_t calls = 0;
     std::uint64_t errors = 0;
     double max_ms = 0;
-    std::array<double, kWindow> samples{};
+    std::array<double, kWindow> samples{};  // ring of the latest, in call order
+    std::vector<double> sorted;             // the same samples in ascending order
     std::size_t next = 0;
   };
   mutable std::mutex mu_;
