@@ -358,10 +358,11 @@ void define_scan(CLI::App& app, Action& action) {
             "Which findings the rules report (default: the config's persona, else regular)")
       ->type_name("PERSONA")
       ->check(CLI::IsMember({"regular", "pedantic", "auditor"}));
-  auto* config_file = add_value(cmd, "--config", o->config_file,
-                                "Repository config: disabled rules, ignored paths and lines, severity overrides, "
-                                "persona (default .github/phase-mirror.yml when present; docs/suppressions.md)")
-                          ->type_name("FILE");
+  auto* config_file =
+      add_value(cmd, "--config", o->config_file,
+                "Repository config: disabled rules, ignored paths and lines, severity overrides, "
+                "persona (default .github/phase-mirror.yml or .yaml when present; docs/suppressions.md)")
+          ->type_name("FILE");
   cmd->add_flag("--no-config", o->no_config, "Ignore the repository's suppression config file")->excludes(config_file);
   auto* adr = add_value(cmd, "--adr", o->adr_dir,
                         "ADR directory: check the source tree against its ADRs (default docs/adr when present)")

@@ -625,8 +625,13 @@ Result<RepoConfig> parse_repo_config(std::string_view text, const std::string& p
 Result<std::optional<RepoConfig>> load_repo_config(const Workspace& ws, const std::optional<std::string>& config_file,
                                                    bool use_config, const std::vector<std::string>& known_rule_ids) {
   if (!use_config) return std::optional<RepoConfig>{};
-  const std::string given = config_file ? *config_file : kDefaultRepoConfigPath;
+  std::string given = config_file ? *config_file : kDefaultRepoConfigPath;
   auto file = ws.read(given);
+  if (!file && !config_file && file.error().code == code::kFileNotFound) {
+    // The default is either spelling, .yml first (as for workflows and dependabot.yml).
+    given = kDefaultRepoConfigPathYaml;
+    file = ws.read(given);
+  }
   if (!file) {
     if (file.error().code != code::kFileNotFound) return file.take_error();
     if (!config_file) return std::optional<RepoConfig>{};

@@ -39,6 +39,7 @@
 namespace pm::engine {
 
 inline constexpr const char* kDefaultRepoConfigPath = ".github/phase-mirror.yml";
+inline constexpr const char* kDefaultRepoConfigPathYaml = ".github/phase-mirror.yaml";
 
 inline constexpr std::size_t kMaxRepoConfigBytes = std::size_t{1024} * 1024;
 inline constexpr std::size_t kMaxConfigListEntries = 1000;  // each ignore list, ignore-paths, policies
@@ -172,7 +173,7 @@ Result<RepoConfig> parse_repo_config(std::string_view text, const std::string& p
                                      const std::vector<std::string>& known_rule_ids = catalogue_rule_ids());
 
 // The config of an analysis. `use_config` false: none, whatever `config_file`
-// says. `config_file` empty: kDefaultRepoConfigPath, where a missing file means
+// says. `config_file` empty: kDefaultRepoConfigPath (or its .yaml spelling), where a missing file means
 // no config; a named file must exist (INVALID_INPUT with a validation error at
 // /configFile). Paths obey the workspace rules (PATH_OUTSIDE_WORKSPACE,
 // FILE_TOO_LARGE).

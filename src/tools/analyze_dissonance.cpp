@@ -102,7 +102,7 @@ Json input_schema() {
       "configFile": {
         "type": "string",
         "minLength": 1,
-        "description": "Repository config: rules to disable, paths and lines to ignore, severity overrides, per-rule settings, persona and min-confidence (docs/suppressions.md). Default .github/phase-mirror.yml, when it exists; a file named here must exist. An invalid config is INVALID_INPUT listing each problem with its line."
+        "description": "Repository config: rules to disable, paths and lines to ignore, severity overrides, per-rule settings, persona and min-confidence (docs/suppressions.md). Default .github/phase-mirror.yml (or .yaml), when it exists; a file named here must exist. An invalid config is INVALID_INPUT listing each problem with its line."
       },
       "useConfig": {
         "type": "boolean",

@@ -151,7 +151,7 @@ The reference CLI's format (`files: [{path, hash, exists}]`) is accepted too.
 
 ### Repository config
 
-`configFile` (default `.github/phase-mirror.yml`; when the default file does not exist there is no
+`configFile` (default `.github/phase-mirror.yml`, or `.yaml`; when the default file does not exist there is no
 config, a file named explicitly must exist; `useConfig: false` ignores it): rules to disable,
 paths and lines to ignore, severity overrides, `persona` and `min-confidence` (the call's
 `persona` and `minConfidence` come first) and MD-105's pin policies. Format, inline ignore

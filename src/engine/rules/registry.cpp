@@ -24,7 +24,8 @@ const RuleInfo kParseFailure{
         "that could not be checked.",
     .not_reported = "Files that are not workflows, actions or Dependabot configurations (they are not parsed as YAML).",
     .remediation =
-        "Fix the file so that GitHub (and this check) can read it; a workflow that cannot be read cannot be checked.",
+        "Fix the file so that GitHub (and this check) can read it: a workflow, action or Dependabot configuration that "
+        "cannot be read cannot be checked.",
     .adr_refs = {},
     .tags = kParseFailureTags,
 };

@@ -406,6 +406,11 @@ TEST(RepoConfigLoad, DefaultNamedAndDisabled) {
             Json::parse(R"([{"path": "/configFile", "message": "no such file in the workspace: conf/team.yml",
                             "keyword": "exists"}])"));
 
+  dir.write(".github/phase-mirror.yaml", "persona: pedantic\n");
+  auto yaml = load_repo_config(ws, std::nullopt, true);
+  ASSERT_TRUE(yaml.ok() && yaml->has_value()) << "the default in its other spelling";
+  EXPECT_EQ((*yaml)->path, ".github/phase-mirror.yaml");
+
   dir.write(".github/phase-mirror.yml", "persona: auditor\n");
   dir.write("conf/team.yml", "persona: pedantic\n");
   auto def = load_repo_config(ws, std::nullopt, true);
