@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(jsonrpc tool_args workflow suppress adr glob adr_checks expr)
+all_targets=(jsonrpc tool_args workflow suppress adr glob adr_checks expr dependabot)
 smoke=0
 seconds=600
 targets=()
