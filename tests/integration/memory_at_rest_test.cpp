@@ -51,9 +51,8 @@ TEST(MemoryAtRest, AHugeMessageIsGivenBackOnceTheServerIsIdle) {
   // from the heap, and one over it.
   for (const std::size_t mib : {8u, 20u, 40u}) {
     const Json r = p.request(
-        "tools/call",
-        {{"name", "check_consent_requirements"}, {"arguments", {{"orgId", std::string(mib << 20, 'o')}}}}, "big",
-        std::chrono::seconds(120));
+        "tools/call", {{"name", "check_consent_requirements"}, {"arguments", {{"orgId", std::string(mib << 20, 'o')}}}},
+        "big", std::chrono::seconds(120));
     ASSERT_TRUE(r.contains("result")) << mib << " MiB: " << dump_line(r).substr(0, 300);
     EXPECT_EQ(r["result"]["isError"], true) << mib << " MiB";
     // A small call after it, as a client's next call would be.

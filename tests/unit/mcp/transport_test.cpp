@@ -67,7 +67,8 @@ TEST_F(StdioTransportTest, ManyLinesInOneReadComeOutInOrder) {
   StdioTransport t;
   const auto lines = read_all(t);
   ASSERT_EQ(lines.size(), 50000u);
-  for (int i = 0; i < 50000; i += 4999) EXPECT_EQ(lines[static_cast<std::size_t>(i)], R"({"id":)" + std::to_string(i) + "}");
+  for (int i = 0; i < 50000; i += 4999)
+    EXPECT_EQ(lines[static_cast<std::size_t>(i)], R"({"id":)" + std::to_string(i) + "}");
 }
 
 TEST_F(StdioTransportTest, CarriageReturnsEmptyLinesAndAFinalLineWithoutNewline) {
