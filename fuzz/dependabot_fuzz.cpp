@@ -32,8 +32,7 @@ struct PositionCheck {
   std::size_t lines;
   void operator()(const pm::engine::Position& p, const char* what) const {
     if (p.line < 1 || static_cast<std::size_t>(p.line) > lines + 1 || p.column < 0) {
-      fail(std::string("position outside the text: ") + what,
-           std::to_string(p.line) + ":" + std::to_string(p.column));
+      fail(std::string("position outside the text: ") + what, std::to_string(p.line) + ":" + std::to_string(p.column));
     }
   }
   void operator()(const std::optional<pm::engine::DependabotValue>& v, const char* what) const {

@@ -52,7 +52,7 @@ const char* kDependabot =
     "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n"
     "      interval: weekly\n";
 
-class Collect : public ::testing::Test {
+class CollectTool : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<ServerProcess>(
@@ -80,7 +80,7 @@ const Json* finding_in(const Json& analysis, const std::string& rule, const std:
   return nullptr;
 }
 
-TEST_F(Collect, RootCollectsWorkflowsActionsAndDependabotAndSkipsTheRest) {
+TEST_F(CollectTool, RootCollectsWorkflowsActionsAndDependabotAndSkipsTheRest) {
   repo_.write(".github/workflows/triage.yml", kInjectable);
   repo_.write(".github/workflows/ci.yaml", kSafe);
   repo_.write("tools/build/action.yml", kAction);
@@ -115,7 +115,7 @@ TEST_F(Collect, RootCollectsWorkflowsActionsAndDependabotAndSkipsTheRest) {
   EXPECT_EQ(c["skipped"], (Json::array({Json{{"path", "linked"}, {"reason", "symbolic link (not followed)"}}})));
 }
 
-TEST_F(Collect, GlobsTakeWhatTheyMatch) {
+TEST_F(CollectTool, GlobsTakeWhatTheyMatch) {
   repo_.write(".github/workflows/triage.yml", kInjectable);
   repo_.write(".github/workflows/ci.yml", kSafe);
   repo_.write("a/action.yml", kAction);
@@ -133,7 +133,7 @@ TEST_F(Collect, GlobsTakeWhatTheyMatch) {
   EXPECT_EQ(actions["data"]["collected"]["actions"], 2);
 }
 
-TEST_F(Collect, NothingToCheckIsAnErrorNotAPass) {
+TEST_F(CollectTool, NothingToCheckIsAnErrorNotAPass) {
   repo_.write(".github/workflows/ci.yml", kSafe);
   repo_.write("docs/readme.md", "# docs\n");
 
@@ -161,7 +161,7 @@ TEST_F(Collect, NothingToCheckIsAnErrorNotAPass) {
   EXPECT_EQ(outside["code"], "PATH_OUTSIDE_WORKSPACE") << outside.dump(2);
 }
 
-TEST_F(Collect, InlineContentIsCheckedBeforeItIsWritten) {
+TEST_F(CollectTool, InlineContentIsCheckedBeforeItIsWritten) {
   const Json env = call({{"content", {{{"path", ".github/workflows/new.yml"}, {"text", kInjectable}}}}});
   ASSERT_EQ(env["success"], true) << env.dump(2);
   const Json& a = env["data"]["analysis"];
@@ -182,7 +182,7 @@ TEST_F(Collect, InlineContentIsCheckedBeforeItIsWritten) {
   EXPECT_EQ((*g)["findingId"], (*f)["findingId"]);
 }
 
-TEST_F(Collect, InlineContentReplacesTheFileOnDisk) {
+TEST_F(CollectTool, InlineContentReplacesTheFileOnDisk) {
   repo_.write(".github/workflows/triage.yml", kInjectable);
   repo_.write(".github/workflows/ci.yml", kSafe);
   const Json fixed =
@@ -198,7 +198,7 @@ TEST_F(Collect, InlineContentReplacesTheFileOnDisk) {
   EXPECT_NE(finding_in(before["data"]["analysis"], "MD-104", ".github/workflows/triage.yml"), nullptr);
 }
 
-TEST_F(Collect, InlineContentLimits) {
+TEST_F(CollectTool, InlineContentLimits) {
   const std::string big(11u << 20, 'a');  // over the default 10 MiB a file may have
   const Json large = call({{"content", {{{"path", ".github/workflows/big.yml"}, {"text", big}}}}});
   EXPECT_EQ(large["code"], "INVALID_INPUT") << large["message"];
